@@ -1,0 +1,51 @@
+# The README's two commands: `make run` and `make test`. Everything else supports them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+RUN := $(UV) run --frozen
+export UV_LINK_MODE := copy
+
+help:
+	@echo "make run    - install, migrate, add demo data if empty, serve on http://127.0.0.1:8000"
+	@echo "make test   - ruff, then every test"
+	@echo "make assets - rebuild GOV.UK Frontend CSS and JS into static/ (needs Node and npm)"
+
+$(TOOLS)/bin/uv:
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+.PHONY: uv
+uv:
+	@command -v uv >/dev/null 2>&1 || $(MAKE) --no-print-directory $(TOOLS)/bin/uv
+
+.PHONY: install
+install: uv system-deps
+	$(UV) sync --frozen
+
+# WeasyPrint needs Pango and HarfBuzz from the operating system, and the reports use Liberation
+# fonts (Arial metrics). Install them where we can; otherwise say exactly what is missing.
+.PHONY: system-deps
+system-deps:
+	@bash .ci/system-deps.sh run
+
+.PHONY: run
+run: install
+	$(RUN) python manage.py migrate --no-input
+	$(RUN) python manage.py seed_demo --if-empty
+	$(RUN) python manage.py runserver 127.0.0.1:8000
+
+.PHONY: test
+test: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) pytest
+
+.PHONY: assets
+assets:
+	bash assets/build.sh
+
+.PHONY: clean
+clean:
+	rm -rf .venv $(TOOLS) staticfiles

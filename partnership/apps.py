@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PartnershipConfig(AppConfig):
+    name = "partnership"
+    verbose_name = "Partnership"
+
+    def ready(self) -> None:
+        from . import admin_site, signals  # noqa: F401

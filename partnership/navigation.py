@@ -1,0 +1,46 @@
+"""The service navigation and each role's home page: one list, filtered by the user's roles.
+
+Each app adds its entries here, so the header only ever offers what the user may use.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from .constants import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[Role, ...]
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("Home", "home", tuple(Role)),
+    NavItem("Admin", "admin:index", (Role.ADMIN,)),
+]
+
+# Where each role starts. A user with several roles sees a start page listing each of them.
+ROLE_HOMES: dict[Role, str] = {
+    Role.ADMIN: "admin:index",
+}
+
+
+def nav_items_for(user) -> list[dict]:
+    items = []
+    for item in NAV_ITEMS:
+        if not user.has_role(*item.roles):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": item.label, "url": url})
+    return items
+
+
+def home_url_for(role: Role) -> str | None:
+    name = ROLE_HOMES.get(role)
+    return reverse(name) if name else None

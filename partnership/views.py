@@ -1,0 +1,40 @@
+"""Login, logout and the start page that takes each role to its home."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+
+from .constants import Role
+from .navigation import home_url_for
+
+ROLE_DESCRIPTIONS = {
+    Role.OFFICER: "Log referrals and follow each one until it closes.",
+    Role.PERFORMANCE_LEAD: "Check data quality, import provider returns and run reports.",
+    Role.COMMISSIONER: "Keep services, contracts, funding splits, grants and KPI targets.",
+    Role.COMMITTEE_MEMBER: "Read the committee dashboard and published reports.",
+    Role.CLERK: "Run meetings, resolutions and the action tracker; export agenda packs.",
+    Role.ADMIN: "Manage users, roles, organisations and areas.",
+}
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "partnership/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+def home(request):
+    """Send a user with one role straight to its home; show anyone else their roles."""
+    roles = request.user.roles
+    if len(roles) == 1 and (url := home_url_for(roles[0])):
+        return redirect(url)
+    cards = [
+        {"role": role, "description": ROLE_DESCRIPTIONS[role], "url": home_url_for(role)}
+        for role in roles
+    ]
+    return render(request, "partnership/home.html", {"cards": cards})

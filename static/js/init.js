@@ -1,0 +1,6 @@
+// Starts GOV.UK Frontend's JavaScript components. Loaded by the base template as
+// <script type="module" src="/static/js/init.js"></script>, so no inline script
+// is needed under the Content-Security-Policy.
+import { initAll } from "/static/govuk/govuk-frontend.min.js";
+
+initAll();

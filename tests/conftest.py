@@ -1,0 +1,74 @@
+"""Shared fixtures: named users whose names say what they may do, and a client per role."""
+
+import pytest
+
+from partnership.constants import Role
+from tests.factories import OrganisationFactory, UserFactory
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def agency(db):
+    return OrganisationFactory(name="Harbour Lights Test Agency")
+
+
+@pytest.fixture
+def other_agency(db):
+    return OrganisationFactory(name="Another Test Agency")
+
+
+@pytest.fixture
+def officer(agency):
+    return UserFactory(username="officer", organisation=agency, roles=[Role.OFFICER])
+
+
+@pytest.fixture
+def other_agency_officer(other_agency):
+    return UserFactory(username="other.officer", organisation=other_agency, roles=[Role.OFFICER])
+
+
+@pytest.fixture
+def performance_lead(db):
+    return UserFactory(username="performance", roles=[Role.PERFORMANCE_LEAD])
+
+
+@pytest.fixture
+def commissioner(db):
+    return UserFactory(username="commissioner", roles=[Role.COMMISSIONER])
+
+
+@pytest.fixture
+def committee_member(db):
+    return UserFactory(username="councillor", roles=[Role.COMMITTEE_MEMBER])
+
+
+@pytest.fixture
+def clerk(db):
+    return UserFactory(username="clerk", roles=[Role.CLERK])
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", roles=[Role.ADMIN])
+
+
+@pytest.fixture
+def login(client):
+    """`login(user)` returns the test client signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user, backend=MODEL_BACKEND)
+        return client
+
+    return sign_in
