@@ -9,7 +9,7 @@ export UV_LINK_MODE := copy
 
 help:
 	@echo "make run    - install, migrate, add demo data if empty, serve on http://127.0.0.1:8000"
-	@echo "make test   - ruff, then every test"
+	@echo "make test   - ruff, then every test (again on PostgreSQL and Redis where installed)"
 	@echo "make assets - rebuild GOV.UK Frontend CSS and JS into static/ (needs Node and npm)"
 
 $(TOOLS)/bin/uv:
@@ -36,11 +36,14 @@ run: install
 	$(RUN) python manage.py seed_demo --if-empty
 	$(RUN) python manage.py runserver 127.0.0.1:8000
 
+# pytest runs twice: on SQLite with the browser tests, then everything but the browser tests on
+# a throwaway PostgreSQL and Redis with a real Celery worker (skipped, saying so, without them).
 .PHONY: test
 test: install
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) pytest
+	bash .ci/with-servers.sh $(RUN) pytest -m "not e2e"
 
 .PHONY: assets
 assets:

@@ -6,7 +6,7 @@ mode=${1:-run}
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2)
 if [ "$mode" = test ]; then
-  packages+=(poppler-utils postgresql redis-server docker-compose chromium)
+  packages+=(poppler-utils postgresql redis-server redis-tools docker-compose chromium)
 fi
 
 missing=()

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -31,11 +32,18 @@ def SessionAbsoluteTimeoutMiddleware(get_response):  # noqa: N802 (Django middle
     return middleware
 
 
-def LoginRequiredEverywhereMiddleware(get_response):  # noqa: N802
-    """Django's LoginRequiredMiddleware, named here so the rule sits with the others."""
-    from django.contrib.auth.middleware import LoginRequiredMiddleware
+class LoginRequiredEverywhereMiddleware(LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, also closing the Django admin's own login form.
 
-    return LoginRequiredMiddleware(get_response)
+    The admin marks its login view as open to anonymous users; ours, with its lockout page and
+    GOV.UK markup, is the one way in, so anonymous visitors there are sent to it.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if not request.user.is_authenticated and match and match.view_name == "admin:login":
+            return self.handle_no_permission(request, view_func)
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 def NoStoreForLoggedInMiddleware(get_response):  # noqa: N802

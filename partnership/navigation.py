@@ -19,12 +19,25 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "home", tuple(Role)),
+    NavItem("Referrals", "referrals:referral_list", (Role.OFFICER, Role.PERFORMANCE_LEAD)),
+    NavItem(
+        "Action tracker",
+        "scrutiny:action_list",
+        (Role.CLERK, Role.PERFORMANCE_LEAD, Role.COMMISSIONER, Role.COMMITTEE_MEMBER),
+    ),
+    NavItem("Committees", "scrutiny:committee_list", (Role.CLERK, Role.COMMITTEE_MEMBER)),
+    NavItem("My actions", "scrutiny:my_actions", tuple(Role)),
+    NavItem("Commissioning", "commissioning:index", (Role.COMMISSIONER, Role.PERFORMANCE_LEAD)),
+    NavItem("Funding", "commissioning:funding", (Role.COMMITTEE_MEMBER, Role.CLERK)),
     NavItem("Admin", "admin:index", (Role.ADMIN,)),
 ]
 
 # Where each role starts. A user with several roles sees a start page listing each of them.
 ROLE_HOMES: dict[Role, str] = {
     Role.ADMIN: "admin:index",
+    Role.COMMISSIONER: "commissioning:index",
+    Role.CLERK: "scrutiny:action_list",
+    Role.OFFICER: "referrals:referral_list",
 }
 
 

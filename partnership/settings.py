@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -154,7 +155,7 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "nonce"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
@@ -208,6 +209,8 @@ EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="partnership@example.org")
 
 # The board's own settings.
+# The address people use to reach the app, for links in e-mails (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SERVICE_NAME = env.str("SERVICE_NAME", default="Domestic Abuse Partnership Board")
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Eastshire County Council")
 # Counts from 1 to this are suppressed in anything shown to committee members and clerks.
@@ -215,6 +218,8 @@ DISCLOSURE_THRESHOLD = env.int("DISCLOSURE_THRESHOLD", default=7)
 # Country and subdivision for bank holidays (the `holidays` package): ENG covers England and Wales.
 WORKING_DAYS_COUNTRY = env.str("WORKING_DAYS_COUNTRY", default="GB")
 WORKING_DAYS_SUBDIVISION = env.str("WORKING_DAYS_SUBDIVISION", default="ENG")
+# A referral is a repeat when the same person was referred within this many months before it.
+REPEAT_WINDOW_MONTHS = env.int("REPEAT_WINDOW_MONTHS", default=12)
 
 LOGGING = {
     "version": 1,
@@ -226,5 +231,8 @@ LOGGING = {
         # Request bodies never reach the logs: 4xx/5xx lines carry only the path and status.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint and fontTools log every rendering step at INFO.
+        "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

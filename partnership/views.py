@@ -1,6 +1,7 @@
 """Login, logout and the start page that takes each role to its home."""
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -18,9 +19,18 @@ ROLE_DESCRIPTIONS = {
 }
 
 
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account has been switched off. Ask your administrator.",
+    }
+
+
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "partnership/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
 

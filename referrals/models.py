@@ -1,1 +1,306 @@
-"""Models for referrals."""
+"""The referral record, its status history and its outcomes at closure.
+
+No names, addresses or dates of birth are stored: only the keyed hashes made by
+`referrals.identity` (person_key, address_key). Writes go through `referrals.services`; the
+derived columns (due times, within-SLA flags, waiting time, repeat links) are computed there by
+`referrals.rules`, so the metrics need no self-joins or date arithmetic in SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from commissioning.models import CommissionedService
+from partnership.models import Area, Organisation
+
+from . import rules
+from .constants import (
+    AgeBand,
+    ClosureReason,
+    DeclineReason,
+    EthnicGroup,
+    Gender,
+    Outcome,
+    ReferralSource,
+    RiskLevel,
+    SexualOrientation,
+    Status,
+    Subject,
+    YesNoUnknown,
+)
+
+HASH_LENGTH = 64  # hex SHA-256
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given out in a calendar year (R-2025-000123 is number 123)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class ReferralQuerySet(models.QuerySet):
+    def received_between(self, start: datetime, end: datetime) -> ReferralQuerySet:
+        return self.filter(rules.received_between(start, end))
+
+    def open_at(self, moment: datetime) -> ReferralQuerySet:
+        return self.filter(rules.open_at(moment))
+
+    def on_waiting_list_at(self, moment: datetime) -> ReferralQuerySet:
+        return self.filter(rules.on_waiting_list_at(moment))
+
+    def first_contact_overdue(self, now: datetime) -> ReferralQuerySet:
+        return self.filter(rules.first_contact_overdue(now))
+
+    def oversight_overdue(self, now: datetime) -> ReferralQuerySet:
+        return self.filter(rules.oversight_overdue(now))
+
+    def repeats(self) -> ReferralQuerySet:
+        return self.filter(is_repeat=True)
+
+
+class Referral(models.Model):
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    # Foreign keys that the composite indexes below already cover, or that are only followed
+    # from the referral, have no index of their own: at a million rows each index slows inserts.
+    service = models.ForeignKey(
+        CommissionedService, on_delete=models.PROTECT, related_name="referrals", db_index=False
+    )
+    received_at = models.DateTimeField("received")
+    source = models.CharField("referral source", max_length=30, choices=ReferralSource.choices)
+    referring_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    subject = models.CharField(max_length=20, choices=Subject.choices)
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        db_index=False,
+        verbose_name="district",
+        help_text="District of residence; empty means out of area.",
+    )
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices)
+    heard_at_marac = models.BooleanField("heard at MARAC", default=False)
+    children_in_household = models.PositiveSmallIntegerField(default=0)
+
+    # Equality information, as categories.
+    age_band = models.CharField(max_length=20, choices=AgeBand.choices)
+    gender = models.CharField(max_length=20, choices=Gender.choices)
+    ethnic_group = models.CharField(max_length=40, choices=EthnicGroup.choices)
+    disability = models.CharField(max_length=20, choices=YesNoUnknown.choices)
+    sexual_orientation = models.CharField(max_length=20, choices=SexualOrientation.choices)
+    no_recourse_to_public_funds = models.CharField(max_length=20, choices=YesNoUnknown.choices)
+
+    # Keyed hashes (referrals.identity), never the identifiers themselves.
+    person_key = models.CharField(max_length=HASH_LENGTH, editable=False)
+    address_key = models.CharField(max_length=HASH_LENGTH, blank=True, editable=False)
+    is_repeat = models.BooleanField(default=False, editable=False)
+    repeat_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
+    is_repeat_address = models.BooleanField(default=False, editable=False)
+    repeat_address_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    status_changed_at = models.DateTimeField()
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for referrals that came from a provider's return.",
+    )
+    logged_at = models.DateTimeField(auto_now_add=True)
+
+    first_contact_due_at = models.DateTimeField(editable=False)
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    contacted_within_sla = models.BooleanField(null=True, editable=False)
+    oversight_due_at = models.DateTimeField(editable=False)
+    oversight_at = models.DateTimeField("managerial oversight", null=True, blank=True)
+    oversight_within_sla = models.BooleanField(null=True, editable=False)
+    waiting_list_at = models.DateTimeField("added to waiting list", null=True, blank=True)
+    waiting_list_left_at = models.DateTimeField("left waiting list", null=True, blank=True)
+    support_started_at = models.DateTimeField(null=True, blank=True)
+    waiting_time = models.DurationField(null=True, blank=True, editable=False)
+    signposted_at = models.DateTimeField(null=True, blank=True)
+    signposted_to_service = models.ForeignKey(
+        CommissionedService,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    signposted_to_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=30, choices=ClosureReason.choices, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["received_at"], name="referral_received"),
+            models.Index(fields=["service", "received_at"], name="referral_service_received"),
+            models.Index(fields=["area", "received_at"], name="referral_area_received"),
+            models.Index(fields=["person_key", "received_at"], name="referral_person"),
+            models.Index(fields=["address_key", "received_at"], name="referral_address"),
+            models.Index(fields=["status", "first_contact_due_at"], name="referral_contact_due"),
+            models.Index(
+                fields=["oversight_due_at"],
+                name="referral_oversight_due",
+                condition=Q(oversight_at__isnull=True),
+            ),
+            models.Index(
+                fields=["support_started_at"],
+                name="referral_support_started",
+                condition=Q(support_started_at__isnull=False),
+            ),
+            models.Index(
+                fields=["closed_at"], name="referral_closed", condition=Q(closed_at__isnull=False)
+            ),
+            models.Index(
+                fields=["signposted_at"],
+                name="referral_signposted",
+                condition=Q(signposted_at__isnull=False),
+            ),
+            models.Index(
+                fields=["waiting_list_at"],
+                name="referral_waiting_list",
+                condition=Q(waiting_list_at__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_contact_at__isnull=True)
+                | Q(first_contact_at__gte=models.F("received_at")),
+                name="referral_contact_after_receipt",
+            ),
+            models.CheckConstraint(
+                condition=Q(oversight_at__isnull=True)
+                | Q(oversight_at__gte=models.F("received_at")),
+                name="referral_oversight_after_receipt",
+            ),
+            models.CheckConstraint(
+                condition=Q(support_started_at__isnull=True)
+                | Q(support_started_at__gte=models.F("received_at")),
+                name="referral_support_after_receipt",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=models.F("received_at")),
+                name="referral_closed_after_receipt",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.CLOSED, closed_at__isnull=False)
+                | (~Q(status=Status.CLOSED) & Q(closed_at__isnull=True)),
+                name="referral_closed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(children_in_household__lte=30), name="referral_children_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:referral_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+    @property
+    def district_name(self) -> str:
+        return self.area.name if self.area_id else "Out of area"
+
+    @property
+    def waiting_days(self):
+        return rules.in_days(self.waiting_time) if self.waiting_time is not None else None
+
+    @property
+    def signposted_to(self) -> str:
+        target = self.signposted_to_service or self.signposted_to_organisation
+        return str(target) if target else ""
+
+
+class ReferralStatusChange(models.Model):
+    """One step in a referral's life: from which status to which, when, and who recorded it."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    at = models.DateTimeField(help_text="When it happened, as recorded by the officer.")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["referral", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.referral}: {self.from_status} to {self.to_status}"
+
+
+class ReferralOutcome(models.Model):
+    """An outcome measure met by a closed referral; one row per outcome."""
+
+    # The unique constraint's index starts with the referral, so the key needs no other.
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="outcomes", db_index=False
+    )
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+
+    class Meta:
+        ordering = ["referral", "outcome"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "outcome"], name="one_row_per_outcome")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral}: {self.get_outcome_display()}"

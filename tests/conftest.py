@@ -72,3 +72,22 @@ def login(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def celery_tasks_run_eagerly(request, settings):
+    """Tasks run inside the test, even with REDIS_URL set, except in tests marked `redis`.
+
+    Settings make Celery eager only without REDIS_URL; the PostgreSQL/Redis run of the suite
+    (.ci/with-servers.sh) sets it, and tests that expect a task's effect at once must still pass.
+    """
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    from partnership.celery import app
+
+    was_eager = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = was_eager

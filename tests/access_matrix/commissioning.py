@@ -1,7 +1,77 @@
-"""Expected GET status per role for this app's URLs. See test_matrix.py for the columns."""
+"""Expected GET status per role for this app's URLs. See test_matrix.py for the columns.
+
+Commissioners (and admins) change things; performance leads read everything; committee members
+and clerks read only the funding splits and grant allocations; officers see nothing here.
+"""
+
+from commissioning.models import Contract, ContractExtension, ContractYear, FundingStream
 
 # anonymous, officer, performance lead, commissioner, committee member, clerk, admin
-EXPECTED: dict = {}
+READ = (302, 403, 200, 200, 403, 403, 200)
+EDIT = (302, 403, 403, 200, 403, 403, 200)
+FUNDING = (302, 403, 200, 200, 200, 200, 200)
+
+EXPECTED: dict = {
+    "commissioning:index": READ,
+    "commissioning:funding": FUNDING,
+    "commissioning:service_list": READ,
+    "commissioning:service_create": EDIT,
+    "commissioning:service_detail": READ,
+    "commissioning:service_edit": EDIT,
+    "commissioning:capacity_edit": EDIT,
+    "commissioning:contract_list": READ,
+    "commissioning:contract_create": EDIT,
+    "commissioning:contract_detail": READ,
+    "commissioning:contract_edit": EDIT,
+    "commissioning:extension_create": EDIT,
+    "commissioning:extension_edit": EDIT,
+    "commissioning:contract_year_create": EDIT,
+    "commissioning:contract_year_edit": EDIT,
+    "commissioning:grant_list": READ,
+    "commissioning:grant_create": EDIT,
+    "commissioning:grant_detail": READ,
+    "commissioning:grant_edit": EDIT,
+    "commissioning:grant_allocations_edit": EDIT,
+    "commissioning:export_contracts": READ,
+    "commissioning:export_contributions": FUNDING,
+    "commissioning:export_allocations": FUNDING,
+}
+
+
+def _service(ctx):
+    return {"pk": ctx.extra["services"][0].pk}
+
+
+def _contract(ctx):
+    return {"pk": Contract.objects.get(reference="ESX-DA-2018-01").pk}
+
+
+def _extension(ctx):
+    return {"pk": ContractExtension.objects.filter(contract__reference="ESX-DA-2018-01")[0].pk}
+
+
+def _year(ctx):
+    return {
+        "pk": ContractYear.objects.get(contract__reference="ESX-DA-2018-01", financial_year=2020).pk
+    }
+
+
+def _grant(ctx):
+    return {"pk": FundingStream.objects.order_by("pk")[0].pk}
+
 
 # URL name -> function(demo context) -> kwargs, for URLs that take arguments.
-KWARGS: dict = {}
+KWARGS: dict = {
+    "commissioning:service_detail": _service,
+    "commissioning:service_edit": _service,
+    "commissioning:capacity_edit": _service,
+    "commissioning:contract_detail": _contract,
+    "commissioning:contract_edit": _contract,
+    "commissioning:extension_create": _contract,
+    "commissioning:contract_year_create": _contract,
+    "commissioning:extension_edit": _extension,
+    "commissioning:contract_year_edit": _year,
+    "commissioning:grant_detail": _grant,
+    "commissioning:grant_edit": _grant,
+    "commissioning:grant_allocations_edit": _grant,
+}

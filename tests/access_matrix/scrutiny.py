@@ -1,7 +1,90 @@
-"""Expected GET status per role for this app's URLs. See test_matrix.py for the columns."""
+"""Expected GET status per role for this app's URLs. See test_matrix.py for the columns.
+
+Who may do what in scrutiny (scrutiny/selectors.py has the object rules):
+
+- Clerks (and admins) run every committee: committees, meetings, agenda items, documents,
+  resolutions and actions, including closing an action as not feasible or superseded.
+- Committee members read the committees they sit on: meetings once the agenda is published,
+  every item including exempt ones, documents, topics, and those committees' actions in the
+  tracker. Another committee's pages are a 404.
+- Performance leads and commissioners read the action tracker for every committee (except
+  actions on exempt items of committees they do not sit on) but not meeting pages.
+- Officers use "My actions" only. Anyone who owns an action opens it, adds updates and
+  completes it with evidence; readers of the tracker open it but may not change it (403).
+
+The demo objects (scrutiny/demo.py): the overview and scrutiny committee, which the demo
+councillor sits on; one of its past meetings and an item; an open action owned by the demo
+officer; a completed action owned by the demo commissioner with an evidence file.
+"""
+
+EVERYONE = (302, 200, 200, 200, 200, 200, 200)
+CLERKS = (302, 403, 403, 403, 403, 200, 200)
+COMMITTEES = (302, 403, 403, 403, 200, 200, 200)
+TRACKER = (302, 403, 200, 200, 200, 200, 200)
 
 # anonymous, officer, performance lead, commissioner, committee member, clerk, admin
-EXPECTED: dict = {}
+EXPECTED = {
+    "scrutiny:action_list": TRACKER,
+    "scrutiny:action_export": TRACKER,
+    "scrutiny:my_actions": EVERYONE,
+    # The officer owns this action; readers of the tracker may open it but not work on it.
+    "scrutiny:action_detail": EVERYONE,
+    "scrutiny:action_update_add": (302, 200, 403, 403, 403, 200, 200),
+    "scrutiny:action_complete": (302, 200, 403, 403, 403, 200, 200),
+    "scrutiny:action_edit": CLERKS,
+    "scrutiny:action_close": CLERKS,
+    # The commissioner's completed action: the officer neither owns it nor reads the tracker.
+    "scrutiny:action_evidence": (302, 404, 200, 200, 200, 200, 200),
+    "scrutiny:committee_list": COMMITTEES,
+    "scrutiny:committee_create": CLERKS,
+    "scrutiny:committee_detail": COMMITTEES,
+    "scrutiny:committee_edit": CLERKS,
+    "scrutiny:meeting_create": CLERKS,
+    "scrutiny:meeting_detail": COMMITTEES,
+    "scrutiny:meeting_edit": CLERKS,
+    "scrutiny:agenda_item_create": CLERKS,
+    "scrutiny:agenda_item_detail": COMMITTEES,
+    "scrutiny:agenda_item_edit": CLERKS,
+    # Moving is a POST (the move up / move down buttons); a GET is refused.
+    "scrutiny:agenda_item_move": (302, 403, 403, 403, 403, 405, 405),
+    "scrutiny:agenda_document_add": CLERKS,
+    "scrutiny:agenda_document_download": COMMITTEES,
+    "scrutiny:agenda_document_delete": CLERKS,
+    "scrutiny:resolution_create": CLERKS,
+    "scrutiny:resolution_edit": CLERKS,
+    "scrutiny:action_create": CLERKS,
+    "scrutiny:topic_list": COMMITTEES,
+    "scrutiny:topic_create": CLERKS,
+    "scrutiny:topic_detail": COMMITTEES,
+}
+
+
+def _demo(ctx, name):
+    return ctx.extra["scrutiny"][name]
+
 
 # URL name -> function(demo context) -> kwargs, for URLs that take arguments.
-KWARGS: dict = {}
+KWARGS = {
+    "scrutiny:action_detail": lambda ctx: {"pk": _demo(ctx, "action").pk},
+    "scrutiny:action_update_add": lambda ctx: {"pk": _demo(ctx, "action").pk},
+    "scrutiny:action_complete": lambda ctx: {"pk": _demo(ctx, "action").pk},
+    "scrutiny:action_edit": lambda ctx: {"pk": _demo(ctx, "action").pk},
+    "scrutiny:action_close": lambda ctx: {"pk": _demo(ctx, "action").pk},
+    "scrutiny:action_evidence": lambda ctx: {"pk": _demo(ctx, "action_with_evidence").pk},
+    "scrutiny:committee_detail": lambda ctx: {"pk": _demo(ctx, "committee").pk},
+    "scrutiny:committee_edit": lambda ctx: {"pk": _demo(ctx, "committee").pk},
+    "scrutiny:meeting_create": lambda ctx: {"committee_pk": _demo(ctx, "committee").pk},
+    "scrutiny:meeting_detail": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
+    "scrutiny:meeting_edit": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
+    "scrutiny:agenda_item_create": lambda ctx: {"meeting_pk": _demo(ctx, "meeting").pk},
+    "scrutiny:agenda_item_detail": lambda ctx: {"pk": _demo(ctx, "agenda_item").pk},
+    "scrutiny:agenda_item_edit": lambda ctx: {"pk": _demo(ctx, "agenda_item").pk},
+    "scrutiny:agenda_item_move": lambda ctx: {"pk": _demo(ctx, "agenda_item").pk},
+    "scrutiny:agenda_document_add": lambda ctx: {"item_pk": _demo(ctx, "agenda_item").pk},
+    "scrutiny:agenda_document_download": lambda ctx: {"pk": _demo(ctx, "document").pk},
+    "scrutiny:agenda_document_delete": lambda ctx: {"pk": _demo(ctx, "document").pk},
+    "scrutiny:resolution_create": lambda ctx: {"item_pk": _demo(ctx, "agenda_item").pk},
+    "scrutiny:resolution_edit": lambda ctx: {"pk": _demo(ctx, "resolution").pk},
+    "scrutiny:action_create": lambda ctx: {"resolution_pk": _demo(ctx, "resolution").pk},
+    "scrutiny:topic_detail": lambda ctx: {"pk": _demo(ctx, "topic").pk},
+}

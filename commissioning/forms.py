@@ -1,0 +1,878 @@
+"""GOV.UK-style forms for commissioning. Every message says how to put the input right.
+
+Money is typed in pounds ("£1,015,483", "1015483.00") and cleaned to integer pence by
+`MoneyField`, the one field for money in the app. Forms only validate and clean; views pass the
+cleaned values to services.py, which does the writing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Div, Field, Fieldset, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+
+from partnership.calendar import FinancialQuarter, FinancialYear
+from partnership.models import Area, Organisation
+from partnership.templatetags.money import format_pence
+
+from . import allocation
+from .constants import (
+    DEFAULT_CASELOAD_BAND,
+    DEFAULT_CASELOAD_BENCHMARK,
+    DEFAULT_FIRST_CONTACT_TARGET,
+    DEFAULT_OVERSIGHT_TARGET,
+    SAFE_ACCOMMODATION_TYPES,
+    AllocationMethod,
+    ClientGroup,
+    ExtensionStatus,
+    ServiceType,
+)
+from .models import CommissionedService, long_date
+from .services import CONTRACT_FIELDS, SERVICE_FIELDS, AllocationInput, ContributionInput
+
+MAX_PENCE = 100_000_000_000  # £1,000,000,000: far above any contract, far below overflow
+TEXT_ATTRS = {"inputmode": "decimal", "spellcheck": "false"}
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?|\.\d+")
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def pence_as_input(pence: int) -> str:
+    """Pence as the text a person would type back: 2,157,000.00."""
+    pounds, pennies = divmod(pence, 100)
+    return f"{pounds:,}.{pennies:02d}"
+
+
+class MoneyField(forms.CharField):
+    """An amount in pounds and pence, typed with or without £ and commas; cleaned to pence."""
+
+    def __init__(self, *, what: str = "the amount", example: str = "£1,015,483.50", **kwargs):
+        self.what, self.example = what, example
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={**TEXT_ATTRS, "class": "govuk-input--width-10"}),
+        )
+        kwargs.setdefault("error_messages", {"required": f"Enter {what} in pounds, like {example}"})
+        super().__init__(strip=True, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return pence_as_input(value)
+        return value
+
+    def to_python(self, value) -> int | None:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        cleaned = text.replace("£", "").replace(" ", "")
+        negative = cleaned.startswith("-")
+        if not _GROUPED.fullmatch(cleaned.lstrip("-")):
+            raise ValidationError(
+                f"Enter {self.what} as a number of pounds, like {self.example}",
+                code="invalid",
+            )
+        if negative and Decimal(cleaned.lstrip("-").replace(",", "")) != 0:
+            raise ValidationError(
+                f"{self.what.capitalize()} cannot be negative. "
+                f"Enter 0 or more, like {self.example}",
+                code="negative",
+            )
+        amount = Decimal(cleaned.lstrip("-").replace(",", ""))
+        if _places(amount) > 2:
+            raise ValidationError(
+                f"Enter {self.what} in pounds and pence, with no more than 2 digits after the "
+                f"point, like {self.example}",
+                code="pence",
+            )
+        pence = int(amount * 100)
+        if pence >= MAX_PENCE:
+            raise ValidationError(
+                f"Enter {self.what} less than {format_pence(MAX_PENCE)}", code="too_large"
+            )
+        return pence
+
+
+class NumberField(forms.CharField):
+    """A decimal number typed in a text box (GOV.UK style), with range and places checked."""
+
+    def __init__(
+        self,
+        *,
+        what: str,
+        example: str,
+        places: int = 2,
+        minimum: Decimal = Decimal(0),
+        maximum: Decimal | None = None,
+        unit: str = "",
+        **kwargs,
+    ):
+        self.what, self.example, self.places = what, example, places
+        self.minimum, self.maximum, self.unit = minimum, maximum, unit
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={**TEXT_ATTRS, "class": "govuk-input--width-5"}),
+        )
+        kwargs.setdefault("error_messages", {"required": f"Enter {what}, like {example}"})
+        super().__init__(strip=True, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value.normalize():f}"
+        return value
+
+    def to_python(self, value) -> Decimal | None:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        cleaned = text.replace(" ", "").removesuffix(self.unit) if self.unit else text
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise ValidationError(f"Enter {self.what} as a number, like {self.example}")
+        if _places(number) > self.places:
+            raise ValidationError(
+                f"Enter {self.what} with no more than {self.places} digits after the point, "
+                f"like {self.example}"
+            )
+        if number < self.minimum or (self.maximum is not None and number > self.maximum):
+            top = f" and {self.maximum.normalize():f}" if self.maximum is not None else " or more"
+            between = "between " if self.maximum is not None else ""
+            raise ValidationError(
+                f"Enter {self.what} {between}{self.minimum.normalize():f}{top}, like {self.example}"
+            )
+        return number
+
+
+class PercentField(NumberField):
+    def __init__(self, *, what: str, example: str = "31", **kwargs):
+        super().__init__(what=what, example=example, maximum=Decimal(100), unit="%", **kwargs)
+
+
+class WholeNumberField(forms.IntegerField):
+    def __init__(self, *, what: str, example: str, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={**TEXT_ATTRS, "inputmode": "numeric", "class": "govuk-input--width-5"}
+            ),
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": f"Enter {what}, like {example}",
+                "invalid": f"Enter {what} as a whole number, like {example}",
+                "min_value": f"Enter {what} of %(limit_value)s or more, like {example}",
+                "max_value": f"Enter {what} of %(limit_value)s or fewer, like {example}",
+            },
+        )
+        super().__init__(**kwargs)
+
+
+class DateField(DateInputField):
+    """A GOV.UK date input (day, month, year) with messages naming the date."""
+
+    def __init__(self, *, what: str, **kwargs):
+        super().__init__(**kwargs)
+        self.what = what
+        self.error_messages = {
+            **self.error_messages,
+            "required": f"Enter the {what}",
+            "incomplete": f"Enter the {what} as a day, month and year",
+        }
+        self.require_all_fields = True
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            value = date(day=int(day), month=int(month), year=int(year))
+        except ValueError:
+            value = None
+        if value is None or not 2000 <= value.year <= 2100:
+            raise ValidationError(
+                f"The {self.what} must be a real date between 2000 and 2100, like 1 10 2018"
+            )
+        return value
+
+
+class FinancialYearField(forms.CharField):
+    """A financial year typed as 2021/22, cleaned to its start year (2021)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"spellcheck": "false", "class": "govuk-input--width-5"}),
+        )
+        kwargs.setdefault("error_messages", {"required": "Enter the financial year, like 2021/22"})
+        super().__init__(strip=True, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return FinancialYear(value).label
+        return value
+
+    def to_python(self, value) -> int | None:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            year = FinancialYear.parse(text)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+        if not 2000 <= year.start_year <= 2100:
+            raise ValidationError("Enter a financial year between 2000/01 and 2100/01")
+        return year.start_year
+
+
+class QuarterField(forms.CharField):
+    """A financial quarter typed as 2021/22 Q1, cleaned to a FinancialQuarter."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"spellcheck": "false", "class": "govuk-input--width-10"}),
+        )
+        kwargs.setdefault("error_messages", {"required": "Enter the quarter, like 2021/22 Q1"})
+        super().__init__(strip=True, **kwargs)
+
+    def to_python(self, value) -> FinancialQuarter | None:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return FinancialQuarter.parse(text)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+
+def organisation_field(label: str, *, required: bool = True, what: str = "", **kwargs):
+    return forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"),
+        label=label,
+        required=required,
+        empty_label="Choose an organisation",
+        error_messages={
+            "required": f"Choose {what or label.lower()}",
+            "invalid_choice": f"Choose {what or label.lower()} from the list",
+        },
+        **kwargs,
+    )
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+# Services ----------------------------------------------------------------------------------
+
+
+class ServiceForm(forms.Form):
+    name = forms.CharField(
+        label="Service name",
+        max_length=200,
+        error_messages={"required": "Enter the service name"},
+    )
+    provider = organisation_field("Provider", what="the provider")
+    service_type = forms.ChoiceField(
+        label="Type of service",
+        choices=ServiceType.choices,
+        widget=forms.RadioSelect,
+        help_text="Refuges, dispersed, move-on and other specialist safe accommodation and "
+        "sanctuary schemes count as safe accommodation under Part 4 of the Domestic Abuse Act "
+        "2021.",
+        error_messages={"required": "Choose the type of service"},
+    )
+    client_group = forms.ChoiceField(
+        label="Who the service is for",
+        choices=ClientGroup.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who the service is for"},
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label="Areas covered",
+        queryset=Area.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select every district the service works in.",
+    )
+    bed_spaces = WholeNumberField(
+        label="Bed spaces (optional)",
+        what="the number of bed spaces",
+        example="12",
+        required=False,
+        min_value=0,
+        help_text="For accommodation services only.",
+    )
+    units = WholeNumberField(
+        label="Units of accommodation (optional)",
+        what="the number of units",
+        example="8",
+        required=False,
+        min_value=0,
+        help_text="For accommodation services only: flats, houses or homes made safe.",
+    )
+    first_contact_target_percent = PercentField(
+        label="Target for first contact within one working day (%)",
+        what="the first contact target",
+        example="95",
+        initial=DEFAULT_FIRST_CONTACT_TARGET,
+    )
+    oversight_target_percent = PercentField(
+        label="Target for managerial oversight within 24 hours (%)",
+        what="the managerial oversight target",
+        example="95",
+        initial=DEFAULT_OVERSIGHT_TARGET,
+    )
+    caseload_benchmark = NumberField(
+        label="Caseload benchmark (open cases per caseworker FTE)",
+        what="the caseload benchmark",
+        example="30",
+        minimum=Decimal("0.01"),
+        maximum=Decimal("999"),
+        initial=DEFAULT_CASELOAD_BENCHMARK,
+        help_text="30 is the commonly quoted safe caseload for an IDVA; "
+        "use your own benchmark if it differs.",
+    )
+    caseload_band_percent = PercentField(
+        label="Band either side of the benchmark (%)",
+        what="the band",
+        example="20",
+        initial=DEFAULT_CASELOAD_BAND,
+        help_text="With a benchmark of 30 and a band of 20%, caseloads from 24 to 36 are in range.",
+    )
+    is_active = forms.BooleanField(label="The service is running", required=False, initial=True)
+
+    def __init__(self, *args, service: CommissionedService | None = None, **kwargs):
+        self.service = service
+        if service is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    **{name: getattr(service, name) for name in SERVICE_FIELDS},
+                    "areas": list(service.areas.all()),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("name"),
+            Field.select("provider"),
+            Field.radios("service_type", legend_size=Size.SMALL),
+            Field.radios("client_group", legend_size=Size.SMALL),
+            Field.checkboxes("areas", legend_size=Size.SMALL, small=True),
+            Fieldset(
+                Field.text("bed_spaces"), Field.text("units"), legend="Capacity", legend_size="s"
+            ),
+            Fieldset(
+                Field.text("first_contact_target_percent"),
+                Field.text("oversight_target_percent"),
+                Field.text("caseload_benchmark"),
+                Field.text("caseload_band_percent"),
+                legend="KPI targets",
+                legend_size="s",
+            ),
+            Field.checkbox("is_active"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        service_type = cleaned.get("service_type")
+        if service_type and service_type not in SAFE_ACCOMMODATION_TYPES:
+            for name in ("bed_spaces", "units"):
+                if cleaned.get(name) is not None:
+                    self.add_error(
+                        name,
+                        f"{self.fields[name].label.removesuffix(' (optional)')} are only for "
+                        "accommodation services. Clear this, or choose an accommodation type.",
+                    )
+        return cleaned
+
+
+class CapacityForm(forms.Form):
+    quarter = QuarterField(
+        label="Quarter", help_text="Write it like 2021/22 Q1 (Q1 is April to June)."
+    )
+    fte = NumberField(
+        label="Caseworkers in post (full-time equivalent)",
+        what="the caseworker FTE",
+        example="6.5",
+        maximum=Decimal("9999.99"),
+        required=False,
+        help_text="Leave blank to remove the figure for that quarter.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.text("quarter"), Field.text("fte"))
+
+
+# Contracts ---------------------------------------------------------------------------------
+
+
+class ContractForm(forms.Form):
+    reference = forms.CharField(
+        label="Contract reference",
+        max_length=50,
+        error_messages={"required": "Enter the contract reference, like ESX-DA-2018-01"},
+    )
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter the contract title"}
+    )
+    provider = organisation_field("Provider", what="the provider")
+    lead_commissioner = organisation_field(
+        "Lead commissioner",
+        what="the lead commissioner",
+        help_text="The organisation that holds the contract for the funders.",
+    )
+    services = forms.ModelMultipleChoiceField(
+        label="Services covered",
+        queryset=CommissionedService.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    start_date = DateField(
+        label="Start date", what="start date", help_text="For example, 1 10 2018"
+    )
+    end_date = DateField(
+        label="End date",
+        what="end date",
+        help_text="The last day of the initial term, before any extension. For example, 30 9 2021",
+    )
+
+    def __init__(self, *args, contract=None, **kwargs):
+        if contract is not None:
+            initial = {name: getattr(contract, name) for name in CONTRACT_FIELDS}
+            kwargs.setdefault("initial", {**initial, "services": list(contract.services.all())})
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("reference", field_width=20),
+            Field.text("title"),
+            Field.select("provider"),
+            Field.select("lead_commissioner"),
+            Field.checkboxes("services", legend_size=Size.SMALL, small=True),
+            Field("start_date", context={"legend_size": "govuk-fieldset__legend--s"}),
+            Field("end_date", context={"legend_size": "govuk-fieldset__legend--s"}),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end <= start:
+            self.add_error(
+                "end_date",
+                f"The end date must be after the start date ({long_date(start)}). "
+                "Check the day, month and year of both dates.",
+            )
+        return cleaned
+
+
+class ExtensionForm(forms.Form):
+    period_months = WholeNumberField(
+        label="Length of the extension (months)",
+        what="the length of the extension in months",
+        example="24",
+        min_value=1,
+        max_value=120,
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=ExtensionStatus.choices,
+        widget=forms.RadioSelect,
+        initial=ExtensionStatus.AVAILABLE,
+        error_messages={
+            "required": "Choose whether the extension is available, exercised or declined"
+        },
+    )
+    decision_due = DateField(
+        label="Decision due by (optional)",
+        what="date the decision is due",
+        required=False,
+        help_text="When the funders must decide whether to extend. For example, 31 3 2021",
+    )
+    decided_on = DateField(
+        label="Date decided",
+        what="date of the decision",
+        required=False,
+        help_text="Only for an extension that has been exercised or declined.",
+    )
+
+    def __init__(self, *args, extension=None, **kwargs):
+        if extension is not None:
+            kwargs.setdefault(
+                "initial", {name: getattr(extension, name) for name in self.base_fields}
+            )
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("period_months"),
+            Field.radios("status", legend_size=Size.SMALL),
+            Field("decision_due", context={"legend_size": "govuk-fieldset__legend--s"}),
+            Field("decided_on", context={"legend_size": "govuk-fieldset__legend--s"}),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        status, decided_on = cleaned.get("status"), cleaned.get("decided_on")
+        if status == ExtensionStatus.AVAILABLE and decided_on:
+            self.add_error(
+                "decided_on",
+                "An extension that is still available has no decision date. Clear the date, "
+                "or choose exercised or declined.",
+            )
+        decided = status in (ExtensionStatus.EXERCISED, ExtensionStatus.DECLINED)
+        if decided and not decided_on and "decided_on" not in self.errors:
+            self.add_error(
+                "decided_on", f"Enter the date the extension was {status}, like 15 3 2021"
+            )
+        return cleaned
+
+
+class ContractYearForm(forms.Form):
+    financial_year = forms.TypedChoiceField(
+        label="Financial year",
+        coerce=int,
+        error_messages={
+            "required": "Choose the financial year",
+            "invalid_choice": "Choose a financial year in which the contract runs",
+        },
+    )
+    annual_value = MoneyField(
+        label="Annual contract value (£)",
+        what="the annual value",
+        example="£2,157,000",
+        help_text="The value of the contract in this financial year, in pounds.",
+    )
+
+    def __init__(self, *args, contract, contract_year=None, **kwargs):
+        taken = {y.financial_year for y in contract.years.all()}
+        if contract_year is not None:
+            taken.discard(contract_year.financial_year)
+            kwargs.setdefault(
+                "initial",
+                {
+                    "financial_year": contract_year.financial_year,
+                    "annual_value": contract_year.annual_value_pence,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        choices = [
+            (y.start_year, y.label) for y in contract.financial_years() if y.start_year not in taken
+        ]
+        self.fields["financial_year"].choices = [("", "Choose a year")] + choices
+        self.fields["financial_year"].help_text = (
+            "The years the contract runs in, counting exercised extensions, that have no "
+            "figures yet."
+        )
+        self.helper = _helper(Field.select("financial_year"), Field.text("annual_value"))
+
+
+class ContributionForm(forms.Form):
+    funder = organisation_field("Funder", required=False, what="the funder")
+    amount = MoneyField(label="Amount (£)", what="the amount", example="£670,490", required=False)
+    stated_percent = PercentField(
+        label="Stated share (%)", what="the stated share", example="31", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Div(
+                Div(Field.select("funder"), css_class="govuk-grid-column-one-half"),
+                Div(Field.text("amount"), css_class="govuk-grid-column-one-quarter"),
+                Div(Field.text("stated_percent"), css_class="govuk-grid-column-one-quarter"),
+                css_class="govuk-grid-row",
+            )
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        funder, amount = cleaned.get("funder"), cleaned.get("amount")
+        stated = cleaned.get("stated_percent")
+        cleaned["blank"] = funder is None and amount is None and stated is None
+        if cleaned["blank"]:
+            return cleaned
+        if funder is None:
+            self.add_error("funder", "Choose the funder who pays this amount")
+        if amount is None:
+            name = funder.name if funder else "this funder"
+            self.add_error("amount", f"Enter the amount {name} contributes, like £670,490")
+        return cleaned
+
+
+class BaseContributionFormSet(forms.BaseFormSet):
+    def __init__(self, *args, year_label: str = "this year", **kwargs):
+        self.year_label = year_label
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            funder = form.cleaned_data.get("funder")
+            if funder is None:
+                continue
+            if funder.pk in seen:
+                form.add_error(
+                    "funder",
+                    f"{funder.name} is listed twice for {self.year_label}. Put its whole "
+                    "contribution on one row and clear the other.",
+                )
+            seen.add(funder.pk)
+
+    def contributions(self) -> list[ContributionInput]:
+        return [
+            ContributionInput(
+                funder=form.cleaned_data["funder"],
+                amount_pence=form.cleaned_data["amount"],
+                stated_percent=form.cleaned_data.get("stated_percent"),
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("blank")
+        ]
+
+
+ContributionFormSet = forms.formset_factory(
+    ContributionForm, formset=BaseContributionFormSet, extra=3, max_num=30, validate_max=True
+)
+
+
+def contribution_formset(data=None, *, contract_year=None, year_label="this year"):
+    initial = []
+    if contract_year is not None:
+        initial = [
+            {"funder": c.funder, "amount": c.amount_pence, "stated_percent": c.stated_percent}
+            for c in contract_year.contributions.all()
+        ]
+    return ContributionFormSet(data, initial=initial, prefix="contributions", year_label=year_label)
+
+
+# Grants ------------------------------------------------------------------------------------
+
+
+class FundingStreamForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the grant",
+        max_length=200,
+        error_messages={"required": "Enter the name of the grant"},
+    )
+    funder = organisation_field("Funder", what="the funder")
+    financial_year = FinancialYearField(label="Financial year", help_text="For example, 2021/22")
+    total = MoneyField(label="Total (£)", what="the total", example="£194,000")
+
+    def __init__(self, *args, stream=None, **kwargs):
+        if stream is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": stream.name,
+                    "funder": stream.funder,
+                    "financial_year": stream.financial_year,
+                    "total": stream.total_pence,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("name"),
+            Field.select("funder"),
+            Field.text("financial_year"),
+            Field.text("total"),
+        )
+
+
+class AllocationMethodForm(forms.Form):
+    method = forms.ChoiceField(
+        label="How should the total be split?",
+        choices=AllocationMethod.choices,
+        widget=forms.RadioSelect,
+        initial=AllocationMethod.AMOUNTS,
+        help_text="Every split is in whole pennies and adds up to exactly the total.",
+        error_messages={"required": "Choose how the total should be split"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="split", **kwargs)
+        self.helper = _helper(Field.radios("method", legend_size=Size.MEDIUM))
+
+
+class AllocationForm(forms.Form):
+    recipient = organisation_field("Recipient", required=False, what="the recipient")
+    area = forms.ModelChoiceField(
+        label="Area",
+        queryset=Area.objects.order_by("name"),
+        required=False,
+        empty_label="No area",
+        error_messages={"invalid_choice": "Choose the area from the list"},
+    )
+    amount = MoneyField(label="Amount (£)", what="the amount", example="£32,333.33", required=False)
+    stated_percent = PercentField(
+        label="Share (%)", what="the share", example="16.67", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Div(
+                Div(Field.select("recipient"), css_class="govuk-grid-column-one-quarter"),
+                Div(Field.select("area"), css_class="govuk-grid-column-one-quarter"),
+                Div(Field.text("amount"), css_class="govuk-grid-column-one-quarter"),
+                Div(Field.text("stated_percent"), css_class="govuk-grid-column-one-quarter"),
+                css_class="govuk-grid-row",
+            )
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        values = [cleaned.get(name) for name in ("recipient", "area", "amount", "stated_percent")]
+        cleaned["blank"] = all(value is None for value in values)
+        if not cleaned["blank"] and cleaned.get("recipient") is None:
+            self.add_error("recipient", "Choose the organisation that receives this allocation")
+        return cleaned
+
+
+class BaseAllocationFormSet(forms.BaseFormSet):
+    def __init__(self, *args, stream, **kwargs):
+        self.stream = stream
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            recipient = form.cleaned_data.get("recipient")
+            if recipient is None:
+                continue
+            if recipient.pk in seen:
+                form.add_error(
+                    "recipient",
+                    f"{recipient.name} is listed twice. Put its whole allocation on one row "
+                    "and clear the other.",
+                )
+            seen.add(recipient.pk)
+        if not seen:
+            raise ValidationError("Add at least one recipient, with the split you want.")
+
+    def allocations(self, method: str) -> list[AllocationInput] | None:
+        """The allocations for `method`, or None after adding the errors that stop it."""
+        rows = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("blank")]
+        total = self.stream.total_pence
+        need = {
+            AllocationMethod.PERCENTAGES: ("stated_percent", "Enter the percentage for {}"),
+            AllocationMethod.POPULATION: (
+                "area",
+                "Choose the area whose population sets {}'s share",
+            ),
+            AllocationMethod.AMOUNTS: ("amount", "Enter the amount for {}, like £32,333.33"),
+        }.get(method)
+        if need:
+            name, message = need
+            for form in rows:
+                if form.cleaned_data.get(name) is None:
+                    form.add_error(name, message.format(form.cleaned_data["recipient"].name))
+            if any(f.errors for f in rows):
+                return None
+        try:
+            if method == AllocationMethod.EQUAL:
+                amounts = allocation.split_equally(total, len(rows))
+            elif method == AllocationMethod.PERCENTAGES:
+                amounts = allocation.split_by_percentages(
+                    total, [f.cleaned_data["stated_percent"] for f in rows]
+                )
+            elif method == AllocationMethod.POPULATION:
+                amounts = allocation.split_by_population(
+                    total, [f.cleaned_data["area"].population for f in rows]
+                )
+            else:
+                amounts = [f.cleaned_data["amount"] for f in rows]
+        except ValueError as error:
+            self._non_form_errors = self.error_class(
+                [f"{error} Change the percentages so they add up to exactly 100."]
+                if method == AllocationMethod.PERCENTAGES
+                else [str(error)]
+            )
+            return None
+        return [
+            AllocationInput(
+                recipient=f.cleaned_data["recipient"],
+                area=f.cleaned_data.get("area"),
+                amount_pence=amount,
+                stated_percent=f.cleaned_data.get("stated_percent"),
+            )
+            for f, amount in zip(rows, amounts, strict=True)
+        ]
+
+
+AllocationFormSet = forms.formset_factory(
+    AllocationForm, formset=BaseAllocationFormSet, extra=3, max_num=60, validate_max=True
+)
+
+
+def allocation_formset(data=None, *, stream):
+    initial = [
+        {
+            "recipient": a.recipient,
+            "area": a.area,
+            "amount": a.amount_pence,
+            "stated_percent": a.stated_percent,
+        }
+        for a in stream.allocations.all()
+    ]
+    return AllocationFormSet(data, initial=initial, prefix="allocations", stream=stream)
+
+
+# The error summary -------------------------------------------------------------------------
+
+
+def _target_id(bound_field) -> str:
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"id_{bound_field.html_name}_1"
+    if isinstance(widget, forms.MultiWidget):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
+def error_summary_items(*forms_or_formsets) -> list[dict[str, str]]:
+    """Every error on these forms and formsets as {"href", "text"} for the GOV.UK summary."""
+    items = []
+    for item in forms_or_formsets:
+        if item is None:
+            continue
+        if isinstance(item, forms.BaseFormSet):
+            first = item.forms[0] if item.forms else None
+            for error in item.non_form_errors():
+                href = f"#{_target_id(next(iter(first)))}" if first else "#main-content"
+                items.append({"href": href, "text": error})
+            members = item.forms
+        else:
+            members = [item]
+        for form in members:
+            if not form.is_bound:
+                continue
+            visible = form.visible_fields()
+            for error in form.non_field_errors():
+                items.append({"href": f"#{_target_id(visible[0])}", "text": error})
+            for bound in visible:
+                for error in bound.errors:
+                    items.append({"href": f"#{_target_id(bound)}", "text": error})
+    return items

@@ -1,0 +1,527 @@
+"""Every write to commissioning data, each in one transaction with its audit row.
+
+Audit rows carry `detail["changes"]`: {label: [before, after]} as the text a person reads
+("Annual value": ["£2,000,000.00", "£2,157,000.00"]), which the History lists show as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.text import capfirst
+
+from partnership.audit import audit_record
+from partnership.calendar import FinancialQuarter, FinancialYear
+from partnership.constants import AuditAction
+from partnership.models import Area, Organisation, User
+from partnership.templatetags.money import format_pence
+
+from .constants import (
+    DEFAULT_CASELOAD_BAND,
+    DEFAULT_CASELOAD_BENCHMARK,
+    DEFAULT_FIRST_CONTACT_TARGET,
+    DEFAULT_OVERSIGHT_TARGET,
+    ExtensionStatus,
+)
+from .models import (
+    CaseworkerCapacity,
+    CommissionedService,
+    Contract,
+    ContractExtension,
+    ContractYear,
+    FundingContribution,
+    FundingStream,
+    GrantAllocation,
+    long_date,
+)
+
+SERVICE_FIELDS = (
+    "name",
+    "provider",
+    "service_type",
+    "client_group",
+    "bed_spaces",
+    "units",
+    "is_active",
+    "first_contact_target_percent",
+    "oversight_target_percent",
+    "caseload_benchmark",
+    "caseload_band_percent",
+)
+CONTRACT_FIELDS = ("reference", "title", "provider", "lead_commissioner", "start_date", "end_date")
+EXTENSION_FIELDS = ("period_months", "status", "decision_due", "decided_on")
+STREAM_FIELDS = ("name", "funder", "financial_year", "total_pence")
+
+
+@dataclass(frozen=True)
+class ContributionInput:
+    funder: Organisation
+    amount_pence: int
+    stated_percent: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AllocationInput:
+    recipient: Organisation
+    amount_pence: int
+    area: Area | None = None
+    stated_percent: Decimal | None = None
+
+
+# Describing changes ------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return long_date(value)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def _describe(obj: models.Model, field_names: Iterable[str]) -> dict[str, str]:
+    """The fields of `obj` as {label: text}, money as pounds, for audit detail."""
+    described = {}
+    for name in field_names:
+        field = obj._meta.get_field(name)
+        label = capfirst(str(field.verbose_name).removesuffix(" pence"))
+        if field.many_to_many:
+            text = ", ".join(sorted(str(o) for o in getattr(obj, name).all()))
+        elif name.endswith("_pence"):
+            text = format_pence(getattr(obj, name))
+        elif name == "financial_year":
+            text = FinancialYear(getattr(obj, name)).label
+        elif field.choices:
+            text = getattr(obj, f"get_{name}_display")()
+        else:
+            text = _text(getattr(obj, name))
+        described[label] = text
+    return described
+
+
+def _changes(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    keys = list(before) + [key for key in after if key not in before]
+    return {
+        key: [before.get(key, ""), after.get(key, "")]
+        for key in keys
+        if before.get(key, "") != after.get(key, "")
+    }
+
+
+def _set_fields(obj: models.Model, allowed: Sequence[str], changes: dict[str, Any]) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"These fields cannot be changed here: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(obj, name, value)
+
+
+def _audit(by, action, obj, changes, request, **extra) -> None:
+    detail = {"changes": changes, **extra}
+    audit_record(by=by, action=action, obj=obj, detail=detail, request=request)
+
+
+# Services and capacity ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def service_create(
+    *,
+    by: User,
+    name: str,
+    provider: Organisation,
+    service_type: str,
+    client_group: str,
+    areas: Iterable[Area] = (),
+    bed_spaces: int | None = None,
+    units: int | None = None,
+    is_active: bool = True,
+    first_contact_target_percent: Decimal = DEFAULT_FIRST_CONTACT_TARGET,
+    oversight_target_percent: Decimal = DEFAULT_OVERSIGHT_TARGET,
+    caseload_benchmark: Decimal = DEFAULT_CASELOAD_BENCHMARK,
+    caseload_band_percent: Decimal = DEFAULT_CASELOAD_BAND,
+    request=None,
+) -> CommissionedService:
+    service = CommissionedService(
+        name=name,
+        provider=provider,
+        service_type=service_type,
+        client_group=client_group,
+        bed_spaces=bed_spaces,
+        units=units,
+        is_active=is_active,
+        first_contact_target_percent=first_contact_target_percent,
+        oversight_target_percent=oversight_target_percent,
+        caseload_benchmark=caseload_benchmark,
+        caseload_band_percent=caseload_band_percent,
+    )
+    service.full_clean()
+    service.save()
+    service.areas.set(areas)
+    after = _describe(service, (*SERVICE_FIELDS, "areas"))
+    _audit(by, AuditAction.CREATE, service, _changes({}, after), request)
+    return service
+
+
+@transaction.atomic
+def service_update(
+    *,
+    by: User,
+    service: CommissionedService,
+    areas: Iterable[Area] | None = None,
+    request=None,
+    **changes: Any,
+) -> CommissionedService:
+    """Change any of SERVICE_FIELDS (and the areas covered)."""
+    before = _describe(service, (*SERVICE_FIELDS, "areas"))
+    _set_fields(service, SERVICE_FIELDS, changes)
+    service.full_clean()
+    service.save()
+    if areas is not None:
+        service.areas.set(areas)
+    diff = _changes(before, _describe(service, (*SERVICE_FIELDS, "areas")))
+    if diff:
+        _audit(by, AuditAction.UPDATE, service, diff, request)
+    return service
+
+
+@transaction.atomic
+def capacity_set(
+    *,
+    by: User,
+    service: CommissionedService,
+    quarter: FinancialQuarter,
+    fte: Decimal | None,
+    request=None,
+) -> CaseworkerCapacity | None:
+    """Record the caseworker FTE for a quarter; None removes the figure."""
+    row = CaseworkerCapacity.objects.filter(service=service, quarter_index=quarter.index).first()
+    before = _text(row.fte) if row else ""
+    label = f"Caseworker FTE {quarter}"
+    if fte is None:
+        if row is None:
+            return None
+        row.delete()
+        _audit(by, AuditAction.UPDATE, service, {label: [before, ""]}, request)
+        return None
+    if row is None:
+        row = CaseworkerCapacity(service=service, quarter_index=quarter.index)
+    row.fte = fte
+    row.full_clean()
+    row.save()
+    if before != _text(row.fte):
+        _audit(by, AuditAction.UPDATE, service, {label: [before, _text(row.fte)]}, request)
+    return row
+
+
+# Contracts and extensions ------------------------------------------------------------------
+
+
+def _check_years_in_term(contract: Contract) -> None:
+    """Refuse a change of dates or extensions that would leave recorded years outside the term."""
+    term = contract.financial_years()
+    outside = [y.year.label for y in contract.years.all() if y.year not in term]
+    if outside:
+        raise ValidationError(
+            f"The contract would then run from {term[0]} to {term[-1]}, but it has figures for "
+            f"{', '.join(outside)}. Keep the dates covering those years."
+        )
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    by: User,
+    reference: str,
+    title: str,
+    provider: Organisation,
+    lead_commissioner: Organisation,
+    start_date: date,
+    end_date: date,
+    services: Iterable[CommissionedService] = (),
+    request=None,
+) -> Contract:
+    contract = Contract(
+        reference=reference,
+        title=title,
+        provider=provider,
+        lead_commissioner=lead_commissioner,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    contract.full_clean()
+    contract.save()
+    contract.services.set(services)
+    after = _describe(contract, (*CONTRACT_FIELDS, "services"))
+    _audit(by, AuditAction.CREATE, contract, _changes({}, after), request)
+    return contract
+
+
+@transaction.atomic
+def contract_update(
+    *,
+    by: User,
+    contract: Contract,
+    services: Iterable[CommissionedService] | None = None,
+    request=None,
+    **changes: Any,
+) -> Contract:
+    """Change any of CONTRACT_FIELDS (and the services covered)."""
+    before = _describe(contract, (*CONTRACT_FIELDS, "services"))
+    _set_fields(contract, CONTRACT_FIELDS, changes)
+    contract.full_clean()
+    _check_years_in_term(contract)
+    contract.save()
+    if services is not None:
+        contract.services.set(services)
+    diff = _changes(before, _describe(contract, (*CONTRACT_FIELDS, "services")))
+    if diff:
+        _audit(by, AuditAction.UPDATE, contract, diff, request)
+    return contract
+
+
+@transaction.atomic
+def extension_create(
+    *,
+    by: User,
+    contract: Contract,
+    period_months: int,
+    status: str = ExtensionStatus.AVAILABLE,
+    decision_due: date | None = None,
+    decided_on: date | None = None,
+    request=None,
+) -> ContractExtension:
+    extension = ContractExtension(
+        contract=contract,
+        period_months=period_months,
+        status=status,
+        decision_due=decision_due,
+        decided_on=decided_on,
+    )
+    extension.full_clean()
+    extension.save()
+    after = _describe(extension, EXTENSION_FIELDS)
+    _audit(by, AuditAction.CREATE, extension, _changes({}, after), request, contract=contract.pk)
+    return extension
+
+
+@transaction.atomic
+def extension_update(
+    *, by: User, extension: ContractExtension, request=None, **changes: Any
+) -> ContractExtension:
+    before = _describe(extension, EXTENSION_FIELDS)
+    _set_fields(extension, EXTENSION_FIELDS, changes)
+    extension.full_clean()
+    extension.save()
+    contract = Contract.objects.get(pk=extension.contract_id)
+    _check_years_in_term(contract)
+    diff = _changes(before, _describe(extension, EXTENSION_FIELDS))
+    if diff:
+        _audit(by, AuditAction.UPDATE, extension, diff, request, contract=contract.pk)
+    return extension
+
+
+# Contract years and their funding ----------------------------------------------------------
+
+
+def _contribution_text(amount_pence: int, stated: Decimal | None) -> str:
+    text = format_pence(amount_pence)
+    return f"{text} (stated {_text(stated)}%)" if stated is not None else text
+
+
+def _check_no_duplicates(names: list[str], what: str, where: str) -> None:
+    seen = set()
+    for name in names:
+        if name in seen:
+            raise ValidationError(
+                f"{name} is listed twice {where}. Put its whole {what} on one row."
+            )
+        seen.add(name)
+
+
+def _check_amounts(amounts: Iterable[int]) -> None:
+    if any(amount < 0 for amount in amounts):
+        raise ValidationError("An amount cannot be negative. Enter 0 or more, like £670,490.")
+
+
+@transaction.atomic
+def contract_year_save(
+    *,
+    by: User,
+    contract: Contract,
+    financial_year: int,
+    annual_value_pence: int,
+    contributions: Sequence[ContributionInput],
+    contract_year: ContractYear | None = None,
+    request=None,
+) -> ContractYear:
+    """Create or change a contract year and replace its contributions, all or nothing.
+
+    Contributions that do not add up to the annual value are saved: recording what a committee
+    was told is the point, and the reconciliation flags the difference wherever it is shown.
+    """
+    label = FinancialYear(financial_year).label
+    _check_no_duplicates([c.funder.name for c in contributions], "contribution", f"for {label}")
+    _check_amounts([annual_value_pence, *(c.amount_pence for c in contributions)])
+    creating = contract_year is None
+    if creating:
+        contract_year = ContractYear(contract=contract)
+        before: dict[str, str] = {}
+    else:
+        if contract_year.contract_id != contract.pk:
+            raise ValueError("That year belongs to another contract.")
+        before = _describe(contract_year, ("financial_year", "annual_value_pence"))
+        for c in contract_year.contributions.select_related("funder"):
+            before[c.funder.name] = _contribution_text(c.amount_pence, c.stated_percent)
+    contract_year.financial_year = financial_year
+    contract_year.annual_value_pence = annual_value_pence
+    contract_year.full_clean()
+    contract_year.save()
+
+    existing = {c.funder_id: c for c in contract_year.contributions.all()}
+    keep = set()
+    for given in contributions:
+        row = existing.get(given.funder.pk) or FundingContribution(
+            contract_year=contract_year, funder=given.funder
+        )
+        row.amount_pence = given.amount_pence
+        row.stated_percent = given.stated_percent
+        row.full_clean()
+        row.save()
+        keep.add(given.funder.pk)
+    FundingContribution.objects.filter(contract_year=contract_year).exclude(
+        funder_id__in=keep
+    ).delete()
+
+    after = _describe(contract_year, ("financial_year", "annual_value_pence"))
+    for c in contributions:
+        after[c.funder.name] = _contribution_text(c.amount_pence, c.stated_percent)
+    diff = _changes(before, after)
+    if creating or diff:
+        _audit(
+            by,
+            AuditAction.CREATE if creating else AuditAction.UPDATE,
+            contract_year,
+            diff,
+            request,
+            contract=contract.pk,
+        )
+    return contract_year
+
+
+# Grants ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def funding_stream_create(
+    *,
+    by: User,
+    name: str,
+    funder: Organisation,
+    financial_year: int,
+    total_pence: int,
+    request=None,
+) -> FundingStream:
+    _check_amounts([total_pence])
+    stream = FundingStream(
+        name=name, funder=funder, financial_year=financial_year, total_pence=total_pence
+    )
+    stream.full_clean()
+    stream.save()
+    _audit(by, AuditAction.CREATE, stream, _changes({}, _describe(stream, STREAM_FIELDS)), request)
+    return stream
+
+
+@transaction.atomic
+def funding_stream_update(
+    *, by: User, stream: FundingStream, request=None, **changes: Any
+) -> FundingStream:
+    """Change any of STREAM_FIELDS. A new total may leave the allocations short or over; the
+    grant is then flagged until they are changed to match."""
+    before = _describe(stream, STREAM_FIELDS)
+    _set_fields(stream, STREAM_FIELDS, changes)
+    _check_amounts([stream.total_pence])
+    stream.full_clean()
+    stream.save()
+    diff = _changes(before, _describe(stream, STREAM_FIELDS))
+    if diff:
+        _audit(by, AuditAction.UPDATE, stream, diff, request)
+    return stream
+
+
+def _allocation_text(allocation: AllocationInput | GrantAllocation) -> str:
+    text = format_pence(allocation.amount_pence)
+    if allocation.area is not None:
+        text += f" for {allocation.area.name}"
+    if allocation.stated_percent is not None:
+        text += f" (stated {_text(allocation.stated_percent)}%)"
+    return text
+
+
+@transaction.atomic
+def allocations_set(
+    *,
+    by: User,
+    stream: FundingStream,
+    allocations: Sequence[AllocationInput],
+    request=None,
+) -> list[GrantAllocation]:
+    """Replace a grant's allocations, all or nothing. They must add up to exactly the total."""
+    _check_no_duplicates([a.recipient.name for a in allocations], "allocation", f"in {stream.name}")
+    _check_amounts([a.amount_pence for a in allocations])
+    allocated = sum(a.amount_pence for a in allocations)
+    if allocations and allocated != stream.total_pence:
+        gap = stream.total_pence - allocated
+        fix = (
+            f"add {format_pence(gap)} to the allocations"
+            if gap > 0
+            else f"take {format_pence(-gap)} off the allocations"
+        )
+        raise ValidationError(
+            f"The allocations add up to {format_pence(allocated)} but the grant is "
+            f"{format_pence(stream.total_pence)}: {fix}, or change the grant's total first."
+        )
+    before = {
+        a.recipient.name: _allocation_text(a)
+        for a in stream.allocations.select_related("recipient", "area")
+    }
+    stream.allocations.all().delete()
+    rows = []
+    for given in allocations:
+        row = GrantAllocation(
+            stream=stream,
+            recipient=given.recipient,
+            area=given.area,
+            amount_pence=given.amount_pence,
+            stated_percent=given.stated_percent,
+        )
+        row.full_clean()
+        row.save()
+        rows.append(row)
+    after = {a.recipient.name: _allocation_text(a) for a in allocations}
+    diff = _changes(before, after)
+    if diff:
+        _audit(by, AuditAction.UPDATE, stream, diff, request)
+    return rows
+
+
+def audited_export(*, by: User, name: str, rows: int, request=None) -> None:
+    """Record that `by` downloaded an export; no row content goes in the audit detail."""
+    audit_record(
+        by=by,
+        action=AuditAction.EXPORT,
+        object_type="commissioning.export",
+        object_id=name,
+        detail={"export": name, "rows": rows},
+        request=request,
+    )

@@ -1,0 +1,405 @@
+"""Every referral figure, computed here once: the committee dashboard, the quarterly report and
+any export read these dataclasses. Raw counts, nothing suppressed: whoever shows a figure to
+committee members or clerks passes it through `partnership.disclosure`.
+
+Definitions (the rules themselves live in `referrals.rules`):
+
+- A quarter's referrals are those *received* in it: [quarter start, next quarter start) in local
+  time. Filters narrow every figure alike: services, districts (None in `area_ids` means out of
+  area), referral source and subject. Caseload is the exception: it is a service's open cases
+  against its caseworkers, so only the service filter applies.
+- Rate per 10,000: referrals from residents of a district per 10,000 of its population, to one
+  decimal place (half up). Out-of-area referrals have no rate.
+- Change: this quarter's count less the previous quarter's (and the same quarter last year's),
+  and that difference as a percentage of the earlier count (none when that is 0).
+- First contact within one working day: of the quarter's referrals that have been contacted or
+  whose deadline (end of the next working day) has passed by `as_of`, the share contacted
+  before the deadline. A referral never contacted counts as not contacted in time.
+- Oversight within 24 hours: the same, for managerial oversight within 24 hours of receipt.
+- Waiting time: receipt to start of support, for referrals whose support started in the
+  quarter, by risk level. Median: the middle value (the mean of the two middle values when
+  there is an even number). 90th percentile: nearest rank, the value at position ceil(0.9 n)
+  in order. Shown in days to one decimal place.
+- Waiting list at quarter end: referrals on the waiting list at the quarter's exclusive end.
+- Repeat referrals: the quarter's referrals of a person referred before within
+  settings.REPEAT_WINDOW_MONTHS (to any service), as a count and a share of all referrals.
+  Repeat addresses: how many different households among the quarter's referrals had an
+  earlier referral within the window (committees asked for incidents per household).
+- Outcomes: referrals closed in the quarter, by closure reason and by outcome measure met.
+- Signposted: referrals signposted to another service in the quarter.
+- Caseload: open cases per caseworker FTE at the quarter's end, for each service with an FTE
+  figure for the quarter, against its benchmark band.
+
+Percentages are to one decimal place, half up, from exact integer arithmetic, so SQLite and
+PostgreSQL give the same figures: the databases only count; medians are taken in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from commissioning.metrics import caseload_band, caseworker_fte, percent_of
+from commissioning.models import CommissionedService
+from partnership.calendar import FinancialQuarter, financial_quarter_index
+from partnership.models import Area
+
+from . import rules
+from .constants import ClosureReason, Outcome, ReferralSource, RiskLevel, Subject
+from .models import Referral, ReferralOutcome
+
+
+@dataclass(frozen=True)
+class Percentage:
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent_of(self.numerator, self.denominator)
+
+
+@dataclass(frozen=True)
+class Change:
+    current: int
+    earlier: int
+
+    @property
+    def difference(self) -> int:
+        return self.current - self.earlier
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The difference as a percentage of the earlier count (half away from zero)."""
+        size = percent_of(abs(self.difference), self.earlier)
+        return None if size is None else (size if self.difference >= 0 else -size)
+
+
+@dataclass(frozen=True)
+class AreaCount:
+    area_id: int | None  # None: out of area
+    name: str
+    population: int | None
+    count: int
+
+    @property
+    def rate_per_10000(self) -> Decimal | None:
+        return rate_per_10000(self.count, self.population)
+
+
+@dataclass(frozen=True)
+class WaitingTimes:
+    risk_level: str
+    count: int
+    median_days: Decimal | None
+    p90_days: Decimal | None
+
+
+@dataclass(frozen=True)
+class Caseload:
+    service_id: int
+    service: str
+    open_cases: int
+    fte: Decimal
+    band_low: Decimal
+    benchmark: Decimal
+    band_high: Decimal
+
+    @property
+    def per_fte(self) -> Decimal | None:
+        if not self.fte:
+            return None
+        return (Decimal(self.open_cases) / self.fte).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def position(self) -> str | None:
+        """ "below", "within" or "above" the benchmark band; None without FTE."""
+        per_fte = self.per_fte
+        if per_fte is None:
+            return None
+        if per_fte < self.band_low:
+            return "below"
+        if per_fte > self.band_high:
+            return "above"
+        return "within"
+
+
+@dataclass(frozen=True)
+class ReferralMetrics:
+    quarter: FinancialQuarter
+    received: int
+    by_area: list[AreaCount]
+    by_source: dict[str, int]
+    by_subject: dict[str, int]
+    by_risk: dict[str, int]
+    previous_quarter: Change
+    same_quarter_last_year: Change
+    first_contact: Percentage
+    oversight: Percentage
+    waiting_times: list[WaitingTimes]
+    waiting_list_at_end: int
+    repeats: Percentage
+    households: int
+    repeat_addresses: int
+    closed: int
+    closure_reasons: dict[str, int]
+    outcomes: dict[str, int]
+    signposted: int
+    caseloads: list[Caseload] = field(default_factory=list)
+
+
+def rate_per_10000(count: int, population: int | None) -> Decimal | None:
+    """count per 10,000 people to one decimal place, half up, in integer arithmetic."""
+    if not population:
+        return None
+    tenths, remainder = divmod(count * 100_000, population)
+    if remainder * 2 >= population:
+        tenths += 1
+    return Decimal(tenths).scaleb(-1)
+
+
+def median(values: list[timedelta]) -> timedelta | None:
+    ordered = sorted(values)
+    n = len(ordered)
+    if n == 0:
+        return None
+    middle = n // 2
+    if n % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def percentile_nearest_rank(values: list[timedelta], percent: int) -> timedelta | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    rank = -(-percent * len(ordered) // 100)  # ceil(percent/100 * n), exactly
+    return ordered[max(rank, 1) - 1]
+
+
+def _days(value: timedelta | None) -> Decimal | None:
+    return None if value is None else rules.in_days(value)
+
+
+def referral_filter(
+    *,
+    service_ids: Iterable[int] | None = None,
+    area_ids: Iterable[int | None] | None = None,
+    source: str | None = None,
+    subject: str | None = None,
+    prefix: str = "",
+) -> Q:
+    """The filters every figure shares, as a Q on Referral (or on a relation via `prefix`)."""
+    condition = Q()
+    if service_ids is not None:
+        condition &= Q(**{f"{prefix}service_id__in": list(service_ids)})
+    if area_ids is not None:
+        area_ids = list(area_ids)
+        in_areas = Q(**{f"{prefix}area_id__in": [pk for pk in area_ids if pk is not None]})
+        if None in area_ids:
+            in_areas |= Q(**{f"{prefix}area__isnull": True})
+        condition &= in_areas
+    if source:
+        condition &= Q(**{f"{prefix}source": source})
+    if subject:
+        condition &= Q(**{f"{prefix}subject": subject})
+    return condition
+
+
+def _between(field_name: str, start: datetime, end: datetime, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}{field_name}__gte": start, f"{prefix}{field_name}__lt": end})
+
+
+def _counts(queryset, field_name: str, choices) -> dict[str, int]:
+    counts = dict.fromkeys(choices.values, 0)
+    for row in queryset.values(field_name).annotate(n=Count("id")).order_by():
+        counts[row[field_name]] = row["n"]
+    return counts
+
+
+def referral_metrics(
+    quarter: FinancialQuarter,
+    *,
+    service_ids: Iterable[int] | None = None,
+    area_ids: Iterable[int | None] | None = None,
+    source: str | None = None,
+    subject: str | None = None,
+    as_of: datetime | None = None,
+) -> ReferralMetrics:
+    """All the figures for one quarter. `as_of` (default now) decides which deadlines have
+    passed for the first-contact and oversight measures."""
+    as_of = as_of or timezone.now()
+    service_ids = None if service_ids is None else list(service_ids)
+    area_ids = None if area_ids is None else list(area_ids)
+    filtered = Referral.objects.filter(
+        referral_filter(service_ids=service_ids, area_ids=area_ids, source=source, subject=subject)
+    )
+    start, end = quarter.start_datetime(), quarter.end_datetime()
+    received = filtered.filter(_between("received_at", start, end))
+
+    def count_received(q: FinancialQuarter) -> int:
+        return filtered.filter(
+            _between("received_at", q.start_datetime(), q.end_datetime())
+        ).count()
+
+    total = received.count()
+    closed = filtered.filter(_between("closed_at", start, end))
+    outcome_rows = ReferralOutcome.objects.filter(
+        referral_filter(
+            service_ids=service_ids,
+            area_ids=area_ids,
+            source=source,
+            subject=subject,
+            prefix="referral__",
+        ),
+        _between("closed_at", start, end, prefix="referral__"),
+    )
+    outcomes = dict.fromkeys(Outcome.values, 0)
+    for row in outcome_rows.values("outcome").annotate(n=Count("id")).order_by():
+        outcomes[row["outcome"]] = row["n"]
+    return ReferralMetrics(
+        quarter=quarter,
+        received=total,
+        by_area=_by_area(received, area_ids),
+        by_source=_counts(received, "source", ReferralSource),
+        by_subject=_counts(received, "subject", Subject),
+        by_risk=_counts(received, "risk_level", RiskLevel),
+        previous_quarter=Change(total, count_received(quarter.previous())),
+        same_quarter_last_year=Change(total, count_received(quarter.same_quarter_last_year())),
+        first_contact=Percentage(
+            received.filter(contacted_within_sla=True).count(),
+            received.filter(rules.first_contact_assessable(as_of)).count(),
+        ),
+        oversight=Percentage(
+            received.filter(oversight_within_sla=True).count(),
+            received.filter(rules.oversight_assessable(as_of)).count(),
+        ),
+        waiting_times=_waiting_times(filtered.filter(_between("support_started_at", start, end))),
+        waiting_list_at_end=filtered.filter(rules.on_waiting_list_at(end)).count(),
+        repeats=Percentage(received.filter(is_repeat=True).count(), total),
+        households=received.exclude(address_key="").aggregate(
+            n=Count("address_key", distinct=True)
+        )["n"],
+        repeat_addresses=received.filter(is_repeat_address=True)
+        .exclude(address_key="")
+        .aggregate(n=Count("address_key", distinct=True))["n"],
+        closed=closed.count(),
+        closure_reasons=_counts(closed, "closure_reason", ClosureReason),
+        outcomes=outcomes,
+        signposted=filtered.filter(_between("signposted_at", start, end)).count(),
+        caseloads=caseloads(quarter, service_ids=service_ids),
+    )
+
+
+def _by_area(received, area_ids: list[int | None] | None) -> list[AreaCount]:
+    counts = {
+        row["area_id"]: row["n"]
+        for row in received.values("area_id").annotate(n=Count("id")).order_by()
+    }
+    areas = Area.objects.all()
+    if area_ids is not None:
+        areas = areas.filter(pk__in=[pk for pk in area_ids if pk is not None])
+    rows = [
+        AreaCount(area.pk, area.name, area.population, counts.get(area.pk, 0)) for area in areas
+    ]
+    if area_ids is None or None in area_ids:
+        rows.append(AreaCount(None, "Out of area", None, counts.get(None, 0)))
+    return rows
+
+
+def _waiting_times(started) -> list[WaitingTimes]:
+    by_risk: dict[str, list[timedelta]] = {level: [] for level in RiskLevel.values}
+    for level, waited in started.values_list("risk_level", "waiting_time").order_by():
+        by_risk[level].append(waited)
+    everyone = [waited for values in by_risk.values() for waited in values]
+    rows = [
+        WaitingTimes(
+            level,
+            len(values),
+            _days(median(values)),
+            _days(percentile_nearest_rank(values, 90)),
+        )
+        for level, values in by_risk.items()
+    ]
+    rows.append(
+        WaitingTimes(
+            "all",
+            len(everyone),
+            _days(median(everyone)),
+            _days(percentile_nearest_rank(everyone, 90)),
+        )
+    )
+    return rows
+
+
+def caseloads(quarter: FinancialQuarter, *, service_ids: list[int] | None = None) -> list[Caseload]:
+    """Open cases per caseworker FTE at the quarter's end, per service with an FTE figure."""
+    fte = caseworker_fte(service_ids, quarter)
+    if not fte:
+        return []
+    end = quarter.end_datetime()
+    open_cases = {
+        row["service_id"]: row["n"]
+        for row in Referral.objects.filter(rules.open_at(end), service_id__in=list(fte))
+        .values("service_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    rows = []
+    for service in CommissionedService.objects.filter(pk__in=list(fte)).order_by("name"):
+        low, benchmark, high = caseload_band(service)
+        rows.append(
+            Caseload(
+                service_id=service.pk,
+                service=service.name,
+                open_cases=open_cases.get(service.pk, 0),
+                fte=Decimal(fte[service.pk]),
+                band_low=low,
+                benchmark=benchmark,
+                band_high=high,
+            )
+        )
+    return rows
+
+
+def referrals_by_quarter(
+    quarters: Iterable[FinancialQuarter],
+    *,
+    group_by: str | None = None,
+    service_ids: Iterable[int] | None = None,
+    area_ids: Iterable[int | None] | None = None,
+    source: str | None = None,
+    subject: str | None = None,
+) -> dict:
+    """Referrals received per quarter, for trends: {quarter: count}, or with `group_by` "area"
+    or "service", {quarter: {area_id or service_id: count}} (area_id None: out of area). Every
+    quarter asked for is in the answer, with 0 when nothing was received."""
+    quarters = sorted(set(quarters))
+    if group_by not in (None, "area", "service"):
+        raise ValueError('group_by must be None, "area" or "service".')
+    if not quarters:
+        return {}
+    referrals = Referral.objects.filter(
+        referral_filter(service_ids=service_ids, area_ids=area_ids, source=source, subject=subject),
+        _between("received_at", quarters[0].start_datetime(), quarters[-1].end_datetime()),
+    ).annotate(quarter_index=financial_quarter_index("received_at"))
+    wanted = {q.index: q for q in quarters}
+    if group_by is None:
+        result: dict = dict.fromkeys(quarters, 0)
+        for row in referrals.values("quarter_index").annotate(n=Count("id")).order_by():
+            if row["quarter_index"] in wanted:
+                result[wanted[row["quarter_index"]]] = row["n"]
+        return result
+    key = f"{group_by}_id"
+    grouped: dict = {q: {} for q in quarters}
+    for row in referrals.values("quarter_index", key).annotate(n=Count("id")).order_by():
+        if row["quarter_index"] in wanted:
+            grouped[wanted[row["quarter_index"]]][row[key]] = row["n"]
+    return grouped

@@ -1,0 +1,392 @@
+"""The officer's pages: the referral list, logging a referral, the referral page and its steps.
+
+Officers and performance leads read referrals (each through `selectors`, so another agency's
+referral is a 404); only officers log and change them. Committee members, clerks and
+commissioners get 403 on every page here: they see aggregates elsewhere. Every view of a
+referral record (the referral page and each step's page), every change and every export writes
+an audit row. The identifying inputs of the log form are hidden from error reports
+(`sensitive_post_parameters`, `sensitive_variables`) and never echoed back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, ExpressionWrapper
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+
+from partnership.constants import Role
+from partnership.csvexport import csv_response
+from partnership.permissions import role_required
+
+from . import services
+from .constants import EXPORT_ROW_LIMIT, LIST_PAGE_SIZE, Action
+from .forms import (
+    IDENTITY_POST_PARAMETERS,
+    OUT_OF_AREA,
+    RETYPE_MESSAGE,
+    CloseForm,
+    ContactForm,
+    DeclineForm,
+    OversightForm,
+    ReferralFilterForm,
+    ReferralForm,
+    SignpostForm,
+    StartSupportForm,
+    UnableToContactForm,
+    WaitingListForm,
+)
+from .models import Referral
+from .rules import first_contact_overdue, oversight_overdue
+from .selectors import get_referral_for_user, may_see_referral, referrals_for_user
+
+READ_ROLES = (Role.OFFICER, Role.PERFORMANCE_LEAD)
+
+ACTION_FORMS = {
+    Action.CONTACT: ContactForm,
+    Action.UNABLE_TO_CONTACT: UnableToContactForm,
+    Action.OVERSIGHT: OversightForm,
+    Action.WAITING_LIST: WaitingListForm,
+    Action.START_SUPPORT: StartSupportForm,
+    Action.SIGNPOST: SignpostForm,
+    Action.DECLINE: DeclineForm,
+    Action.CLOSE: CloseForm,
+}
+
+ACTION_SERVICES = {
+    Action.CONTACT: lambda at, **kw: services.referral_record_contact(contacted_at=at, **kw),
+    Action.UNABLE_TO_CONTACT: lambda at, **kw: services.referral_record_unable_to_contact(
+        at=at, **kw
+    ),
+    Action.OVERSIGHT: lambda at, **kw: services.referral_record_oversight(oversight_at=at, **kw),
+    Action.WAITING_LIST: lambda at, **kw: services.referral_add_to_waiting_list(at=at, **kw),
+    Action.START_SUPPORT: lambda at, **kw: services.referral_start_support(started_at=at, **kw),
+    Action.SIGNPOST: lambda at, **kw: services.referral_signpost(at=at, **kw),
+    Action.DECLINE: lambda at, **kw: services.referral_decline(at=at, **kw),
+    Action.CLOSE: lambda at, **kw: services.referral_close(closed_at=at, **kw),
+}
+
+ACTION_DONE = {
+    Action.CONTACT: "Contact recorded",
+    Action.UNABLE_TO_CONTACT: "Unable to contact recorded",
+    Action.OVERSIGHT: "Managerial oversight recorded",
+    Action.WAITING_LIST: "Added to the waiting list",
+    Action.START_SUPPORT: "Support started",
+    Action.SIGNPOST: "Signposting recorded",
+    Action.DECLINE: "Referral declined",
+    Action.CLOSE: "Referral closed",
+}
+
+# Where a service's field errors belong on the forms.
+SERVICE_ERROR_FIELDS = {"at": "at_date", "received_at": "received_time"}
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = SERVICE_ERROR_FIELDS.get(field, field)
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _filtered(request, form: ReferralFilterForm):
+    referrals = referrals_for_user(request.user)
+    if not form.is_valid():
+        return referrals
+    data = form.cleaned_data
+    if data["q"]:
+        referrals = referrals.filter(reference__icontains=data["q"].strip())
+    if data["status"]:
+        referrals = referrals.filter(status=data["status"])
+    if data["service"]:
+        referrals = referrals.filter(service_id=data["service"])
+    if data["risk_level"]:
+        referrals = referrals.filter(risk_level=data["risk_level"])
+    if data["area"] == OUT_OF_AREA:
+        referrals = referrals.filter(area__isnull=True)
+    elif data["area"]:
+        referrals = referrals.filter(area_id=data["area"])
+    if data["received_from"]:
+        start = timezone.make_aware(datetime.combine(data["received_from"], time.min))
+        referrals = referrals.filter(received_at__gte=start)
+    if data["received_to"]:
+        end = timezone.make_aware(
+            datetime.combine(data["received_to"] + timedelta(days=1), time.min)
+        )
+        referrals = referrals.filter(received_at__lt=end)
+    now = timezone.now()
+    if data["contact_overdue"]:
+        referrals = referrals.filter(first_contact_overdue(now))
+    if data["oversight_overdue"]:
+        referrals = referrals.filter(oversight_overdue(now))
+    return referrals
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@role_required(*READ_ROLES)
+def referral_list(request):
+    form = ReferralFilterForm(request.GET or None)
+    visible = referrals_for_user(request.user)
+    now = timezone.now()
+    referrals = (
+        _filtered(request, form)
+        .select_related("service", "area")
+        .annotate(
+            contact_is_overdue=ExpressionWrapper(
+                first_contact_overdue(now), output_field=BooleanField()
+            ),
+            oversight_is_overdue=ExpressionWrapper(
+                oversight_overdue(now), output_field=BooleanField()
+            ),
+        )
+    )
+    page = Paginator(referrals, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = _query_without_page(request)
+    return render(
+        request,
+        "referrals/referral_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_links": _page_links(page, query),
+            "query": query,
+            "contact_overdue_count": visible.filter(first_contact_overdue(now)).count(),
+            "oversight_overdue_count": visible.filter(oversight_overdue(now)).count(),
+            "contact_overdue_url": "?" + urlencode({"contact_overdue": "on"}),
+            "oversight_overdue_url": "?" + urlencode({"oversight_overdue": "on"}),
+            "may_log": request.user.has_role(Role.OFFICER),
+            "export_limit": EXPORT_ROW_LIMIT,
+        },
+    )
+
+
+def _page_links(page, query: str) -> list[dict]:
+    """GOV.UK pagination items: first, last, current and its neighbours, with ellipses."""
+    prefix = f"?{query}&" if query else "?"
+    count = page.paginator.num_pages
+    near = {1, count, page.number - 1, page.number, page.number + 1}
+    shown = sorted(near & set(range(1, count + 1)))
+    links, previous = [], 0
+    for number in shown:
+        if number - previous > 1:
+            links.append({"ellipsis": True})
+        links.append(
+            {"number": number, "url": f"{prefix}page={number}", "current": number == page.number}
+        )
+        previous = number
+    return links
+
+
+@role_required(*READ_ROLES)
+def referral_export(request):
+    """The filtered list as CSV; refused above EXPORT_ROW_LIMIT rows."""
+    form = ReferralFilterForm(request.GET or None)
+    referrals = _filtered(request, form).select_related("service", "area")
+    count = referrals.count()
+    if count > EXPORT_ROW_LIMIT:
+        messages.error(
+            request,
+            f"There are {count:,} referrals to export; the limit is {EXPORT_ROW_LIMIT:,}. "
+            "Narrow the filters, for example by date received, and export again.",
+        )
+        query = _query_without_page(request)
+        return redirect(reverse("referrals:referral_list") + (f"?{query}" if query else ""))
+    rows = list(referrals)
+    services.referrals_record_export(referrals=rows, by=request.user, request=request)
+    header = [
+        "Reference",
+        "Service",
+        "Received",
+        "Source",
+        "Subject",
+        "District",
+        "Risk level",
+        "Heard at MARAC",
+        "Children in household",
+        "Status",
+        "First contact",
+        "Contacted within one working day",
+        "Managerial oversight",
+        "Oversight within 24 hours",
+        "Support started",
+        "Closed",
+        "Closure reason",
+        "Repeat referral",
+        "Repeat address",
+    ]
+
+    def when(moment):
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    def yes_no(value):
+        return "" if value is None else ("Yes" if value else "No")
+
+    body = (
+        [
+            referral.reference,
+            referral.service.name,
+            when(referral.received_at),
+            referral.get_source_display(),
+            referral.get_subject_display(),
+            referral.district_name,
+            referral.get_risk_level_display(),
+            yes_no(referral.heard_at_marac),
+            referral.children_in_household,
+            referral.get_status_display(),
+            when(referral.first_contact_at),
+            yes_no(referral.contacted_within_sla),
+            when(referral.oversight_at),
+            yes_no(referral.oversight_within_sla),
+            when(referral.support_started_at),
+            when(referral.closed_at),
+            referral.get_closure_reason_display(),
+            yes_no(referral.is_repeat),
+            yes_no(referral.is_repeat_address),
+        ]
+        for referral in rows
+    )
+    return csv_response(f"referrals-{timezone.localdate():%Y-%m-%d}.csv", header, body)
+
+
+def _repeat_notices(user, referral: Referral) -> list[str]:
+    months = settings.REPEAT_WINDOW_MONTHS
+    notices = []
+    if referral.is_repeat:
+        if may_see_referral(user, referral.repeat_of_id):
+            notices.append(
+                f"This person was referred before, within {months} months: the earlier "
+                f"referral is {referral.repeat_of.reference}."
+            )
+        else:
+            notices.append(
+                f"This person was referred before, within {months} months; the earlier "
+                "referral is with another organisation."
+            )
+    if referral.is_repeat_address:
+        notices.append(f"There was another referral from the same address within {months} months.")
+    return notices
+
+
+@role_required(Role.OFFICER)
+@sensitive_post_parameters(*IDENTITY_POST_PARAMETERS)
+@sensitive_variables()
+def referral_create(request):
+    if request.method == "POST":
+        form = ReferralForm(request.POST)
+        if form.is_valid():
+            person_key, address_key = form.identity_keys()
+            try:
+                referral = services.referral_create(
+                    by=request.user,
+                    person_key=person_key,
+                    address_key=address_key,
+                    request=request,
+                    **form.referral_fields(),
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, f"Referral {referral.reference} saved.")
+                for notice in _repeat_notices(request.user, referral):
+                    messages.warning(request, notice)
+                return redirect(referral)
+        form.add_error(None, RETYPE_MESSAGE)
+    else:
+        form = ReferralForm()
+    return render(
+        request,
+        "referrals/referral_create.html",
+        {"form": form, "repeat_window_months": settings.REPEAT_WINDOW_MONTHS},
+    )
+
+
+def _is(referral: Referral, rule) -> bool:
+    """Whether one referral meets a rule from `referrals.rules` now (the rule is a Q)."""
+    return Referral.objects.filter(rule(timezone.now()), pk=referral.pk).exists()
+
+
+@role_required(*READ_ROLES)
+def referral_detail(request, pk: int):
+    referral = get_referral_for_user(request.user, pk)
+    services.referral_record_view(referral=referral, by=request.user, request=request)
+    history = referral.history.select_related("by").order_by("at", "pk")
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "history": history,
+            "outcomes": [row.get_outcome_display() for row in referral.outcomes.all()],
+            "repeat_of_visible": may_see_referral(request.user, referral.repeat_of_id),
+            "repeat_address_of_visible": may_see_referral(
+                request.user, referral.repeat_address_of_id
+            ),
+            "repeat_window_months": settings.REPEAT_WINDOW_MONTHS,
+            "actions": (
+                [
+                    (Action(action), reverse("referrals:referral_action", args=[pk, action]))
+                    for action in services.next_actions(referral)
+                ]
+                if request.user.has_role(Role.OFFICER)
+                else []
+            ),
+            "contact_overdue": _is(referral, first_contact_overdue),
+            "oversight_overdue": _is(referral, oversight_overdue),
+        },
+    )
+
+
+@role_required(Role.OFFICER)
+def referral_action(request, pk: int, action: str):
+    if action not in ACTION_FORMS:
+        raise Http404("No such step.")
+    referral = get_referral_for_user(request.user, pk)
+    action = Action(action)
+    if action not in services.next_actions(referral):
+        messages.error(
+            request,
+            f"{action.label} is not possible now: the referral is "
+            f"{referral.get_status_display().lower()}.",
+        )
+        return redirect(referral)
+    form_class = ACTION_FORMS[action]
+    extra = {"referral": referral} if form_class is SignpostForm else {}
+    if request.method == "POST":
+        form = form_class(request.POST, **extra)
+        if form.is_valid():
+            try:
+                ACTION_SERVICES[action](
+                    form.cleaned_data["at"],
+                    referral=referral,
+                    by=request.user,
+                    request=request,
+                    **form.service_arguments(),
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, f"{ACTION_DONE[action]} for {referral.reference}.")
+                return redirect(referral)
+    else:
+        form = form_class(**extra)
+        services.referral_record_view(referral=referral, by=request.user, request=request)
+    return render(
+        request,
+        "referrals/referral_action.html",
+        {"referral": referral, "form": form, "action": action},
+    )

@@ -1,0 +1,219 @@
+"""Actions raised from resolutions, their updates, and the record of reminders sent."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from partnership.models import Organisation
+
+from ..constants import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    REMINDER_WITHIN_DAYS,
+    ActionStatus,
+    Rag,
+    ReminderKind,
+    rag_conditions,
+)
+from ..files import evidence_path, validate_evidence_file
+from .committees import Meeting, Resolution
+
+_https_url = URLValidator(schemes=["https"])
+
+
+def validate_evidence_url(value: str) -> None:
+    """A page on this site (a path such as /scrutiny/items/12/) or an https address."""
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    try:
+        _https_url(value)
+    except ValidationError:
+        raise ValidationError(
+            "Enter a link to a page on this site (starting with /) or a web address "
+            "starting with https://.",
+            code="invalid",
+        ) from None
+
+
+class ActionQuerySet(models.QuerySet):
+    def with_rag(self, today: date):
+        """Annotate `rag` (a `Rag` value) from the rule in `constants.rag_conditions`."""
+        whens = [When(condition, then=Value(rag.value)) for rag, condition in rag_conditions(today)]
+        return self.annotate(
+            rag=Case(
+                *whens,
+                default=Value(Rag.GREEN.value),
+                output_field=CharField(),
+            )
+        )
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: date):
+        """Red actions: open and past their due date."""
+        return self.with_rag(today).filter(rag=Rag.RED)
+
+    def due_for_reminder(self, today: date):
+        """Open actions that are overdue or due within the reminder window."""
+        return self.open().filter(due_date__lte=today + timedelta(days=REMINDER_WITHIN_DAYS))
+
+    def with_latest_update(self):
+        latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-written_at", "-pk")
+        return self.annotate(
+            latest_update_text=Subquery(latest.values("text")[:1]),
+            latest_update_at=Subquery(latest.values("written_at")[:1]),
+        )
+
+    def for_tracker(self, today: date):
+        """Everything the tracker, its CSV and the reminders show, in one query."""
+        return (
+            self.with_rag(today)
+            .with_latest_update()
+            .select_related(
+                "owner",
+                "owner_organisation",
+                "resolution__agenda_item__meeting__committee",
+            )
+            .order_by("due_date", "reference")
+        )
+
+
+class Action(models.Model):
+    """Something a resolution asks someone to do, by a date, with evidence that it was done."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(editable=False)
+    sequence = models.PositiveIntegerField(editable=False)
+    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scrutiny_actions"
+    )
+    # The owner's organisation when the action was raised, kept if they later move.
+    owner_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    due_date = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    closed_on = models.DateField(null=True, blank=True)
+    closure_note = models.TextField(
+        blank=True,
+        help_text="Why it is not feasible, what superseded it, or a note on completion.",
+    )
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
+    )
+    evidence_file = models.FileField(
+        upload_to=evidence_path, max_length=200, blank=True, validators=[validate_evidence_file]
+    )
+    evidence_name = models.CharField(max_length=200, blank=True)
+    evidence_url = models.CharField(max_length=500, blank=True, validators=[validate_evidence_url])
+    created_at = models.DateTimeField(default=timezone.now)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="action_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("scrutiny:action_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        meeting = self.meeting if self.resolution_id else None
+        if meeting is not None and self.due_date and self.due_date <= meeting.date:
+            errors["due_date"] = (
+                f"The due date must be after the meeting on {format_date(meeting.date, 'j F Y')}."
+            )
+        if self.status == ActionStatus.COMPLETE and not (self.evidence_file or self.evidence_url):
+            errors["evidence_file"] = (
+                "Add evidence to complete the action: upload a file or give a link to a "
+                "published report or dashboard page."
+            )
+        if self.status == ActionStatus.NOT_FEASIBLE and not self.closure_note.strip():
+            errors["closure_note"] = "Give the reason the action is not feasible."
+        if (
+            self.status == ActionStatus.SUPERSEDED
+            and not self.closure_note.strip()
+            and self.superseded_by_id is None
+        ):
+            errors["closure_note"] = (
+                "Say what superseded the action, or give the reference of the action that "
+                "replaces it."
+            )
+        if self.pk is not None and self.superseded_by_id == self.pk:
+            errors["superseded_by"] = "An action cannot supersede itself."
+        if self.status in CLOSED_STATUSES and self.closed_on is None:
+            errors["closed_on"] = "A closed action needs the date it was closed."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.resolution.agenda_item.meeting
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def rag_label(self) -> str:
+        """Only on actions loaded through `with_rag`."""
+        return Rag(self.rag).label
+
+
+class ActionUpdate(models.Model):
+    """A note of progress on an action, from its owner or the clerk."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    written_at = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} update {self.written_at:%Y-%m-%d}"
+
+
+class ReminderSent(models.Model):
+    """One e-mail about one action to one person on one day: stops a second e-mail that day."""
+
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "action", "sent_on"], name="reminder_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.action} on {self.sent_on}"

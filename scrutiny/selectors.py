@@ -1,0 +1,137 @@
+"""Row reads scoped to what the user may see. Objects outside that scope are a 404.
+
+Who sees what (tests/access_matrix/scrutiny.py has the table for every URL):
+
+- Clerks (and admins) run every committee: all committees, meetings (drafts too), items,
+  exempt items, documents, resolutions and actions.
+- Committee members see the committees they sit on: their meetings once the agenda is
+  published (not drafts), every item of those meetings including exempt ones, and the actions
+  raised at them.
+- Performance leads and commissioners read the action tracker for every committee, except
+  actions raised on exempt items of committees they do not sit on. They do not open meeting
+  pages unless they are committee members.
+- Anyone sees and works on the actions they own ("my actions").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from partnership.constants import Role
+from partnership.models import User
+
+from .constants import MANAGER_ROLES, MeetingStatus
+from .models import Action, AgendaDocument, AgendaItem, Committee, Meeting, Topic
+
+
+def is_manager(user: User) -> bool:
+    """Clerks and admins: they create and change committees, meetings, items and actions."""
+    return user.has_role(*MANAGER_ROLES)
+
+
+def _is_committee_member(user: User) -> bool:
+    return user.has_role(Role.COMMITTEE_MEMBER)
+
+
+def committees_for_user(user: User) -> QuerySet[Committee]:
+    if is_manager(user):
+        return Committee.objects.all()
+    if _is_committee_member(user):
+        return Committee.objects.filter(members=user)
+    return Committee.objects.none()
+
+
+def get_committee_for_user(user: User, pk: int) -> Committee:
+    return get_object_or_404(committees_for_user(user).select_related("clerk"), pk=pk)
+
+
+def meetings_for_user(user: User) -> QuerySet[Meeting]:
+    meetings = Meeting.objects.select_related("committee")
+    if is_manager(user):
+        return meetings
+    if _is_committee_member(user):
+        return meetings.filter(committee__members=user).exclude(status=MeetingStatus.DRAFT)
+    return meetings.none()
+
+
+def get_meeting_for_user(user: User, pk: int) -> Meeting:
+    return get_object_or_404(meetings_for_user(user), pk=pk)
+
+
+def _exempt_visible(user: User, prefix: str = "") -> Q:
+    """Items that are not exempt, or exempt items of a committee the user sits on."""
+    # A subquery, not a join on members: OR-ed with a join, each member would repeat each row.
+    theirs = Committee.objects.filter(members=user)
+    return Q(**{f"{prefix}exempt": False}) | Q(**{f"{prefix}meeting__committee__in": theirs})
+
+
+def agenda_items_for_user(user: User) -> QuerySet[AgendaItem]:
+    items = AgendaItem.objects.select_related("meeting__committee").filter(
+        meeting__in=meetings_for_user(user)
+    )
+    if is_manager(user):
+        return items
+    return items.filter(_exempt_visible(user))
+
+
+def get_agenda_item_for_user(user: User, pk: int) -> AgendaItem:
+    return get_object_or_404(agenda_items_for_user(user), pk=pk)
+
+
+def get_document_for_user(user: User, pk: int) -> AgendaDocument:
+    return get_object_or_404(
+        AgendaDocument.objects.select_related("agenda_item__meeting__committee").filter(
+            agenda_item__in=agenda_items_for_user(user)
+        ),
+        pk=pk,
+    )
+
+
+def tracker_actions_for_user(user: User) -> QuerySet[Action]:
+    """The actions the user may read in the tracker (not counting actions they own)."""
+    actions = Action.objects.all()
+    if is_manager(user):
+        return actions
+    if user.has_role(Role.PERFORMANCE_LEAD, Role.COMMISSIONER):
+        return actions.filter(_exempt_visible(user, "resolution__agenda_item__"))
+    if _is_committee_member(user):
+        return actions.filter(resolution__agenda_item__meeting__committee__members=user)
+    return actions.none()
+
+
+def actions_for_user(user: User) -> QuerySet[Action]:
+    """Actions the user may open: those in their tracker and those they own."""
+    return Action.objects.filter(
+        Q(owner=user) | Q(pk__in=tracker_actions_for_user(user).values("pk"))
+    )
+
+
+def get_action_for_user(user: User, pk: int, *, today: date) -> Action:
+    return get_object_or_404(actions_for_user(user).for_tracker(today), pk=pk)
+
+
+def my_actions(user: User, *, today: date) -> QuerySet[Action]:
+    return Action.objects.filter(owner=user).for_tracker(today)
+
+
+def is_owner_or_manager(user: User, action: Action) -> bool:
+    """Who works on an action: its owner, and clerks on the owner's behalf."""
+    return action.owner_id == user.pk or is_manager(user)
+
+
+def may_work_on_action(user: User, action: Action) -> bool:
+    """Owners and clerks add updates to an open action and complete it."""
+    return action.is_open and is_owner_or_manager(user, action)
+
+
+def topic_items_for_user(user: User, topic: Topic) -> QuerySet[AgendaItem]:
+    """The topic's history: its items at meetings the user may see, oldest first."""
+    return (
+        agenda_items_for_user(user)
+        .filter(topics=topic)
+        .prefetch_related("resolutions__actions")
+        .order_by("meeting__date", "meeting__start_time", "number")
+    )

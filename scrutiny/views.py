@@ -1,0 +1,740 @@
+"""Pages for committees, meetings, agenda items, resolutions and the action tracker.
+
+Each view checks the role first (403), then fetches its object through a selector (404 when the
+user may not see it). Writes go through services; their errors are shown on the form.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.views.decorators.http import require_POST
+
+from partnership.audit import audit_record
+from partnership.constants import AuditAction
+from partnership.csvexport import csv_response
+from partnership.permissions import role_required
+
+from . import selectors, services
+from .constants import COMMITTEE_ROLES, MANAGER_ROLES, RAG_DESCRIPTIONS, TRACKER_ROLES, Rag
+from .files import download_response
+from .forms import (
+    ActionCloseForm,
+    ActionCompleteForm,
+    ActionFilterForm,
+    ActionForm,
+    ActionUpdateForm,
+    AgendaDocumentForm,
+    AgendaItemForm,
+    CommitteeForm,
+    MeetingForm,
+    ResolutionForm,
+    TopicForm,
+    show_errors,
+)
+from .metrics import actions_by_rag
+from .models import Resolution, Topic
+
+manager_required = role_required(*MANAGER_ROLES)
+committee_roles_required = role_required(*COMMITTEE_ROLES)
+tracker_roles_required = role_required(*TRACKER_ROLES)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _form_page(request, form, *, title, back_url, caption="", intro=""):
+    return render(
+        request,
+        "scrutiny/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "caption": caption,
+            "back_url": resolve_url(back_url),
+            "intro": intro,
+        },
+    )
+
+
+def _save(request, form, write, *, success):
+    """Run a service write for a valid form; on a ValidationError show it on the form.
+
+    `success` is the message to show, or a function of the result giving it. Returns the
+    service's result, or None when the form or the write failed.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        result = write(form.cleaned_data)
+    except ValidationError as error:
+        show_errors(form, error)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result
+
+
+# Committees -------------------------------------------------------------------------------------
+
+
+@committee_roles_required
+def committee_list(request):
+    committees = selectors.committees_for_user(request.user).select_related("clerk")
+    return render(
+        request,
+        "scrutiny/committee_list.html",
+        {"committees": committees, "is_manager": selectors.is_manager(request.user)},
+    )
+
+
+@committee_roles_required
+def committee_detail(request, pk):
+    committee = selectors.get_committee_for_user(request.user, pk)
+    meetings = selectors.meetings_for_user(request.user).filter(committee=committee)
+    today = _today()
+    return render(
+        request,
+        "scrutiny/committee_detail.html",
+        {
+            "committee": committee,
+            "members": committee.members.select_related("organisation").order_by("last_name"),
+            "upcoming": meetings.filter(date__gte=today).order_by("date", "start_time"),
+            "past": meetings.filter(date__lt=today),
+            "summary": actions_by_rag(
+                today=today,
+                committee=committee,
+                actions=selectors.tracker_actions_for_user(request.user),
+            ),
+            "is_manager": selectors.is_manager(request.user),
+        },
+    )
+
+
+@manager_required
+def committee_create(request):
+    form = CommitteeForm(request.POST or None)
+    if request.method == "POST":
+        committee = _save(
+            request,
+            form,
+            lambda data: services.committee_create(by=request.user, request=request, **data),
+            success="Committee added.",
+        )
+        if committee:
+            return redirect(committee)
+    return _form_page(request, form, title="Add a committee", back_url="scrutiny:committee_list")
+
+
+@manager_required
+def committee_edit(request, pk):
+    committee = selectors.get_committee_for_user(request.user, pk)
+    initial = {
+        "name": committee.name,
+        "description": committee.description,
+        "clerk": committee.clerk,
+        "members": list(committee.members.all()),
+    }
+    form = CommitteeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        saved = _save(
+            request,
+            form,
+            lambda data: services.committee_update(
+                by=request.user, committee=committee, request=request, **data
+            ),
+            success="Committee saved.",
+        )
+        if saved:
+            return redirect(saved)
+    return _form_page(
+        request, form, title="Change the committee", caption=committee.name, back_url=committee
+    )
+
+
+# Meetings ---------------------------------------------------------------------------------------
+
+
+@manager_required
+def meeting_create(request, committee_pk):
+    committee = selectors.get_committee_for_user(request.user, committee_pk)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST":
+        meeting = _save(
+            request,
+            form,
+            lambda data: services.meeting_create(
+                by=request.user, committee=committee, request=request, **data
+            ),
+            success="Meeting added. Now add its agenda items.",
+        )
+        if meeting:
+            return redirect(meeting)
+    return _form_page(
+        request, form, title="Add a meeting", caption=committee.name, back_url=committee
+    )
+
+
+@committee_roles_required
+def meeting_detail(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    items = (
+        selectors.agenda_items_for_user(request.user)
+        .filter(meeting=meeting)
+        .prefetch_related("resolutions__actions__owner", "documents")
+    )
+    return render(
+        request,
+        "scrutiny/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "is_manager": selectors.is_manager(request.user),
+        },
+    )
+
+
+@manager_required
+def meeting_edit(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    initial = {
+        "date": meeting.date,
+        "start_time": meeting.start_time.strftime("%H:%M"),
+        "venue": meeting.venue,
+        "status": meeting.status,
+    }
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        saved = _save(
+            request,
+            form,
+            lambda data: services.meeting_update(
+                by=request.user, meeting=meeting, request=request, **data
+            ),
+            success="Meeting saved.",
+        )
+        if saved:
+            return redirect(saved)
+    return _form_page(
+        request, form, title="Change the meeting", caption=str(meeting), back_url=meeting
+    )
+
+
+# Agenda items and their documents ---------------------------------------------------------------
+
+
+@manager_required
+def agenda_item_create(request, meeting_pk):
+    meeting = selectors.get_meeting_for_user(request.user, meeting_pk)
+    form = AgendaItemForm(request.POST or None, initial={"all_wards": True, "exempt": False})
+    if request.method == "POST":
+        item = _save(
+            request,
+            form,
+            lambda data: services.agenda_item_create(
+                by=request.user, meeting=meeting, request=request, **data
+            ),
+            success="Agenda item added.",
+        )
+        if item:
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form,
+        title="Add an agenda item",
+        caption=str(meeting),
+        back_url=meeting,
+        intro="Write the item as a committee report. It is added at the end of the agenda; "
+        "move it up or down on the meeting page.",
+    )
+
+
+@committee_roles_required
+def agenda_item_detail(request, pk):
+    item = selectors.get_agenda_item_for_user(request.user, pk)
+    today = _today()
+    resolutions = item.resolutions.prefetch_related("actions")
+    actions = (
+        selectors.actions_for_user(request.user)
+        .filter(resolution__agenda_item=item)
+        .for_tracker(today)
+    )
+    actions_by_resolution: dict[int, list] = {}
+    for action in actions:
+        actions_by_resolution.setdefault(action.resolution_id, []).append(action)
+    return render(
+        request,
+        "scrutiny/agenda_item_detail.html",
+        {
+            "item": item,
+            "meeting": item.meeting,
+            "resolutions": [
+                (resolution, actions_by_resolution.get(resolution.pk, []))
+                for resolution in resolutions
+            ],
+            "documents": item.documents.all(),
+            "wards": item.wards.all(),
+            "topics": item.topics.all(),
+            "is_manager": selectors.is_manager(request.user),
+        },
+    )
+
+
+@manager_required
+def agenda_item_edit(request, pk):
+    item = selectors.get_agenda_item_for_user(request.user, pk)
+    fields = services.AGENDA_ITEM_FIELDS
+    initial = {name: getattr(item, name) for name in fields}
+    initial |= {"wards": list(item.wards.all()), "topics": list(item.topics.all())}
+    form = AgendaItemForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        saved = _save(
+            request,
+            form,
+            lambda data: services.agenda_item_update(
+                by=request.user, item=item, request=request, **data
+            ),
+            success="Agenda item saved.",
+        )
+        if saved:
+            return redirect(saved)
+    return _form_page(
+        request, form, title="Change the agenda item", caption=str(item), back_url=item
+    )
+
+
+@manager_required
+@require_POST
+def agenda_item_move(request, pk):
+    item = selectors.get_agenda_item_for_user(request.user, pk)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        raise Http404
+    moved = services.agenda_item_move(
+        by=request.user, item=item, direction=direction, request=request
+    )
+    if moved:
+        messages.success(request, f"{item.title} is now item {item.number}.")
+    return redirect(item.meeting)
+
+
+@manager_required
+def agenda_document_add(request, item_pk):
+    item = selectors.get_agenda_item_for_user(request.user, item_pk)
+    form = AgendaDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        document = _save(
+            request,
+            form,
+            lambda data: services.agenda_document_add(
+                by=request.user, item=item, request=request, **data
+            ),
+            success="Document uploaded.",
+        )
+        if document:
+            return redirect(item)
+    return _form_page(
+        request,
+        form,
+        title="Upload a document",
+        caption=str(item),
+        back_url=item,
+        intro="Attach an appendix or a presentation as a PDF, so it can go into the agenda pack."
+        + (
+            " This item is exempt: its documents are seen only by the committee."
+            if item.exempt
+            else ""
+        ),
+    )
+
+
+@committee_roles_required
+def agenda_document_download(request, pk):
+    document = selectors.get_document_for_user(request.user, pk)
+    if document.agenda_item.exempt:
+        audit_record(by=request.user, action=AuditAction.VIEW, obj=document, request=request)
+    return download_response(document.file, document.original_name)
+
+
+@manager_required
+def agenda_document_delete(request, pk):
+    document = selectors.get_document_for_user(request.user, pk)
+    item = document.agenda_item
+    if request.method == "POST":
+        services.agenda_document_delete(by=request.user, document=document, request=request)
+        messages.success(request, f"{document.title} removed.")
+        return redirect(item)
+    return render(
+        request, "scrutiny/agenda_document_delete.html", {"document": document, "item": item}
+    )
+
+
+# Resolutions ------------------------------------------------------------------------------------
+
+
+@manager_required
+def resolution_create(request, item_pk):
+    item = selectors.get_agenda_item_for_user(request.user, item_pk)
+    form = ResolutionForm(
+        request.POST or None, initial={"label": services.next_resolution_label(item)}
+    )
+    if request.method == "POST":
+        resolution = _save(
+            request,
+            form,
+            lambda data: services.resolution_create(
+                by=request.user, agenda_item=item, request=request, **data
+            ),
+            success="Resolution recorded.",
+        )
+        if resolution:
+            return redirect(item)
+    return _form_page(
+        request,
+        form,
+        title="Record a resolution",
+        caption=str(item),
+        back_url=item,
+        intro="Record each part of what the committee resolved separately, with its label from "
+        "the minutes, so actions can be raised from it.",
+    )
+
+
+@manager_required
+def resolution_edit(request, pk):
+    resolution = get_object_or_404(Resolution.objects.select_related("agenda_item"), pk=pk)
+    item = resolution.agenda_item
+    form = ResolutionForm(
+        request.POST or None, initial={"label": resolution.label, "text": resolution.text}
+    )
+    if request.method == "POST":
+        saved = _save(
+            request,
+            form,
+            lambda data: services.resolution_update(
+                by=request.user, resolution=resolution, request=request, **data
+            ),
+            success="Resolution saved.",
+        )
+        if saved:
+            return redirect(item)
+    return _form_page(
+        request, form, title="Change the resolution", caption=str(item), back_url=item
+    )
+
+
+# Topics -----------------------------------------------------------------------------------------
+
+
+@committee_roles_required
+def topic_list(request):
+    return render(
+        request,
+        "scrutiny/topic_list.html",
+        {"topics": Topic.objects.all(), "is_manager": selectors.is_manager(request.user)},
+    )
+
+
+@committee_roles_required
+def topic_detail(request, pk):
+    topic = get_object_or_404(Topic, pk=pk)
+    today = _today()
+    items = list(selectors.topic_items_for_user(request.user, topic))
+    actions = (
+        selectors.actions_for_user(request.user)
+        .filter(resolution__agenda_item__in=[item.pk for item in items])
+        .for_tracker(today)
+    )
+    by_item: dict[int, list] = {}
+    for action in actions:
+        by_item.setdefault(action.resolution.agenda_item_id, []).append(action)
+    return render(
+        request,
+        "scrutiny/topic_detail.html",
+        {"topic": topic, "history": [(item, by_item.get(item.pk, [])) for item in items]},
+    )
+
+
+@manager_required
+def topic_create(request):
+    form = TopicForm(request.POST or None)
+    if request.method == "POST":
+        topic = _save(
+            request,
+            form,
+            lambda data: services.topic_create(by=request.user, request=request, **data),
+            success="Topic added.",
+        )
+        if topic:
+            return redirect(topic)
+    return _form_page(request, form, title="Add a topic", back_url="scrutiny:topic_list")
+
+
+# Actions ----------------------------------------------------------------------------------------
+
+TRACKER_HEADER = [
+    "Reference",
+    "Committee",
+    "Meeting date",
+    "Resolution",
+    "Action",
+    "Owner",
+    "Owner's organisation",
+    "Due date",
+    "Latest update",
+    "Status",
+    "RAG",
+]
+
+
+def _tracker(request):
+    today = _today()
+    visible = selectors.tracker_actions_for_user(request.user)
+    form = ActionFilterForm(request.GET or None, actions=visible)
+    actions = form.filter(visible.for_tracker(today))
+    return today, visible, form, actions
+
+
+@tracker_roles_required
+def action_list(request):
+    today, visible, form, actions = _tracker(request)
+    committee = form.cleaned_data.get("committee") if form.is_bound and form.is_valid() else None
+    return render(
+        request,
+        "scrutiny/action_list.html",
+        {
+            "form": form,
+            "actions": actions,
+            "summary": actions_by_rag(today=today, committee=committee, actions=visible),
+            "rag_descriptions": [(Rag(rag), text) for rag, text in RAG_DESCRIPTIONS.items()],
+            "query": request.GET.urlencode(),
+            "today": today,
+        },
+    )
+
+
+@tracker_roles_required
+def action_export(request):
+    today, _visible, _form, actions = _tracker(request)
+    rows = [
+        [
+            action.reference,
+            action.resolution.agenda_item.meeting.committee.name,
+            action.resolution.agenda_item.meeting.date.isoformat(),
+            f"({action.resolution.label}) {action.resolution.text}",
+            action.description,
+            action.owner.get_full_name() or action.owner.username,
+            action.owner_organisation or "",
+            action.due_date.isoformat(),
+            action.latest_update_text or "",
+            action.get_status_display(),
+            Rag(action.rag).label,
+        ]
+        for action in actions
+    ]
+    audit_record(
+        by=request.user,
+        action=AuditAction.EXPORT,
+        object_type="scrutiny.Action",
+        detail={"rows": len(rows), "filters": sorted(k for k, v in request.GET.items() if v)},
+        request=request,
+    )
+    return csv_response(f"action-tracker-{today.isoformat()}.csv", TRACKER_HEADER, rows)
+
+
+def my_actions(request):
+    """Anyone may own actions, so any signed-in user has this page."""
+    actions = selectors.my_actions(request.user, today=_today())
+    return render(
+        request,
+        "scrutiny/action_mine.html",
+        {
+            "open_actions": [action for action in actions if action.is_open],
+            "closed_actions": [action for action in actions if not action.is_open],
+        },
+    )
+
+
+def action_detail(request, pk):
+    action = selectors.get_action_for_user(request.user, pk, today=_today())
+    meeting = action.resolution.agenda_item.meeting
+    return render(
+        request,
+        "scrutiny/action_detail.html",
+        {
+            "action": action,
+            "meeting": meeting,
+            "item": action.resolution.agenda_item,
+            "updates": action.updates.select_related("author"),
+            "supersedes": action.supersedes.all(),
+            "may_work": selectors.may_work_on_action(request.user, action),
+            "is_manager": selectors.is_manager(request.user),
+            "may_see_meeting": selectors.meetings_for_user(request.user)
+            .filter(pk=meeting.pk)
+            .exists(),
+            "back_url": resolve_url(
+                "scrutiny:action_list"
+                if request.user.has_role(*TRACKER_ROLES)
+                else "scrutiny:my_actions"
+            ),
+        },
+    )
+
+
+@manager_required
+def action_create(request, resolution_pk):
+    resolution = get_object_or_404(
+        Resolution.objects.select_related("agenda_item__meeting__committee"), pk=resolution_pk
+    )
+    item = resolution.agenda_item
+    form = ActionForm(request.POST or None)
+    if request.method == "POST":
+        action = _save(
+            request,
+            form,
+            lambda data: services.action_create(
+                by=request.user, resolution=resolution, request=request, **data
+            ),
+            success=lambda action: f"Action {action.reference} raised.",
+        )
+        if action:
+            return redirect(item)
+    return _form_page(
+        request,
+        form,
+        title="Raise an action",
+        caption=f"Resolution ({resolution.label}) of {item}",
+        back_url=item,
+        intro=f"The committee resolved: {resolution.text} The meeting was on "
+        f"{format_date(item.meeting.date, 'j F Y')}; the due date must be after it.",
+    )
+
+
+@manager_required
+def action_edit(request, pk):
+    action = selectors.get_action_for_user(request.user, pk, today=_today())
+    form = ActionForm(
+        request.POST or None,
+        initial={
+            "description": action.description,
+            "owner": action.owner,
+            "due_date": action.due_date,
+        },
+    )
+    if request.method == "POST":
+        saved = _save(
+            request,
+            form,
+            lambda data: services.action_edit(
+                by=request.user, action=action, request=request, **data
+            ),
+            success="Action saved.",
+        )
+        if saved:
+            return redirect(saved)
+    return _form_page(
+        request, form, title="Change the action", caption=action.reference, back_url=action
+    )
+
+
+def _action_to_work_on(request, pk):
+    """The action, if the user may add updates to it or complete it; else 403 or a redirect."""
+    action = selectors.get_action_for_user(request.user, pk, today=_today())
+    if not selectors.is_owner_or_manager(request.user, action):
+        raise PermissionDenied
+    return action
+
+
+def action_update_add(request, pk):
+    action = _action_to_work_on(request, pk)
+    if not action.is_open:
+        messages.info(request, "This action is closed, so it takes no more updates.")
+        return redirect(action)
+    form = ActionUpdateForm(request.POST or None, initial={"status": action.status})
+    if request.method == "POST":
+        update = _save(
+            request,
+            form,
+            lambda data: services.action_update_add(
+                by=request.user, action=action, request=request, **data
+            ),
+            success="Update added.",
+        )
+        if update:
+            return redirect(action)
+    return _form_page(
+        request,
+        form,
+        title="Add an update",
+        caption=action.reference,
+        back_url=action,
+        intro=action.description,
+    )
+
+
+def action_complete(request, pk):
+    action = _action_to_work_on(request, pk)
+    if not action.is_open:
+        messages.info(request, "This action is already closed.")
+        return redirect(action)
+    form = ActionCompleteForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        completed = _save(
+            request,
+            form,
+            lambda data: services.action_complete(
+                by=request.user, action=action, today=_today(), request=request, **data
+            ),
+            success=f"Action {action.reference} completed.",
+        )
+        if completed:
+            return redirect(completed)
+    return _form_page(
+        request,
+        form,
+        title="Complete the action",
+        caption=action.reference,
+        back_url=action,
+        intro="Give the evidence that the action is done: upload a file, or link to the "
+        "published report or dashboard page the committee can check.",
+    )
+
+
+@manager_required
+def action_close(request, pk):
+    action = selectors.get_action_for_user(request.user, pk, today=_today())
+    if not action.is_open:
+        messages.info(request, "This action is already closed.")
+        return redirect(action)
+    form = ActionCloseForm(request.POST or None)
+    if request.method == "POST":
+        closed = _save(
+            request,
+            form,
+            lambda data: services.action_close(
+                by=request.user, action=action, today=_today(), request=request, **data
+            ),
+            success=f"Action {action.reference} closed.",
+        )
+        if closed:
+            return redirect(closed)
+    return _form_page(
+        request,
+        form,
+        title="Close the action without completing it",
+        caption=action.reference,
+        back_url=action,
+        intro="When the committee accepts that an action is not feasible, or another action "
+        "replaces it.",
+    )
+
+
+def action_evidence(request, pk):
+    action = selectors.get_action_for_user(request.user, pk, today=_today())
+    if not action.evidence_file:
+        raise Http404
+    return download_response(action.evidence_file, action.evidence_name or "evidence")

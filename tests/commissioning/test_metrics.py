@@ -1,0 +1,266 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from commissioning import metrics, services
+from commissioning.constants import ExtensionStatus, ServiceType
+from partnership.calendar import FinancialQuarter
+from tests.factories import (
+    CaseworkerCapacityFactory,
+    CommissionedServiceFactory,
+    ContractExtensionFactory,
+    ContractFactory,
+    ContractYearFactory,
+    FundingContributionFactory,
+    FundingStreamFactory,
+    GrantAllocationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# Reconciliation: the context/001 case, with exactly the numbers the committee was told --------
+
+
+def test_context_001_contributions_add_up_to_2230970_not_the_2157000_value(year_001):
+    r = metrics.contract_year_reconciliation(year_001)
+    assert r.annual_value_pence == 215_700_000
+    assert r.total_pence == 223_097_000
+    assert r.difference_pence == 7_397_000  # +£73,970 over the value
+    assert not r.adds_up
+    assert r.is_flagged
+    assert r.status == "Does not add up"
+
+
+def test_context_001_shares_are_derived_from_the_amounts_to_a_tenth_of_a_percent(year_001):
+    shares = {s.funder: s for s in metrics.contract_year_reconciliation(year_001).shares}
+    city = shares["Test City Council"]
+    assert city.share_of_value_percent == Decimal("25.3")
+    assert city.share_of_total_percent == Decimal("24.4")
+    county = shares["Test County Council"]
+    assert county.share_of_value_percent == Decimal("31.1")
+    assert county.share_of_total_percent == Decimal("30.1")
+    pcc = shares["Test Police and Crime Commissioner"]
+    assert pcc.share_of_value_percent == Decimal("47.1")
+    assert pcc.share_of_total_percent == Decimal("45.5")
+
+
+def test_context_001_stated_22_percent_is_flagged_and_31_and_47_are_not(year_001):
+    r = metrics.contract_year_reconciliation(year_001)
+    assert [s.funder for s in r.stated_mismatches] == ["Test City Council"]
+    city = r.stated_mismatches[0]
+    assert city.stated_percent == Decimal(22)
+    assert city.stated_gap_points == Decimal("-3.3")
+
+
+def test_context_001_problems_name_every_number_that_disagrees(year_001):
+    problems = metrics.contract_year_reconciliation(year_001).problems
+    assert problems == (
+        "The contributions add up to £2,230,970.00, which is £73,970.00 more than the annual "
+        "value of £2,157,000.00.",
+        "Test City Council is stated as 22%, but £544,997.00 is 25.3% of the annual value "
+        "(24.4% of the total contributed).",
+    )
+
+
+def test_shares_are_listed_largest_amount_first(year_001):
+    shares = metrics.contract_year_reconciliation(year_001).shares
+    assert [s.amount_pence for s in shares] == [101_548_300, 67_049_000, 54_499_700]
+
+
+def test_a_year_whose_contributions_add_up_is_not_flagged(contract, funders, commissioner):
+    year = services.contract_year_save(
+        by=commissioner,
+        contract=contract,
+        financial_year=2021,
+        annual_value_pence=215_700_000,
+        contributions=[
+            services.ContributionInput(funders[0], 66_867_000, Decimal(31)),
+            services.ContributionInput(funders[1], 101_379_000, Decimal(47)),
+            services.ContributionInput(funders[2], 47_454_000, Decimal(22)),
+        ],
+    )
+    r = metrics.contract_year_reconciliation(year)
+    assert r.adds_up and not r.is_flagged
+    assert r.status == "Adds up"
+    assert r.problems == ()
+    assert [s.share_of_value_percent for s in r.shares] == [Decimal(47), Decimal(31), Decimal(22)]
+
+
+def test_a_stated_share_half_a_point_away_is_not_flagged_but_more_is():
+    year = ContractYearFactory(annual_value_pence=1_000)
+    FundingContributionFactory(contract_year=year, amount_pence=315, stated_percent=Decimal(31))
+    FundingContributionFactory(contract_year=year, amount_pence=685, stated_percent=Decimal(68))
+    r = metrics.contract_year_reconciliation(year)
+    by_amount = {s.amount_pence: s for s in r.shares}
+    assert not by_amount[315].stated_differs  # 31.5% vs 31: exactly 0.5 points
+    assert by_amount[685].stated_differs is False  # 68.5% vs 68: 0.5 points
+    FundingContributionFactory(contract_year=year, amount_pence=0, stated_percent=Decimal("0.6"))
+    r = metrics.contract_year_reconciliation(year)
+    assert [s.stated_percent for s in r.stated_mismatches] == [Decimal("0.6")]
+    assert r.status == "Stated percentage differs"
+
+
+def test_a_year_with_contributions_short_of_the_value_says_how_much_less():
+    year = ContractYearFactory(annual_value_pence=1_000_00)
+    FundingContributionFactory(contract_year=year, amount_pence=900_00)
+    r = metrics.contract_year_reconciliation(year)
+    assert r.difference_pence == -100_00
+    assert "£100.00 less than the annual value of £1,000.00" in r.problems[0]
+
+
+def test_a_year_with_no_contributions_is_flagged_as_unfunded():
+    year = ContractYearFactory(annual_value_pence=50_000_00)
+    r = metrics.contract_year_reconciliation(year)
+    assert r.is_flagged
+    assert r.problems == ("No contributions are recorded against the annual value of £50,000.00.",)
+
+
+def test_percent_of_rounds_half_up_to_one_decimal_place():
+    assert metrics.percent_of(1, 8) == Decimal("12.5")
+    assert metrics.percent_of(1, 16) == Decimal("6.3")  # 6.25 rounds up
+    assert metrics.percent_of(2, 3) == Decimal("66.7")
+    assert metrics.percent_of(5, 0) is None
+
+
+def test_funding_overview_gives_every_contract_its_years_in_order(year_001, contract):
+    ContractYearFactory(contract=contract, financial_year=2019)
+    other = ContractFactory(reference="AAA-1")
+    overview = metrics.funding_overview()
+    assert [c.reference for c in overview] == ["AAA-1", "JOINT-1"]
+    joint = overview[1]
+    assert [y.financial_year for y in joint.years] == ["2019/20", "2020/21"]
+    assert [y.financial_year for y in joint.flagged_years] == ["2019/20", "2020/21"]
+    assert overview[0].contract_id == other.pk and overview[0].years == ()
+
+
+def test_funding_overview_for_one_year_leaves_out_contracts_without_it(year_001, contract):
+    ContractFactory(reference="AAA-1")
+    ContractYearFactory(contract=contract, financial_year=2019)
+    overview = metrics.funding_overview("2020/21")
+    assert [(c.reference, [y.financial_year for y in c.years]) for c in overview] == [
+        ("JOINT-1", ["2020/21"])
+    ]
+    assert metrics.funding_overview(2020) == overview
+
+
+# Grants --------------------------------------------------------------------------------------
+
+
+def test_a_grant_allocated_in_full_adds_up():
+    stream = FundingStreamFactory(total_pence=19_400_000)
+    GrantAllocationFactory(stream=stream, amount_pence=9_700_000, stated_percent=Decimal(50))
+    GrantAllocationFactory(stream=stream, amount_pence=9_700_000)
+    grant = metrics.grant_summary(stream)
+    assert grant.adds_up and not grant.is_flagged
+    assert grant.allocated_pence == 19_400_000
+    assert [line.share_percent for line in grant.lines] == [Decimal(50), Decimal(50)]
+
+
+def test_a_grant_short_of_its_total_is_flagged_with_the_gap():
+    stream = FundingStreamFactory(total_pence=19_400_000)
+    GrantAllocationFactory(stream=stream, amount_pence=19_399_998)
+    grant = metrics.grant_summary(stream)
+    assert grant.unallocated_pence == 2
+    assert grant.status == "Does not add up"
+    assert grant.problems == (
+        "The allocations add up to £193,999.98, £0.02 less than the grant of £194,000.00.",
+    )
+
+
+def test_a_grant_with_no_allocations_is_flagged_as_not_allocated():
+    grant = metrics.grant_summary(FundingStreamFactory(total_pence=100))
+    assert grant.status == "Not allocated" and grant.is_flagged
+
+
+def test_grant_allocations_filters_by_financial_year():
+    FundingStreamFactory(name="Old", financial_year=2020)
+    FundingStreamFactory(name="New", financial_year=2021)
+    assert [g.name for g in metrics.grant_allocations("2021/22")] == ["New"]
+    assert [g.name for g in metrics.grant_allocations()] == ["New", "Old"]
+
+
+# Timeline ------------------------------------------------------------------------------------
+
+
+def test_contract_end_counts_exercised_extensions_only():
+    contract = ContractFactory(end_date=date(2020, 9, 30))
+    ContractExtensionFactory(
+        contract=contract,
+        period_months=24,
+        status=ExtensionStatus.EXERCISED,
+        decided_on=date(2020, 3, 1),
+    )
+    ContractExtensionFactory(contract=contract, period_months=12)
+    ContractExtensionFactory(
+        contract=contract,
+        period_months=6,
+        status=ExtensionStatus.DECLINED,
+        decided_on=date(2022, 1, 1),
+    )
+    t = metrics.contract_timeline(contract, today=date(2022, 6, 1))
+    assert t.end_date == date(2022, 9, 30)
+    assert t.days_to_end == 121
+    assert t.ending_soon
+    assert [d.period_months for d in t.decisions_due] == [12]
+
+
+def test_a_contract_ending_more_than_six_months_away_is_not_ending_soon():
+    contract = ContractFactory(start_date=date(2020, 1, 1), end_date=date(2023, 1, 1))
+    assert not metrics.contract_timeline(contract, today=date(2022, 6, 30)).ending_soon
+    assert metrics.contract_timeline(contract, today=date(2022, 7, 1)).ending_soon
+
+
+def test_an_ended_contract_has_negative_days_and_no_decisions_due():
+    contract = ContractFactory(end_date=date(2021, 9, 30))
+    ContractExtensionFactory(contract=contract, decision_due=date(2021, 3, 31))
+    t = metrics.contract_timeline(contract, today=date(2021, 10, 2))
+    assert t.ended and t.days_to_end == -2
+    assert not t.ending_soon
+    assert t.decisions_due == ()
+
+
+def test_an_extension_decision_past_its_due_date_is_overdue():
+    contract = ContractFactory(end_date=date(2021, 9, 30))
+    ContractExtensionFactory(contract=contract, decision_due=date(2021, 3, 31))
+    (decision,) = metrics.contract_timeline(contract, today=date(2021, 4, 2)).decisions_due
+    assert decision.overdue and decision.days_until_due == -2
+
+
+# Capacity and caseloads ----------------------------------------------------------------------
+
+
+def test_caseworker_fte_gives_each_service_with_a_figure_for_that_quarter():
+    quarter = FinancialQuarter(2021, 2)
+    a = CaseworkerCapacityFactory(quarter_index=quarter.index, fte=Decimal("6.5")).service
+    b = CaseworkerCapacityFactory(quarter_index=quarter.index, fte=Decimal("3")).service
+    CaseworkerCapacityFactory(service=a, quarter_index=quarter.index + 1, fte=Decimal("9"))
+    none = CommissionedServiceFactory()
+    assert metrics.caseworker_fte(None, quarter) == {a.pk: Decimal("6.5"), b.pk: Decimal("3")}
+    assert metrics.caseworker_fte([a.pk, none.pk], quarter.index) == {a.pk: Decimal("6.5")}
+
+
+def test_caseload_band_is_the_benchmark_plus_or_minus_its_band():
+    service = CommissionedServiceFactory()
+    assert metrics.caseload_band(service) == (Decimal("24"), Decimal("30"), Decimal("36"))
+    service.caseload_band_percent = Decimal(10)
+    assert metrics.caseload_band(service) == (Decimal("27"), Decimal("30"), Decimal("33"))
+
+
+def test_safe_accommodation_capacity_counts_active_accommodation_services_only():
+    CommissionedServiceFactory(service_type=ServiceType.REFUGE, bed_spaces=24, units=10)
+    CommissionedServiceFactory(service_type=ServiceType.SANCTUARY_SCHEME, units=40)
+    CommissionedServiceFactory(service_type=ServiceType.REFUGE, bed_spaces=5, is_active=False)
+    CommissionedServiceFactory(service_type=ServiceType.HELPLINE)
+    capacity = metrics.safe_accommodation_capacity()
+    assert (capacity.services, capacity.bed_spaces, capacity.units) == (2, 24, 50)
+
+
+def test_commissioning_overview_lists_flagged_years_grants_and_dates(year_001):
+    FundingStreamFactory(total_pence=100)
+    overview = metrics.commissioning_overview(today=date(2021, 6, 1))
+    assert [y.financial_year for y in overview.flagged_years] == ["2020/21"]
+    assert len(overview.flagged_grants) == 1
+    assert [t.reference for t in overview.ending_soon] == ["JOINT-1"]  # ends 30 September 2021
+    assert overview.contracts == 1

@@ -1,0 +1,182 @@
+"""Browser-test harness: Playwright for Python driving Debian's Chromium against the live server.
+
+Fixtures for tests in this folder:
+
+- `page`: a Playwright `Page` on a fresh browser context whose `base_url` is the live test server,
+  so `page.goto("/login/")` works.
+- `sign_in(page, user, password=PASSWORD)`: signs in through the login form.
+- `check_accessibility(page)`: runs axe-core on the current page and fails on any WCAG 2.x A or
+  AA violation, listing each one.
+
+Mark each browser test `@pytest.mark.e2e` and `@pytest.mark.django_db(transaction=True)`.
+A failing test leaves a screenshot in /tmp/e2e-screenshots/. Never run `playwright install`:
+the browser is Debian's (`apt-get install chromium`), and tests are skipped without it.
+"""
+
+import importlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.db import connection, connections
+from playwright.sync_api import sync_playwright
+
+# Playwright's sync API keeps its asyncio loop marked as running in the test thread, and Django
+# refuses ORM calls (factories, checks on rows) from a thread with a running loop unless told it
+# is safe. It is: that loop is Playwright's and no async code of ours runs in it. Set before the
+# live server starts.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_MISSING = "Chromium not installed at /usr/bin/chromium (apt-get install chromium)"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
+SCREENSHOTS = Path("/tmp/e2e-screenshots")
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA: the standard public-sector sites must meet.
+# axe's "best-practice" rules are left out on purpose: they are advice, not the standard.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# The migration that makes the audit log append-only with database triggers.
+AUDIT_TRIGGERS = importlib.import_module("partnership.migrations.0003_audit_append_only")
+
+_reports = pytest.StashKey[dict]()
+
+
+def pytest_collection_modifyitems(items):
+    """Give every browser test a serialized rollback.
+
+    A transactional test ends by emptying every table, which would also remove the rows made by
+    data migrations (the role groups and their permissions) for the tests after it. A serialized
+    rollback restores them. pytest-django decides which databases to serialize from the
+    `django_db` marker, so the option has to be on the marker, not only on a fixture.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if item.get_closest_marker("e2e") and marker and marker.kwargs.get("transaction"):
+            kwargs = marker.kwargs | {"serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    item.stash.setdefault(_reports, {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser(django_db_setup):
+    if not CHROMIUM.exists():
+        pytest.skip(CHROMIUM_MISSING)
+    snapshots = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
+    with sync_playwright() as playwright:
+        # Playwright's sync API leaves its event loop marked as running in this thread, so from
+        # here on Django gives the thread a second set of database connections, as it would
+        # async code. Hand them the snapshot that a serialized rollback restores from.
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        connections.close_all()  # the second set, so the test database can be dropped
+
+
+@pytest.fixture
+def audit_log_emptied_before_flush(transactional_db):
+    """Empty the append-only audit log at the end of each browser test.
+
+    A transactional test ends with Django emptying every table; on SQLite that is a DELETE,
+    which the audit log's triggers refuse (PostgreSQL's TRUNCATE does not fire them). This runs
+    just before, with the triggers lifted for the moment it takes, and puts them back so that
+    later tests see the real rule.
+    """
+    yield
+    with connection.schema_editor() as editor:
+        AUDIT_TRIGGERS.remove_triggers(None, editor)
+        editor.execute(f"DELETE FROM {AUDIT_TRIGGERS.TABLE}")
+        AUDIT_TRIGGERS.add_triggers(None, editor)
+
+
+@pytest.fixture
+def page(request, browser, live_server, audit_log_emptied_before_flush):
+    # The site's Content-Security-Policy stays on (no bypass_csp), so pages behave as they do for
+    # users and a script or style the policy blocks shows up here. axe-core does not need it
+    # lifted: Playwright's page.evaluate runs through the DevTools protocol, which the policy
+    # does not govern. Only a test that adds a <script> or <style> tag to the page would need
+    # its own context with bypass_csp=True.
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    reports = request.node.stash.get(_reports, {})
+    if any(report.failed for report in reports.values()):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / (re.sub(r"[^\w.-]+", "_", request.node.nodeid) + ".png")
+        page.screenshot(path=path, full_page=True)
+        print(f"Screenshot of the failing page: {path}")
+    context.close()
+
+
+@pytest.fixture
+def sign_in():
+    """`sign_in(page, user)` signs in through the login form and waits for the next page.
+
+    From the login page (e.g. after being sent there from a protected page, with `next`) it
+    uses that form; from anywhere else it opens the login page first.
+    """
+
+    def sign_in(page, user, password=PASSWORD):
+        if not page.url.split("?")[0].endswith("/login/"):
+            page.goto("/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(password)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        return page
+
+    return sign_in
+
+
+def _describe(violation: dict) -> str:
+    nodes = "\n".join(
+        f"    - {' '.join(node['target'])}: "
+        + node.get("failureSummary", "").strip().replace("\n", "\n        ")
+        for node in violation["nodes"]
+    )
+    return (
+        f"  {violation['id']} ({violation['impact']}): {violation['help']}\n"
+        f"    {violation['helpUrl']}\n{nodes}"
+    )
+
+
+@pytest.fixture
+def check_accessibility():
+    """`check_accessibility(page)` fails the test on any WCAG 2.x A/AA violation axe finds."""
+    axe = Axe()
+
+    def check(page):
+        page.wait_for_load_state("load")
+        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        violations = axe.run(page, options=options).response["violations"]
+        if violations:
+            listed = "\n".join(_describe(violation) for violation in violations)
+            pytest.fail(
+                f"{len(violations)} accessibility violation(s) on {page.url}:\n{listed}",
+                pytrace=False,
+            )
+
+    return check

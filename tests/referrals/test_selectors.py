@@ -1,0 +1,66 @@
+"""Who sees which referral rows."""
+
+import pytest
+from django.http import Http404
+
+from referrals.selectors import get_referral_for_user, may_see_referral, referrals_for_user
+from tests.factories import OrganisationFactory, ReferralFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def referrals(officer, other_agency_officer, service, other_service):
+    return {
+        "logged_by_us_for_them": ReferralFactory(service=other_service, logged_by=officer),
+        "sent_to_our_service": ReferralFactory(service=service, logged_by=other_agency_officer),
+        "theirs": ReferralFactory(service=other_service, logged_by=other_agency_officer),
+        "imported_for_us": ReferralFactory(service=service, logged_by=None),
+    }
+
+
+def test_an_officer_sees_referrals_their_organisation_logged_or_provides_the_service_for(
+    officer, referrals
+):
+    visible = set(referrals_for_user(officer))
+    assert visible == {
+        referrals["logged_by_us_for_them"],
+        referrals["sent_to_our_service"],
+        referrals["imported_for_us"],
+    }
+
+
+def test_another_agencys_referral_is_not_found_for_an_officer(officer, referrals):
+    with pytest.raises(Http404):
+        get_referral_for_user(officer, referrals["theirs"].pk)
+    assert not may_see_referral(officer, referrals["theirs"].pk)
+
+
+def test_a_missing_or_malformed_referral_is_not_found(officer):
+    with pytest.raises(Http404):
+        get_referral_for_user(officer, 999_999)
+    with pytest.raises(Http404):
+        get_referral_for_user(officer, "abc")
+
+
+def test_performance_leads_and_admins_see_every_referral(performance_lead, admin_user, referrals):
+    assert referrals_for_user(performance_lead).count() == 4
+    assert referrals_for_user(admin_user).count() == 4
+
+
+@pytest.mark.parametrize("fixture", ["commissioner", "committee_member", "clerk"])
+def test_commissioners_committee_members_and_clerks_see_no_referral(request, fixture, referrals):
+    user = request.getfixturevalue(fixture)
+    assert not referrals_for_user(user).exists()
+
+
+def test_an_officer_without_an_organisation_sees_nothing(referrals):
+    loner = UserFactory(username="loner", organisation=None, roles=["officer"])
+    assert not referrals_for_user(loner).exists()
+
+
+def test_an_officer_of_an_unrelated_organisation_sees_nothing(referrals):
+    stranger = UserFactory(
+        username="stranger", organisation=OrganisationFactory(name="Unrelated"), roles=["officer"]
+    )
+    assert not referrals_for_user(stranger).exists()
