@@ -20,6 +20,12 @@ app.conf.beat_schedule["scrutiny-overdue-digest"] = {
     "task": "scrutiny.send_overdue_digest",
     "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
 }
+# Scrutiny: a draft of the quarterly performance report for each committee, for review, on the
+# 10th day after each quarter ends (10 January, April, July and October).
+app.conf.beat_schedule["scrutiny-draft-quarterly-reports"] = {
+    "task": "scrutiny.draft_quarterly_reports",
+    "schedule": crontab(hour=6, minute=0, day_of_month=10, month_of_year="1,4,7,10"),
+}
 
 
 @app.task(name="partnership.ping")

@@ -19,6 +19,11 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "home", tuple(Role)),
+    NavItem(
+        "Dashboard",
+        "scrutiny:dashboard",
+        (Role.COMMITTEE_MEMBER, Role.CLERK, Role.PERFORMANCE_LEAD, Role.COMMISSIONER),
+    ),
     NavItem("Referrals", "referrals:referral_list", (Role.OFFICER, Role.PERFORMANCE_LEAD)),
     NavItem(
         "Action tracker",
@@ -26,6 +31,11 @@ NAV_ITEMS: list[NavItem] = [
         (Role.CLERK, Role.PERFORMANCE_LEAD, Role.COMMISSIONER, Role.COMMITTEE_MEMBER),
     ),
     NavItem("Committees", "scrutiny:committee_list", (Role.CLERK, Role.COMMITTEE_MEMBER)),
+    NavItem(
+        "Reports",
+        "scrutiny:report_list",
+        (Role.CLERK, Role.PERFORMANCE_LEAD, Role.COMMITTEE_MEMBER),
+    ),
     NavItem("My actions", "scrutiny:my_actions", tuple(Role)),
     NavItem("Commissioning", "commissioning:index", (Role.COMMISSIONER, Role.PERFORMANCE_LEAD)),
     NavItem("Funding", "commissioning:funding", (Role.COMMITTEE_MEMBER, Role.CLERK)),
@@ -37,6 +47,7 @@ ROLE_HOMES: dict[Role, str] = {
     Role.ADMIN: "admin:index",
     Role.COMMISSIONER: "commissioning:index",
     Role.CLERK: "scrutiny:action_list",
+    Role.COMMITTEE_MEMBER: "scrutiny:dashboard",
     Role.OFFICER: "referrals:referral_list",
 }
 

@@ -3,10 +3,23 @@ partnership.middleware), but changes go through the officer's pages and their se
 
 from django.contrib import admin
 
+from partnership.constants import Role
+
 from .models import Referral, ReferralOutcome, ReferralStatusChange
 
 
+def _is_admin(request) -> bool:
+    return request.user.has_role(Role.ADMIN)
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
+    # Viewing follows the admin role (as the admin site itself does), not model permissions.
+    def has_module_permission(self, request):
+        return _is_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_admin(request)
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -23,6 +36,9 @@ class StatusChangeInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return _is_admin(request)
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -74,6 +74,7 @@ SERVICE_WEIGHTS = {
     ServiceType.MOVE_ON_ACCOMMODATION: 2,
     ServiceType.OTHER_SAFE_ACCOMMODATION: 2,
     ServiceType.OTHER: 3,
+    ServiceType.TRAINING: 0,
 }
 
 SOURCE_WEIGHTS = {
@@ -159,6 +160,9 @@ class Weighted:
 
     def pick(self, rng: random.Random):
         return self.values[bisect(self.cumulative, rng.random() * self.total)]
+
+
+CLOSURE_PICK = Weighted(CLOSURE_AFTER_SUPPORT)
 
 
 def day_weight(day: date) -> float:
@@ -308,7 +312,7 @@ def _plan(rng: random.Random, received: datetime, risk: str, subject: str) -> _P
     plan.support_started_at = started
     plan.events.append((started, Status.IN_SUPPORT))
     plan.closed_at = started + timedelta(days=rng.uniform(30, 150))
-    plan.closure_reason = Weighted(CLOSURE_AFTER_SUPPORT).pick(rng)
+    plan.closure_reason = CLOSURE_PICK.pick(rng)
     plan.events.append((plan.closed_at, Status.CLOSED))
     engaged = plan.closure_reason == ClosureReason.SUPPORT_COMPLETED
     outcomes = [
@@ -462,9 +466,9 @@ def seed(ctx) -> None:
     fresh_times = [now - timedelta(minutes=rng.randrange(20, 36 * 60)) for _ in range(fresh)]
     stream = sorted([(t, False) for t in times] + [(t, True) for t in fresh_times])
 
-    service_pick = Weighted(
-        {s: SERVICE_WEIGHTS.get(s.service_type, 0) or 1 for s in services if s.service_type}
-    )
+    # Services that take no referrals (training) are left out; unknown kinds get a small share.
+    weights = {s: SERVICE_WEIGHTS.get(s.service_type, 1) for s in services}
+    service_pick = Weighted({s: w for s, w in weights.items() if w} or dict.fromkeys(services, 1))
     areas = list(ctx.areas.values())
     area_pick = Weighted({area: area.population for area in areas})
     organisations = ctx.organisations
@@ -664,6 +668,10 @@ def _drop_indexes() -> list[str]:
 
 
 def _build_indexes(statements: list[str]) -> None:
+    if connection.vendor == "postgresql":
+        # PostgreSQL will not index a table with deferred foreign key checks still pending:
+        # run them now (SET CONSTRAINTS ALL IMMEDIATE, then back to deferred).
+        connection.check_constraints()
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)

@@ -1,10 +1,10 @@
 """The officer's forms: log a referral, the next-step forms and the list filters.
 
 The identifying fields (name, date of birth, postcode, house number or name) are turned into
-keyed hashes by `ReferralForm.identity_keys()` and never saved. Their widgets never write a
-value back into the page, so a form with errors asks for them again (and says so in the error
-summary) rather than echoing them: the officer typed them, but the page may be cached, printed
-or seen over a shoulder, and it costs a few seconds to retype.
+keyed hashes by `ReferralForm.identity_keys()` and never saved. A form with errors is shown
+again without them (`forget_identifiers`), asking for them again in the error summary, rather
+than echoing them: the officer typed them, but the page may be cached, printed or seen over a
+shoulder, and retyping costs a few seconds.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from datetime import date, datetime, time
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Layout, Size
-from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -42,7 +41,6 @@ from .constants import (
 
 # The names of the identifying inputs, for sensitive_post_parameters. DateInputField posts
 # date_of_birth_0, _1 and _2.
-IDENTITY_FIELDS = ("full_name", "date_of_birth", "postcode", "house")
 IDENTITY_POST_PARAMETERS = (
     "full_name",
     "date_of_birth_0",
@@ -66,18 +64,6 @@ EQUALITY_FIELDS = (
 OUT_OF_AREA = "out"
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
 TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
-
-
-class NoEchoTextInput(forms.TextInput):
-    """A text input that never writes the submitted value back into the page."""
-
-    def format_value(self, value):
-        return None
-
-
-class NoEchoDateInputWidget(DateInputWidget):
-    def get_context(self, name, value, attrs):
-        return super().get_context(name, None, attrs)
 
 
 class GovDateField(DateInputField):
@@ -138,11 +124,9 @@ def _radios(choices, label: str, message: str, **kwargs) -> forms.ChoiceField:
     return _choice_field(choices, label, message, widget=forms.RadioSelect, **kwargs)
 
 
-def _service_choices():
+def _service_choices() -> list[tuple[str, str]]:
     services = CommissionedService.objects.filter(is_active=True).select_related("provider")
-    return [("", "Select a service")] + [
-        (str(service.pk), f"{service.name} ({service.provider})") for service in services
-    ]
+    return [(str(service.pk), f"{service.name} ({service.provider})") for service in services]
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -207,7 +191,7 @@ class ReferralForm(forms.Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=200,
-        widget=NoEchoTextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the person's full name",
             "max_length": "The name must be 200 characters or fewer",
@@ -217,7 +201,6 @@ class ReferralForm(forms.Form):
         what="date of birth",
         label="Date of birth",
         help_text="For example, 31 3 1980",
-        widget=NoEchoDateInputWidget,
     )
     postcode = forms.CharField(
         label="Postcode (optional)",
@@ -225,14 +208,14 @@ class ReferralForm(forms.Form):
         max_length=10,
         help_text="Leave the postcode and house number or name blank if the person has no "
         "fixed address or you do not know it",
-        widget=NoEchoTextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"max_length": "Enter a real postcode, like AA1 1AA"},
     )
     house = forms.CharField(
         label="House number or name (optional)",
         required=False,
         max_length=100,
-        widget=NoEchoTextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"max_length": "The house number or name must be 100 characters or fewer"},
     )
 
@@ -254,7 +237,12 @@ class ReferralForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", dict.fromkeys(EQUALITY_FIELDS, "not_known"))
+        now = timezone.localtime()
+        kwargs.setdefault(
+            "initial",
+            dict.fromkeys(EQUALITY_FIELDS, "not_known")
+            | {"received_date": now.date(), "received_time": now.strftime("%H:%M")},
+        )
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = (
             [("", "Select a district")]
@@ -359,6 +347,14 @@ class ReferralForm(forms.Form):
         elif house and not postcode and "postcode" not in self.errors:
             self.add_error("postcode", "Enter the postcode as well as the house number or name")
         return cleaned
+
+    def forget_identifiers(self) -> None:
+        """Drop the typed identifiers from the form's data, so that a form shown again with
+        its errors has them empty (see the module docstring)."""
+        data = self.data.copy()
+        for name in IDENTITY_POST_PARAMETERS:
+            data.pop(name, None)
+        self.data = data
 
     @sensitive_variables()
     def identity_keys(self) -> tuple[str, str]:
@@ -555,7 +551,7 @@ class ReferralFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", "Any service")] + _service_choices()[1:]
+        self.fields["service"].choices = [("", "Any service")] + _service_choices()
         self.fields["area"].choices = (
             [("", "Any district")]
             + [(str(area.pk), area.name) for area in Area.objects.all()]

@@ -8,12 +8,13 @@ derived columns (due times, within-SLA flags, waiting time, repeat links) are co
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from commissioning.models import CommissionedService
 from partnership.models import Area, Organisation
@@ -45,26 +46,6 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
-
-
-class ReferralQuerySet(models.QuerySet):
-    def received_between(self, start: datetime, end: datetime) -> ReferralQuerySet:
-        return self.filter(rules.received_between(start, end))
-
-    def open_at(self, moment: datetime) -> ReferralQuerySet:
-        return self.filter(rules.open_at(moment))
-
-    def on_waiting_list_at(self, moment: datetime) -> ReferralQuerySet:
-        return self.filter(rules.on_waiting_list_at(moment))
-
-    def first_contact_overdue(self, now: datetime) -> ReferralQuerySet:
-        return self.filter(rules.first_contact_overdue(now))
-
-    def oversight_overdue(self, now: datetime) -> ReferralQuerySet:
-        return self.filter(rules.oversight_overdue(now))
-
-    def repeats(self) -> ReferralQuerySet:
-        return self.filter(is_repeat=True)
 
 
 class Referral(models.Model):
@@ -175,8 +156,6 @@ class Referral(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.CharField(max_length=30, choices=ClosureReason.choices, blank=True)
 
-    objects = ReferralQuerySet.as_manager()
-
     class Meta:
         ordering = ["-received_at", "-pk"]
         indexes = [
@@ -253,6 +232,11 @@ class Referral(models.Model):
     @property
     def district_name(self) -> str:
         return self.area.name if self.area_id else "Out of area"
+
+    @property
+    def first_contact_last_day(self) -> date:
+        """The last local day for first contact (the deadline is midnight at its end)."""
+        return timezone.localtime(self.first_contact_due_at - timedelta(seconds=1)).date()
 
     @property
     def waiting_days(self):

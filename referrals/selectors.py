@@ -8,20 +8,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from partnership.constants import Role
 from partnership.models import User
 
-from .models import Referral, ReferralQuerySet
+from .models import Referral
 
 
 def sees_all_referrals(user: User) -> bool:
     return user.has_role(Role.PERFORMANCE_LEAD)
 
 
-def referrals_for_user(user: User) -> ReferralQuerySet:
+def referrals_for_user(user: User) -> QuerySet[Referral]:
     referrals = Referral.objects.all()
     if sees_all_referrals(user):
         return referrals

@@ -35,7 +35,8 @@ from .models import ReferenceCounter, Referral, ReferralOutcome, ReferralStatusC
 
 
 def _when(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%-d %B %Y at %H:%M")
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y at %H:%M}"
 
 
 def format_reference(year: int, number: int) -> str:

@@ -45,6 +45,7 @@ from .forms import (
     UnableToContactForm,
     WaitingListForm,
 )
+from .metrics import overdue_counts
 from .models import Referral
 from .rules import first_contact_overdue, oversight_overdue
 from .selectors import get_referral_for_user, may_see_referral, referrals_for_user
@@ -99,8 +100,9 @@ def _add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _filtered(request, form: ReferralFilterForm):
-    referrals = referrals_for_user(request.user)
+def _filtered(user, form: ReferralFilterForm):
+    """The referrals the user may see, narrowed by the list's filters when they are valid."""
+    referrals = referrals_for_user(user)
     if not form.is_valid():
         return referrals
     data = form.cleaned_data
@@ -141,10 +143,9 @@ def _query_without_page(request) -> str:
 @role_required(*READ_ROLES)
 def referral_list(request):
     form = ReferralFilterForm(request.GET or None)
-    visible = referrals_for_user(request.user)
     now = timezone.now()
     referrals = (
-        _filtered(request, form)
+        _filtered(request.user, form)
         .select_related("service", "area")
         .annotate(
             contact_is_overdue=ExpressionWrapper(
@@ -165,8 +166,7 @@ def referral_list(request):
             "page": page,
             "page_links": _page_links(page, query),
             "query": query,
-            "contact_overdue_count": visible.filter(first_contact_overdue(now)).count(),
-            "oversight_overdue_count": visible.filter(oversight_overdue(now)).count(),
+            "overdue": overdue_counts(referrals_for_user(request.user), now),
             "contact_overdue_url": "?" + urlencode({"contact_overdue": "on"}),
             "oversight_overdue_url": "?" + urlencode({"oversight_overdue": "on"}),
             "may_log": request.user.has_role(Role.OFFICER),
@@ -196,7 +196,7 @@ def _page_links(page, query: str) -> list[dict]:
 def referral_export(request):
     """The filtered list as CSV; refused above EXPORT_ROW_LIMIT rows."""
     form = ReferralFilterForm(request.GET or None)
-    referrals = _filtered(request, form).select_related("service", "area")
+    referrals = _filtered(request.user, form).select_related("service", "area")
     count = referrals.count()
     if count > EXPORT_ROW_LIMIT:
         messages.error(
@@ -305,6 +305,7 @@ def referral_create(request):
                 for notice in _repeat_notices(request.user, referral):
                     messages.warning(request, notice)
                 return redirect(referral)
+        form.forget_identifiers()
         form.add_error(None, RETYPE_MESSAGE)
     else:
         form = ReferralForm()
@@ -315,7 +316,7 @@ def referral_create(request):
     )
 
 
-def _is(referral: Referral, rule) -> bool:
+def _meets(referral: Referral, rule) -> bool:
     """Whether one referral meets a rule from `referrals.rules` now (the rule is a Q)."""
     return Referral.objects.filter(rule(timezone.now()), pk=referral.pk).exists()
 
@@ -345,8 +346,8 @@ def referral_detail(request, pk: int):
                 if request.user.has_role(Role.OFFICER)
                 else []
             ),
-            "contact_overdue": _is(referral, first_contact_overdue),
-            "oversight_overdue": _is(referral, oversight_overdue),
+            "contact_overdue": _meets(referral, first_contact_overdue),
+            "oversight_overdue": _meets(referral, oversight_overdue),
         },
     )
 

@@ -1,4 +1,4 @@
-"""Celery tasks for scrutiny: thin wrappers around the reminder services.
+"""Celery tasks for scrutiny: thin wrappers around the reminder, report and agenda pack services.
 
 Scheduled in partnership/celery.py. Each service records what it sent, so a retry after a mail
 server failure e-mails only the people not reached yet.
@@ -7,7 +7,7 @@ server failure e-mails only the people not reached yet.
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import reports, services
 
 
 @shared_task(
@@ -30,3 +30,22 @@ def send_action_reminders() -> dict[str, int]:
 def send_overdue_digest() -> dict[str, int]:
     sent = services.send_overdue_digest(today=timezone.localdate())
     return {"emails": sent.emails, "actions": sent.actions}
+
+
+# Quarterly reports and agenda packs: each service ends a run as ready or failed itself, so these
+# tasks never retry; a failed run is retried by a person, as a new run.
+
+
+@shared_task(name="scrutiny.make_quarterly_report")
+def make_quarterly_report(run_id: int) -> str:
+    return reports.report_run_execute(run_id).status
+
+
+@shared_task(name="scrutiny.draft_quarterly_reports")
+def draft_quarterly_reports() -> list[int]:
+    return [run.pk for run in reports.report_drafts_request(today=timezone.localdate())]
+
+
+@shared_task(name="scrutiny.make_agenda_pack")
+def make_agenda_pack(pack_id: int) -> str:
+    return reports.agenda_pack_execute(pack_id).status

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_dashboard, views_reports
 
 app_name = "scrutiny"
 
@@ -57,4 +57,26 @@ urlpatterns = [
     path("topics/", views.topic_list, name="topic_list"),
     path("topics/add/", views.topic_create, name="topic_create"),
     path("topics/<int:pk>/", views.topic_detail, name="topic_detail"),
+    # The committee dashboard and its per-panel CSV downloads.
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path("dashboard/export.csv", views_dashboard.dashboard_export, name="dashboard_export"),
+    # Quarterly performance reports and agenda packs.
+    path("reports/", views_reports.report_list, name="report_list"),
+    path("reports/request/", views_reports.report_request, name="report_request"),
+    path("reports/<int:pk>/", views_reports.report_detail, name="report_detail"),
+    path("reports/<int:pk>/download/", views_reports.report_download, name="report_download"),
+    path("reports/<int:pk>/publish/", views_reports.report_publish, name="report_publish"),
+    path("reports/<int:pk>/retry/", views_reports.report_retry, name="report_retry"),
+    path("reports/<int:pk>/attach/", views_reports.report_attach, name="report_attach"),
+    path("meetings/<int:pk>/packs/", views_reports.agenda_pack_list, name="agenda_pack_list"),
+    path(
+        "meetings/<int:pk>/packs/export/",
+        views_reports.agenda_pack_export,
+        name="agenda_pack_export",
+    ),
+    path(
+        "packs/<int:pk>/download/",
+        views_reports.agenda_pack_download,
+        name="agenda_pack_download",
+    ),
 ]

@@ -304,3 +304,66 @@ class ReferralOutcomeFactory(factory.django.DjangoModelFactory):
 
     referral = factory.SubFactory(ReferralFactory)
     outcome = "feels_safer"
+
+
+# Quarterly reports and agenda packs -------------------------------------------------------------
+
+import uuid as _uuid  # noqa: E402
+
+from django.utils import timezone as _reports_timezone  # noqa: E402
+
+from scrutiny.demo import minimal_pdf as _minimal_pdf  # noqa: E402
+from scrutiny.models import AgendaPack, ReportRun, RunStatus  # noqa: E402
+from scrutiny.pdf import write_atomically as _write_atomically  # noqa: E402
+
+
+def _stored_pdf(text: str) -> str:
+    return _write_atomically(f"scrutiny/test/{_uuid.uuid4().hex}.pdf", _minimal_pdf(text))
+
+
+def _now():
+    return _reports_timezone.now()
+
+
+class ReportRunFactory(factory.django.DjangoModelFactory):
+    """A queued run; `ReportRunFactory(ready=True)` has a stored one-page PDF."""
+
+    class Meta:
+        model = ReportRun
+
+    quarter = "2024/25 Q4"
+    committee = factory.SubFactory(CommitteeFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    status = RunStatus.QUEUED
+
+    class Params:
+        ready = factory.Trait(
+            status=RunStatus.READY,
+            started_at=factory.LazyFunction(_now),
+            finished_at=factory.LazyFunction(_now),
+            pdf=factory.LazyFunction(lambda: _stored_pdf("Quarterly performance report")),
+            page_count=1,
+            sha256="0" * 64,
+            data_as_at=factory.LazyFunction(_now),
+        )
+
+
+class AgendaPackFactory(factory.django.DjangoModelFactory):
+    """A queued pack; `AgendaPackFactory(ready=True)` has a stored one-page PDF."""
+
+    class Meta:
+        model = AgendaPack
+
+    meeting = factory.SubFactory(MeetingFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    status = RunStatus.QUEUED
+
+    class Params:
+        ready = factory.Trait(
+            status=RunStatus.READY,
+            started_at=factory.LazyFunction(_now),
+            finished_at=factory.LazyFunction(_now),
+            pdf=factory.LazyFunction(lambda: _stored_pdf("Agenda pack")),
+            page_count=1,
+            sha256="0" * 64,
+        )

@@ -21,6 +21,7 @@ EVERYONE = (302, 200, 200, 200, 200, 200, 200)
 CLERKS = (302, 403, 403, 403, 403, 200, 200)
 COMMITTEES = (302, 403, 403, 403, 200, 200, 200)
 TRACKER = (302, 403, 200, 200, 200, 200, 200)
+REPORT_READERS = (302, 403, 200, 403, 200, 200, 200)
 
 # anonymous, officer, performance lead, commissioner, committee member, clerk, admin
 EXPECTED = {
@@ -56,6 +57,24 @@ EXPECTED = {
     "scrutiny:topic_list": COMMITTEES,
     "scrutiny:topic_create": CLERKS,
     "scrutiny:topic_detail": COMMITTEES,
+    # The committee dashboard: everyone who reads aggregates; officers see referral rows only.
+    "scrutiny:dashboard": (302, 403, 200, 200, 200, 200, 200),
+    # A panel's CSV needs ?panel=<slug>; without one there is nothing to download (404).
+    "scrutiny:dashboard_export": (302, 403, 404, 404, 404, 404, 404),
+    # Quarterly reports: clerks and performance leads run them; members read those published to
+    # their committees (the demo run is published to the committee the councillor sits on).
+    "scrutiny:report_list": REPORT_READERS,
+    "scrutiny:report_request": (302, 403, 200, 403, 403, 200, 200),
+    "scrutiny:report_detail": REPORT_READERS,
+    "scrutiny:report_download": REPORT_READERS,
+    "scrutiny:report_attach": CLERKS,
+    # Publishing and retrying are POSTs (buttons); a GET is refused.
+    "scrutiny:report_publish": (302, 403, 403, 403, 403, 405, 405),
+    "scrutiny:report_retry": (302, 403, 405, 403, 403, 405, 405),
+    # Agenda packs: clerks export them; the committee's members download them.
+    "scrutiny:agenda_pack_list": COMMITTEES,
+    "scrutiny:agenda_pack_export": (302, 403, 403, 403, 403, 405, 405),
+    "scrutiny:agenda_pack_download": COMMITTEES,
 }
 
 
@@ -87,4 +106,37 @@ KWARGS = {
     "scrutiny:resolution_edit": lambda ctx: {"pk": _demo(ctx, "resolution").pk},
     "scrutiny:action_create": lambda ctx: {"resolution_pk": _demo(ctx, "resolution").pk},
     "scrutiny:topic_detail": lambda ctx: {"pk": _demo(ctx, "topic").pk},
+    "scrutiny:report_detail": lambda ctx: {"pk": _report_run(ctx).pk},
+    "scrutiny:report_download": lambda ctx: {"pk": _report_run(ctx).pk},
+    "scrutiny:report_attach": lambda ctx: {"pk": _report_run(ctx).pk},
+    "scrutiny:report_publish": lambda ctx: {"pk": _report_run(ctx).pk},
+    "scrutiny:report_retry": lambda ctx: {"pk": _report_run(ctx).pk},
+    "scrutiny:agenda_pack_list": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
+    "scrutiny:agenda_pack_export": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
+    "scrutiny:agenda_pack_download": lambda ctx: {"pk": _agenda_pack(ctx).pk},
 }
+
+
+def _report_run(ctx):
+    """A ready report published to the demo committee (made once per demo data set)."""
+    from tests.factories import ReportRunFactory
+
+    if "report_run" not in ctx.extra:
+        ctx.extra["report_run"] = ReportRunFactory(
+            ready=True,
+            published=True,
+            committee=_demo(ctx, "committee"),
+            requested_by=ctx.users["performance"],
+        )
+    return ctx.extra["report_run"]
+
+
+def _agenda_pack(ctx):
+    """A ready public agenda pack of the demo meeting."""
+    from tests.factories import AgendaPackFactory
+
+    if "agenda_pack" not in ctx.extra:
+        ctx.extra["agenda_pack"] = AgendaPackFactory(
+            ready=True, meeting=_demo(ctx, "meeting"), requested_by=ctx.users["clerk"]
+        )
+    return ctx.extra["agenda_pack"]

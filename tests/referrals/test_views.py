@@ -329,8 +329,8 @@ def test_the_list_shows_only_the_officers_referrals_with_overdue_counts(
     response = login(officer).get(LIST)
     text = response.content.decode()
     assert mine.reference in text and theirs.reference not in text
-    assert response.context["contact_overdue_count"] == 1
-    assert response.context["oversight_overdue_count"] == 1
+    assert response.context["overdue"].first_contact == 1
+    assert response.context["overdue"].oversight == 1
 
 
 def test_the_list_filters_by_status_risk_district_dates_and_overdue(
@@ -396,3 +396,24 @@ def test_an_export_over_the_limit_is_refused_with_a_message(login, officer, serv
     response = login(officer).get(EXPORT, follow=True)
     assert "the limit is 1" in response.content.decode()
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_the_log_form_starts_at_today_and_now(login, officer):
+    form = login(officer).get(CREATE).context["form"]
+    now = timezone.localtime()
+    assert form.initial["received_date"] == now.date()
+    assert form.initial["ethnic_group"] == "not_known"
+
+
+def test_admins_can_read_referrals_in_the_admin_but_not_change_them(login, admin_user, service):
+    referral = ReferralFactory(service=service)
+    client = login(admin_user)
+    assert client.get(reverse("admin:referrals_referral_changelist")).status_code == 200
+    page = client.get(reverse("admin:referrals_referral_change", args=[referral.pk]))
+    assert page.status_code == 200
+    assert referral.person_key not in page.content.decode()
+    assert client.get(reverse("admin:referrals_referral_add")).status_code == 403
+    assert (
+        client.get(reverse("admin:referrals_referral_delete", args=[referral.pk])).status_code
+        == 403
+    )

@@ -1,0 +1,1141 @@
+"""The committee dashboard for one quarter: every panel, already through disclosure control.
+
+The web page (scrutiny.views_dashboard), its CSV downloads and the quarterly PDF report
+(scrutiny.reports) all render the `Dashboard` this module builds, so a councillor sees the same
+figure on screen, in a download and in the printed paper. Nothing is counted here: every number
+comes from an app's `metrics.py` and passes through `partnership.disclosure` on its way in.
+
+Interface (kept stable for the PDF report):
+
+    build_dashboard(*, quarter: FinancialQuarter, service_id: int | None = None,
+                    exact: bool = False, today: date | None = None) -> Dashboard
+
+- `Dashboard`: `quarter`, `service` (the CommissionedService filtered on, or None), `exact`,
+  `data_as_at` (when the figures were read), `threshold` (the disclosure threshold), `panels`
+  (a list of `Panel`, in page order) and `headlines` (`Headlines`, for the executive summary).
+- `Panel`: `slug` (stable: used in `?panel=` and CSV file names), `title`, `intro` (one sentence),
+  `charts` (scrutiny.charts.Chart, each with its data table), `tables` (scrutiny.charts.Table),
+  `notes` (sentences), `csv_header` and `csv_rows` (the same displayed values as on screen).
+- `Headlines`: `Disclosed` figures (suppression already applied) and two targets.
+
+`exact=False` (committee members and clerks): counts from 1 to the threshold are suppressed,
+others rounded to 5, rates built on small counts suppressed, with secondary suppression in every
+table with a total (partnership.disclosure). `exact=True` only when the caller has checked
+`partnership.permissions.may_see_unsuppressed`.
+
+Consistency between panels: the district and service breakdowns of each quarter are disclosed
+once, as a series with its total, and those same cells feed the trend line (the totals), the
+bar charts and tables of the chosen quarter, and the XmR charts. A district hidden by secondary
+suppression in the quarter's table is therefore hidden on its XmR chart too, so no figure can be
+worked out by setting one panel against another.
+
+Normal variation or real change: the XmR charts (scrutiny.spc) are computed on the figures the
+viewer may see. With suppression on, that is the rounded counts, and a suppressed quarter is a
+gap (left out of the mean and the limits, and it breaks runs and trends); a mean of exact counts
+would let a reader work out a suppressed quarter from the shown ones. Rounding to 5 changes the
+limits very little at the volumes of a district or a service.
+
+`COUNT_HEADERS` names every column that holds a count of people; the suppression test reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from commissioning.constants import SAFE_ACCOMMODATION_TYPES
+from commissioning.metrics import (
+    funding_overview,
+    grant_allocations,
+    safe_accommodation_capacity,
+)
+from commissioning.models import CommissionedService
+from partnership.calendar import FinancialQuarter, FinancialYear
+from partnership.disclosure import (
+    NOT_APPLICABLE,
+    SUPPRESSED,
+    Disclosed,
+    DisclosedSeries,
+    Disclosure,
+    disclose_count,
+)
+from partnership.templatetags.money import format_pence
+from referrals import metrics as referral_metrics_module
+from referrals.constants import (
+    AgeBand,
+    ClosureReason,
+    EthnicGroup,
+    Gender,
+    Outcome,
+    ReferralSource,
+    RiskLevel,
+    SexualOrientation,
+    Subject,
+    YesNoUnknown,
+)
+from referrals.metrics import Change, Percentage, ReferralMetrics, referral_metrics
+
+from . import spc
+from .charts import Chart, Series, Table, bar_chart, line_chart, xmr_chart
+from .constants import Rag
+from .metrics import actions_by_rag
+from .models import Action
+
+TREND_QUARTERS = 12
+OUT_OF_AREA = "Out of area"
+ALL_SERVICES = "All services"
+
+# Column headers that hold counts of people: these cells are suppressed from 1 to the threshold
+# and rounded, on the page and in the CSV. Every other column is a rate, a time, money, staff
+# or places, or a count of committee actions (shown exactly: scrutiny.metrics).
+COUNT_HEADERS = frozenset(
+    {
+        "Referrals",
+        "Same quarter last year",
+        "Started support in the quarter",
+        "On the waiting list at quarter end",
+        "Number",
+        "Out of",
+        "Open cases at quarter end",
+    }
+)
+
+EQUALITY_CHARACTERISTICS = (
+    ("gender", "Gender", Gender),
+    ("age_band", "Age band", AgeBand),
+    ("ethnic_group", "Ethnic group", EthnicGroup),
+    ("disability", "Disability", YesNoUnknown),
+    ("sexual_orientation", "Sexual orientation", SexualOrientation),
+    ("no_recourse_to_public_funds", "No recourse to public funds", YesNoUnknown),
+)
+
+
+@dataclass(frozen=True)
+class Headlines:
+    """The figures the executive summary writes sentences from, already disclosed."""
+
+    referrals: Disclosed
+    referrals_last_year: Disclosed
+    referrals_change: Disclosed  # percentage change on the same quarter last year
+    contacted_within_one_day: Disclosed
+    contact_target: Decimal | None  # None when the services' targets differ
+    oversight_within_24_hours: Disclosed
+    oversight_target: Decimal | None
+    waiting_list: Disclosed
+    repeat_rate: Disclosed
+    overdue_actions: Disclosed  # committee actions: shown exactly
+
+
+@dataclass(frozen=True)
+class Panel:
+    slug: str
+    title: str
+    intro: str
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    csv_header: list[str] = field(default_factory=list)
+    csv_rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    quarter: FinancialQuarter
+    service: CommissionedService | None
+    exact: bool
+    data_as_at: datetime
+    threshold: int
+    panels: list[Panel]
+    headlines: Headlines
+
+    def panel(self, slug: str) -> Panel | None:
+        return next((panel for panel in self.panels if panel.slug == slug), None)
+
+
+def build_dashboard(
+    *,
+    quarter: FinancialQuarter,
+    service_id: int | None = None,
+    exact: bool = False,
+    today: date | None = None,
+) -> Dashboard:
+    """Every panel for `quarter`, optionally for one service, disclosed for the viewer.
+
+    `today` (default: today) dates the action tracker's RAG; measures that depend on whether a
+    deadline has passed are taken at the end of that day. Raises
+    CommissionedService.DoesNotExist for an unknown `service_id`.
+    """
+    service = CommissionedService.objects.get(pk=service_id) if service_id is not None else None
+    return _Builder(quarter=quarter, service=service, exact=exact, today=today).build()
+
+
+def quarters_with_referrals(today: date | None = None) -> list[FinancialQuarter]:
+    """The complete quarters a dashboard can be asked for, newest first: from the first quarter
+    with a referral (or the last TREND_QUARTERS when there are none) to the last complete one."""
+    last = FinancialQuarter.last_complete(today)
+    first = _first_quarter_with_referrals()
+    start = min(first.index, last.index) if first else last.index - TREND_QUARTERS + 1
+    return [FinancialQuarter.from_index(i) for i in range(last.index, start - 1, -1)]
+
+
+# Formatting ------------------------------------------------------------------------------------
+
+
+def _percent(value: Decimal | None) -> str:
+    if value is None:
+        return NOT_APPLICABLE
+    return f"{value.normalize():f}%"
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _days(value: Decimal | None, cell: Disclosed) -> str:
+    """A time worked out from a group of people: hidden with the group's count."""
+    if cell.suppressed:
+        return SUPPRESSED
+    return NOT_APPLICABLE if value is None else f"{value:.1f}"
+
+
+def _against_target(figure: Disclosed, target: Decimal) -> str:
+    if figure.value is None:
+        return NOT_APPLICABLE if not figure.suppressed else SUPPRESSED
+    return "Target met" if figure.value >= target else "Target missed"
+
+
+def _common(values: list[Decimal]) -> Decimal | None:
+    return values[0] if values and all(v == values[0] for v in values) else None
+
+
+def _rows_of(table: Table) -> list[list[str]]:
+    return [list(row) for row in table.rows]
+
+
+class _Builder:
+    def __init__(
+        self,
+        *,
+        quarter: FinancialQuarter,
+        service: CommissionedService | None,
+        exact: bool,
+        today: date | None,
+    ):
+        self.quarter = quarter
+        self.service = service
+        self.exact = exact
+        self.disclosure = Disclosure(exact=exact)
+        self.today = today or timezone.localdate()
+        self.as_of = (
+            timezone.now()
+            if today is None
+            else timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+        )
+        self.service_ids = [service.pk] if service else None
+        self.data_as_at = timezone.now()
+
+    # Reading the metrics -----------------------------------------------------------------------
+
+    def build(self) -> Dashboard:
+        q = self.quarter
+        self.metrics: ReferralMetrics = referral_metrics(
+            q, service_ids=self.service_ids, as_of=self.as_of
+        )
+        first = _first_quarter_with_referrals()
+        start = first.index if first and first.index <= q.index else q.index - TREND_QUARTERS + 1
+        self.xmr_quarters = [FinancialQuarter.from_index(i) for i in range(start, q.index + 1)]
+        self.trend_quarters = q.quarters_back(TREND_QUARTERS)
+        every = sorted(set(self.xmr_quarters) | set(self.trend_quarters))
+        by_area = referral_metrics_module.referrals_by_quarter(
+            every, group_by="area", service_ids=self.service_ids
+        )
+        by_service = referral_metrics_module.referrals_by_quarter(
+            every, group_by="service", service_ids=self.service_ids
+        )
+        self.areas = self.metrics.by_area  # every district, then out of area
+        self.services = self._services(by_service)
+        self.district_cells: dict[FinancialQuarter, DisclosedSeries] = {
+            quarter: self.disclosure.series(
+                {a.area_id: by_area[quarter].get(a.area_id, 0) for a in self.areas}
+            )
+            for quarter in every
+        }
+        self.service_cells: dict[FinancialQuarter, DisclosedSeries] = {
+            quarter: self.disclosure.series(
+                {s.pk: by_service[quarter].get(s.pk, 0) for s in self.services}
+            )
+            for quarter in every
+        }
+        self.exact_totals = {quarter: sum(by_area[quarter].values()) for quarter in every}
+        self.response = self._response_by_service()
+        self.actions = actions_by_rag(
+            today=self.today, actions=Action.objects.filter(resolution__agenda_item__exempt=False)
+        )
+        self.headlines = self._headlines()
+        panels = [
+            self._trend_panel(),
+            self._district_panel(),
+            self._service_panel(),
+            self._source_panel(),
+            self._subject_panel(),
+            self._response_panel(),
+            self._waiting_panel(),
+            self._repeats_panel(),
+            self._outcomes_panel(),
+            self._caseload_panel(),
+            self._safe_accommodation_panel(),
+            self._equality_panel(),
+            self._funding_panel(),
+            self._grants_panel(),
+            self._actions_panel(),
+            self._xmr_district_panel(),
+            self._xmr_service_panel(),
+        ]
+        return Dashboard(
+            quarter=q,
+            service=self.service,
+            exact=self.exact,
+            data_as_at=self.data_as_at,
+            threshold=settings.DISCLOSURE_THRESHOLD,
+            panels=panels,
+            headlines=self.headlines,
+        )
+
+    def _services(self, by_service: dict) -> list[CommissionedService]:
+        if self.service is not None:
+            return [self.service]
+        seen = {pk for counts in by_service.values() for pk in counts}
+        return list(
+            CommissionedService.objects.filter(pk__in=seen)
+            | CommissionedService.objects.filter(is_active=True)
+        )
+
+    def _response_by_service(self) -> dict[int, ReferralMetrics]:
+        return {
+            s.pk: referral_metrics(self.quarter, service_ids=[s.pk], as_of=self.as_of)
+            for s in self.services
+        }
+
+    def _total(self, quarter: FinancialQuarter) -> Disclosed:
+        total = self.district_cells[quarter].total
+        assert total is not None
+        return total
+
+    # Headlines ---------------------------------------------------------------------------------
+
+    def _headlines(self) -> Headlines:
+        q, m = self.quarter, self.metrics
+        last_year = q.same_quarter_last_year()
+        now, before = self._total(q), self._total(last_year)
+        change = Change(self.exact_totals[q], self.exact_totals[last_year])
+        return Headlines(
+            referrals=now,
+            referrals_last_year=before,
+            referrals_change=self._change(change, now, before),
+            contacted_within_one_day=self._rate(m.first_contact),
+            contact_target=_common([s.first_contact_target_percent for s in self.services]),
+            oversight_within_24_hours=self._rate(m.oversight),
+            oversight_target=_common([s.oversight_target_percent for s in self.services]),
+            waiting_list=self.disclosure.count(m.waiting_list_at_end),
+            repeat_rate=self._rate(m.repeats),
+            overdue_actions=disclose_count(len(self.actions.overdue), exact=True),
+        )
+
+    def _change(self, change: Change, now: Disclosed, before: Disclosed) -> Disclosed:
+        """The percentage change, shown only when both counts are shown."""
+        if now.suppressed or before.suppressed:
+            return Disclosed(None, SUPPRESSED, suppressed=True)
+        percent = change.percent
+        if percent is None:
+            return Disclosed(None, NOT_APPLICABLE)
+        return Disclosed(percent, f"{percent:+.1f}%")
+
+    def _rate(self, share: Percentage, *, suppressed: bool = False) -> Disclosed:
+        return self.disclosure.rate(share.numerator, share.denominator, suppressed=suppressed)
+
+    # Referral volumes --------------------------------------------------------------------------
+
+    def _trend_panel(self) -> Panel:
+        q = self.quarter
+        last_year = q.same_quarter_last_year()
+        chart = line_chart(
+            id="referrals-by-quarter",
+            title="Referrals by quarter",
+            description=(
+                f"Referrals received in each of the {TREND_QUARTERS} quarters to {q}, with "
+                f"{q} and the same quarter last year, {last_year}, marked."
+            ),
+            x_labels=[quarter.label for quarter in self.trend_quarters],
+            series=[Series("Referrals", [self._total(x) for x in self.trend_quarters])],
+            y_label="Referrals",
+            highlights={last_year.label: "Same quarter last year", q.label: "This quarter"},
+        )
+        return Panel(
+            slug="referrals-by-quarter",
+            title="Referrals by quarter",
+            intro=(
+                f"How many referrals were received in each of the last {TREND_QUARTERS} "
+                "quarters, with the same quarter last year marked."
+            ),
+            charts=[chart],
+            csv_header=list(chart.table.headers),
+            csv_rows=_rows_of(chart.table),
+        )
+
+    def _district_panel(self) -> Panel:
+        cells = self.district_cells[self.quarter]
+        rows, rates, names = [], [], []
+        for area in self.areas:
+            cell = cells.items[area.area_id]
+            rate = (
+                self.disclosure.rate(
+                    area.count, area.population, per=10_000, suppressed=cell.suppressed
+                )
+                if area.population
+                else Disclosed(None, NOT_APPLICABLE)
+            )
+            rows.append([area.name, cell.display, rate.display])
+            if area.area_id is not None:
+                names.append(area.name)
+                rates.append(rate)
+        assert cells.total is not None
+        rows.append(["All districts and out of area", cells.total.display, NOT_APPLICABLE])
+        table = Table(
+            caption=f"Referrals by district, {self.quarter}",
+            headers=["District", "Referrals", "Referrals per 10,000 population"],
+            rows=rows,
+            numeric_columns=frozenset({1, 2}),
+        )
+        charts = []
+        if names:
+            charts.append(
+                bar_chart(
+                    id="referrals-per-10000-by-district",
+                    title="Referrals per 10,000 population, by district",
+                    description=(
+                        f"Referrals received in {self.quarter} from residents of each district, "
+                        "per 10,000 people living there."
+                    ),
+                    categories=names,
+                    values=rates,
+                    value_label="Referrals per 10,000 population",
+                    category_label="District",
+                )
+            )
+        return Panel(
+            slug="districts",
+            title="Referrals by district",
+            intro=(
+                "Referrals by the district the person lives in, as a count and as a rate per "
+                "10,000 population, so that districts of different sizes can be compared."
+            ),
+            charts=charts,
+            tables=[table],
+            notes=["Out-of-area referrals have no rate: there is no population to divide by."],
+            csv_header=list(table.headers),
+            csv_rows=_rows_of(table),
+        )
+
+    def _series_panel(
+        self,
+        *,
+        slug: str,
+        title: str,
+        intro: str,
+        label: str,
+        cells: DisclosedSeries,
+        names: dict,
+    ) -> Panel:
+        """A panel of one breakdown of the quarter's referrals: a bar chart and its table."""
+        keys = list(cells.items)
+        assert cells.total is not None
+        header = [label, "Referrals"]
+        charts = []
+        if keys:
+            charts.append(
+                bar_chart(
+                    id=slug,
+                    title=title,
+                    description=f"Referrals received in {self.quarter}, by {label.lower()}.",
+                    categories=[names[k] for k in keys],
+                    values=[cells.items[k] for k in keys],
+                    value_label="Referrals",
+                    category_label=label,
+                )
+            )
+        rows = [[names[k], cells.items[k].display] for k in keys]
+        return Panel(
+            slug=slug,
+            title=title,
+            intro=intro,
+            charts=charts,
+            notes=[] if keys else [f"There is nothing to show by {label.lower()} yet."],
+            csv_header=header,
+            csv_rows=rows + [["All referrals", cells.total.display]],
+        )
+
+    def _service_panel(self) -> Panel:
+        return self._series_panel(
+            slug="services",
+            title="Referrals by service",
+            intro="Referrals received by each commissioned service.",
+            label="Service",
+            cells=self.service_cells[self.quarter],
+            names={s.pk: s.name for s in self.services},
+        )
+
+    def _source_panel(self) -> Panel:
+        return self._series_panel(
+            slug="sources",
+            title="Referrals by source",
+            intro="Who made the referrals: the police, the person themselves, other agencies.",
+            label="Referral source",
+            cells=self.disclosure.series(self.metrics.by_source),
+            names=dict(ReferralSource.choices),
+        )
+
+    def _subject_panel(self) -> Panel:
+        return self._series_panel(
+            slug="subjects",
+            title="Referrals by subject",
+            intro=(
+                "Whom the referrals were about: victim-survivors, perpetrators, and children "
+                "and young people."
+            ),
+            label="Subject",
+            cells=self.disclosure.series(self.metrics.by_subject),
+            names=dict(Subject.choices),
+        )
+
+    # Response, waiting, repeats, outcomes ------------------------------------------------------
+
+    def _response_panel(self) -> Panel:
+        rows = []
+        for s in self.services:
+            m = self.response[s.pk]
+            contact, oversight = self._rate(m.first_contact), self._rate(m.oversight)
+            rows.append(
+                [
+                    s.name,
+                    contact.display,
+                    _percent(s.first_contact_target_percent),
+                    _against_target(contact, s.first_contact_target_percent),
+                    oversight.display,
+                    _percent(s.oversight_target_percent),
+                    _against_target(oversight, s.oversight_target_percent),
+                ]
+            )
+        if self.service is None:
+            h = self.headlines
+            rows.append(
+                [
+                    ALL_SERVICES,
+                    h.contacted_within_one_day.display,
+                    _percent(h.contact_target),
+                    _against_target(h.contacted_within_one_day, h.contact_target)
+                    if h.contact_target is not None
+                    else NOT_APPLICABLE,
+                    h.oversight_within_24_hours.display,
+                    _percent(h.oversight_target),
+                    _against_target(h.oversight_within_24_hours, h.oversight_target)
+                    if h.oversight_target is not None
+                    else NOT_APPLICABLE,
+                ]
+            )
+        table = Table(
+            caption=f"Response against each service's targets, {self.quarter}",
+            headers=[
+                "Service",
+                "First contact within one working day",
+                "Target",
+                "Compared with the target",
+                "Managerial oversight within 24 hours",
+                "Target",
+                "Compared with the target",
+            ],
+            rows=rows,
+            numeric_columns=frozenset({1, 2, 4, 5}),
+        )
+        return Panel(
+            slug="response",
+            title="Response times against targets",
+            intro=(
+                "The share of referrals contacted within one working day, and the share with "
+                "managerial oversight within 24 hours of receipt, against each service's target."
+            ),
+            tables=[table],
+            notes=[
+                "A referral counts once its deadline has passed or it has been contacted (or "
+                "overseen); one never contacted counts as not contacted in time.",
+                "One working day means by the end of the next working day after receipt, "
+                "leaving out weekends and bank holidays.",
+            ],
+            csv_header=list(table.headers),
+            csv_rows=_rows_of(table),
+        )
+
+    def _waiting_panel(self) -> Panel:
+        m = self.metrics
+        times = {row.risk_level: row for row in m.waiting_times}
+        cells = self.disclosure.series({level: times[level].count for level in RiskLevel.values})
+        rows = []
+        for level, label in RiskLevel.choices:
+            cell = cells.items[level]
+            rows.append(
+                [
+                    label,
+                    cell.display,
+                    _days(times[level].median_days, cell),
+                    _days(times[level].p90_days, cell),
+                ]
+            )
+        assert cells.total is not None
+        everyone = times["all"]
+        rows.append(
+            [
+                "All risk levels",
+                cells.total.display,
+                _days(everyone.median_days, cells.total),
+                _days(everyone.p90_days, cells.total),
+            ]
+        )
+        table = Table(
+            caption=f"Waiting times from referral to the start of support, {self.quarter}",
+            headers=[
+                "Risk level",
+                "Started support in the quarter",
+                "Median wait (days)",
+                "90th percentile wait (days)",
+            ],
+            rows=rows,
+            numeric_columns=frozenset({1, 2, 3}),
+        )
+        waiting = self.disclosure.count(m.waiting_list_at_end)
+        list_table = Table(
+            caption=f"Waiting list at the end of {self.quarter}",
+            headers=["Measure", "On the waiting list at quarter end"],
+            rows=[["Referrals on a waiting list", waiting.display]],
+            numeric_columns=frozenset({1}),
+        )
+        return Panel(
+            slug="waiting",
+            title="Waiting list and waiting times",
+            intro=(
+                "How many people were waiting for support at the end of the quarter, and how "
+                "long those who started support in the quarter had waited, by risk level."
+            ),
+            tables=[list_table, table],
+            notes=[
+                "The median is the middle wait; the 90th percentile is the wait that 9 in 10 "
+                "people did not exceed.",
+                "Waits are not shown for a group too small to show.",
+            ],
+            csv_header=list(table.headers),
+            csv_rows=_rows_of(table),
+        )
+
+    def _repeats_panel(self) -> Panel:
+        m = self.metrics
+        repeats = self.disclosure.count(m.repeats.numerator)
+        received = self.disclosure.count(m.repeats.denominator)
+        addresses = self.disclosure.count(m.repeat_addresses)
+        households = self.disclosure.count(m.households)
+        rows = [
+            [
+                "Repeat referrals",
+                repeats.display,
+                received.display,
+                self._rate(m.repeats).display,
+            ],
+            [
+                "Repeat addresses (households)",
+                addresses.display,
+                households.display,
+                self.disclosure.rate(m.repeat_addresses, m.households).display,
+            ],
+        ]
+        table = Table(
+            caption=f"Repeat referrals and repeat addresses, {self.quarter}",
+            headers=["Measure", "Number", "Out of", "Percentage"],
+            rows=rows,
+            numeric_columns=frozenset({1, 2, 3}),
+        )
+        months = settings.REPEAT_WINDOW_MONTHS
+        return Panel(
+            slug="repeats",
+            title="Repeat referrals and repeat addresses",
+            intro=(
+                f"Referrals of someone referred before within {months} months, and households "
+                "referred again, as numbers and shares."
+            ),
+            tables=[table],
+            notes=[
+                f"A repeat referral is of a person referred to any service in the {months} "
+                "months before. A repeat address is a household among the quarter's referrals "
+                f"with an earlier referral within {months} months."
+            ],
+            csv_header=list(table.headers),
+            csv_rows=_rows_of(table),
+        )
+
+    def _outcomes_panel(self) -> Panel:
+        m = self.metrics
+        reasons = self.disclosure.series(m.closure_reasons)
+        outcomes = self.disclosure.series(m.outcomes, total=False)
+        rows = [
+            ["Reason for closing", label, reasons.items[value].display]
+            for value, label in ClosureReason.choices
+        ]
+        assert reasons.total is not None
+        rows.append(["Reason for closing", "All closed in the quarter", reasons.total.display])
+        rows += [
+            ["Outcome met at closure", label, outcomes.items[value].display]
+            for value, label in Outcome.choices
+        ]
+        rows.append(
+            [
+                "Signposted",
+                "Signposted to another service in the quarter",
+                self.disclosure.count(m.signposted).display,
+            ]
+        )
+        table = Table(
+            caption=f"Outcomes of referrals closed in {self.quarter}, and signposting",
+            headers=["Group", "Outcome", "Referrals"],
+            rows=rows,
+            numeric_columns=frozenset({2}),
+        )
+        return Panel(
+            slug="outcomes",
+            title="Outcomes at closure and signposting",
+            intro=(
+                "Why referrals were closed in the quarter, the outcome measures they met, and "
+                "how many were signposted to another service."
+            ),
+            tables=[table],
+            notes=[
+                "A closed referral can meet several outcome measures, so the outcomes do not "
+                "add up to the number closed."
+            ],
+            csv_header=list(table.headers),
+            csv_rows=_rows_of(table),
+        )
+
+    def _caseload_panel(self) -> Panel:
+        caseloads = self.metrics.caseloads
+        cells = self.disclosure.series({c.service_id: c.open_cases for c in caseloads})
+        rows, figures = [], []
+        for c in caseloads:
+            cell = cells.items[c.service_id]
+            per_fte = c.per_fte
+            if cell.suppressed:
+                figure = Disclosed(None, SUPPRESSED, suppressed=True)
+            elif per_fte is None:
+                figure = Disclosed(None, NOT_APPLICABLE)
+            else:
+                figure = Disclosed(per_fte, _number(per_fte))
+            figures.append(figure)
+            position = c.position if figure.value is not None else None
+            rows.append(
+                [
+                    c.service,
+                    cell.display,
+                    _number(c.fte),
+                    figure.display,
+                    f"{_number(c.band_low)} to {_number(c.band_high)}",
+                    f"{position.capitalize()} the range" if position else figure.display,
+                ]
+            )
+        table = Table(
+            caption=f"Open cases per caseworker, end of {self.quarter}",
+            headers=[
+                "Service",
+                "Open cases at quarter end",
+                "Caseworker FTE",
+                "Open cases per FTE",
+                "Benchmark range",
+                "Compared with the range",
+            ],
+            rows=rows,
+            numeric_columns=frozenset({1, 2, 3}),
+        )
+        charts = []
+        bands = {(c.band_low, c.band_high) for c in caseloads}
+        if caseloads:
+            band = next(iter(bands)) if len(bands) == 1 else None
+            charts.append(
+                bar_chart(
+                    id="caseload-per-fte",
+                    title="Open cases per caseworker FTE, by service",
+                    description=(
+                        f"Open cases at the end of {self.quarter} for each full-time-equivalent "
+                        "caseworker, by service"
+                        + (", against the benchmark range." if band else ".")
+                    ),
+                    categories=[c.service for c in caseloads],
+                    values=figures,
+                    value_label="Open cases per FTE",
+                    category_label="Service",
+                    band=(float(band[0]), float(band[1])) if band else None,
+                )
+            )
+        notes = [
+            "Open cases are referrals received and not yet closed, declined or signposted "
+            "elsewhere, including those on a waiting list.",
+        ]
+        if not caseloads:
+            notes.append(f"No service has a caseworker FTE figure for {self.quarter}.")
+        return Panel(
+            slug="caseload",
+            title="Caseload per caseworker",
+            intro=(
+                "Open cases per full-time-equivalent caseworker at the end of the quarter, "
+                "against each service's benchmark range."
+            ),
+            charts=charts,
+            tables=[table] if caseloads else [],
+            notes=notes,
+            csv_header=list(table.headers),
+            csv_rows=_rows_of(table),
+        )
+
+    # Safe accommodation and equality -----------------------------------------------------------
+
+    def _safe_accommodation_panel(self) -> Panel:
+        services = CommissionedService.objects.filter(
+            is_active=True, service_type__in=SAFE_ACCOMMODATION_TYPES
+        ).order_by("service_type", "name")
+        capacity = safe_accommodation_capacity()
+        rows = [
+            [
+                s.name,
+                s.get_service_type_display(),
+                NOT_APPLICABLE if s.bed_spaces is None else f"{s.bed_spaces:,}",
+                NOT_APPLICABLE if s.units is None else f"{s.units:,}",
+            ]
+            for s in services
+        ]
+        rows.append(
+            [
+                "All safe accommodation",
+                f"{capacity.services} services",
+                f"{capacity.bed_spaces:,}",
+                f"{capacity.units:,}",
+            ]
+        )
+        table = Table(
+            caption="Safe accommodation in use: bed spaces and units by type",
+            headers=["Service", "Type", "Bed spaces", "Units"],
+            rows=rows,
+            numeric_columns=frozenset({2, 3}),
+        )
+        return Panel(
+            slug="safe-accommodation",
+            title="Safe accommodation",
+            intro=(
+                "The safe accommodation the partnership commissions under Part 4 of the Domestic "
+                "Abuse Act 2021: bed spaces and units by type of accommodation."
+            ),
+            tables=[table],
+            notes=["Capacity is for the whole partnership; the service filter does not apply."],
+            csv_header=list(table.headers),
+            csv_rows=_rows_of(table),
+        )
+
+    def _equality_panel(self) -> Panel:
+        profile = _equality_profile(self.quarter, service_ids=self.service_ids)
+        rows = []
+        for key, name, choices in EQUALITY_CHARACTERISTICS:
+            counts = profile[key]
+            cells = self.disclosure.series({v: counts.get(v, 0) for v in choices.values})
+            total = sum(counts.values())
+            for value, label in choices.choices:
+                cell = cells.items[value]
+                share = self.disclosure.rate(
+                    counts.get(value, 0), total, suppressed=cell.suppressed
+                )
+                rows.append([name, label, cell.display, share.display])
+        table = Table(
+            caption=f"Equality profile of referrals received in {self.quarter}",
+            headers=["Characteristic", "Group", "Referrals", "Percentage"],
+            rows=rows,
+            numeric_columns=frozenset({2, 3}),
+        )
+        return Panel(
+            slug="equality",
+            title="Equality profile",
+            intro=(
+                "Who was referred in the quarter, by gender, age band, ethnic group, disability, "
+                "sexual orientation and no recourse to public funds."
+            ),
+            tables=[table],
+            notes=[
+                "Ethnic groups are the 19 groups of the 2021 Census. Percentages are of all "
+                "referrals in the quarter."
+            ],
+            csv_header=list(table.headers),
+            csv_rows=_rows_of(table),
+        )
+
+    # Money and actions -------------------------------------------------------------------------
+
+    def _contract_ids(self) -> list[int] | None:
+        if self.service is None:
+            return None
+        return list(self.service.contracts.values_list("pk", flat=True))
+
+    def _funding_panel(self) -> Panel:
+        year = FinancialYear(self.quarter.start_year)
+        rows = []
+        for contract in funding_overview(year, contract_ids=self._contract_ids()):
+            for recon in contract.years:
+                name = f"{contract.reference} {contract.title}"
+                value = format_pence(recon.annual_value_pence)
+                shares = recon.shares or [None]
+                for share in shares:
+                    rows.append(
+                        [
+                            name,
+                            value,
+                            share.funder if share else NOT_APPLICABLE,
+                            format_pence(share.amount_pence) if share else NOT_APPLICABLE,
+                            _percent(share.share_of_value_percent) if share else NOT_APPLICABLE,
+                            _percent(share.stated_percent) if share else NOT_APPLICABLE,
+                            recon.status,
+                        ]
+                    )
+        table = Table(
+            caption=f"Funding split of each contract, {year}",
+            headers=[
+                "Contract",
+                "Annual value",
+                "Funder",
+                "Contribution",
+                "Share of the value",
+                "Stated share",
+                "Reconciliation",
+            ],
+            rows=rows,
+            numeric_columns=frozenset({1, 3, 4, 5}),
+        )
+        problems = [
+            f"{contract.reference}: {problem}"
+            for contract in funding_overview(year, contract_ids=self._contract_ids())
+            for recon in contract.years
+            for problem in recon.problems
+        ]
+        return Panel(
+            slug="funding",
+            title="Contract funding splits",
+            intro=(
+                f"Who pays for each contract in {year}, and whether the contributions add up to "
+                "the contract's value."
+            ),
+            tables=[table] if rows else [],
+            notes=problems or [f"Every contract's contributions for {year} add up."]
+            if rows
+            else [f"No contract has a value recorded for {year}."],
+            csv_header=list(table.headers),
+            csv_rows=_rows_of(table),
+        )
+
+    def _grants_panel(self) -> Panel:
+        year = FinancialYear(self.quarter.start_year)
+        grants = grant_allocations(year)
+        rows = []
+        for grant in grants:
+            lines = grant.lines or [None]
+            for line in lines:
+                rows.append(
+                    [
+                        grant.name,
+                        format_pence(grant.total_pence),
+                        line.recipient if line else NOT_APPLICABLE,
+                        format_pence(line.amount_pence) if line else NOT_APPLICABLE,
+                        _percent(line.share_percent) if line else NOT_APPLICABLE,
+                        grant.status,
+                    ]
+                )
+        table = Table(
+            caption=f"Grant allocations, {year}",
+            headers=["Grant", "Total", "Recipient", "Allocation", "Share of the grant", "Status"],
+            rows=rows,
+            numeric_columns=frozenset({1, 3, 4}),
+        )
+        problems = [f"{grant.name}: {p}" for grant in grants for p in grant.problems]
+        return Panel(
+            slug="grants",
+            title="Grant allocations",
+            intro=f"How each grant for {year} is shared between recipients.",
+            tables=[table] if rows else [],
+            notes=problems
+            or (
+                ["Every grant's allocations add up to its total."]
+                if rows
+                else [f"No grant is recorded for {year}."]
+            ),
+            csv_header=list(table.headers),
+            csv_rows=_rows_of(table),
+        )
+
+    def _actions_panel(self) -> Panel:
+        counts = self.actions
+        rag_table = Table(
+            caption=f"Committee actions by RAG status on {self.today:%-d %B %Y}",
+            headers=["RAG status", "Actions"],
+            rows=[[rag.label, f"{n:,}"] for rag, n in counts.rows]
+            + [["All actions", f"{counts.total:,}"]],
+            numeric_columns=frozenset({1}),
+        )
+        overdue_table = Table(
+            caption="Overdue actions",
+            headers=["Reference", "Action", "Owner", "Due"],
+            rows=[
+                [
+                    action.reference,
+                    action.description,
+                    str(action.owner_organisation or NOT_APPLICABLE),
+                    f"{action.due_date:%-d %B %Y}",
+                ]
+                for action in counts.overdue
+            ],
+        )
+        rows = [["RAG status", label, n] for label, n in rag_table.rows] + [
+            ["Overdue", f"{a} {b}", d] for a, b, _c, d in overdue_table.rows
+        ]
+        return Panel(
+            slug="actions",
+            title="Committee actions",
+            intro=(
+                "Actions raised by committee resolutions, by RAG status, and those now overdue."
+            ),
+            tables=[rag_table] + ([overdue_table] if counts.overdue else []),
+            notes=[
+                "Actions raised on exempt (confidential) agenda items are not included.",
+                f"Red means overdue; {Rag.AMBER.label.lower()} means due within 14 days.",
+            ]
+            + ([] if counts.overdue else ["No action is overdue."]),
+            csv_header=["Table", "Item", "Figure"],
+            csv_rows=rows,
+        )
+
+    # Normal variation or real change -----------------------------------------------------------
+
+    def _xmr_panel(
+        self,
+        *,
+        slug: str,
+        title: str,
+        intro: str,
+        label: str,
+        members: list[tuple[object, str, str, str]],
+        cells: dict[FinancialQuarter, DisclosedSeries],
+    ) -> Panel:
+        """One XmR chart per member (key, chart id, name, phrase), over every quarter."""
+        labels = [q.label for q in self.xmr_quarters]
+        charts, readings, csv_rows = [], [], []
+        for key, chart_id, name, phrase in members:
+            result = spc.xmr([cells[q].items[key] for q in self.xmr_quarters], labels)
+            chart = xmr_chart(
+                result,
+                id=chart_id,
+                title=f"{name}: referrals by quarter, with process limits",
+                name_phrase=phrase,
+            )
+            charts.append(chart)
+            readings.append([name, chart.reading])
+            csv_rows += [[name, *row] for row in chart.table.rows]
+        table = Table(
+            caption=f"Reading of each chart, {self.quarter}",
+            headers=[label, "Reading"],
+            rows=readings,
+        )
+        return Panel(
+            slug=slug,
+            title=title,
+            intro=intro,
+            charts=charts,
+            tables=[table] if readings else [],
+            notes=[
+                "Each chart is a statistical process control (XmR) chart, as in NHS England's "
+                "'Making Data Count'. Points outside the process limits, runs of 7 quarters "
+                "above or below the mean and trends of 7 rising or falling quarters are "
+                "special-cause variation: a real change rather than normal fluctuation.",
+                *(
+                    []
+                    if self.exact
+                    else [
+                        "The charts use the rounded figures shown; a quarter too small to show "
+                        "is a gap and is left out of the mean and the limits."
+                    ]
+                ),
+            ],
+            csv_header=[label, "Quarter", "Referrals", "Moving range", "Special cause"],
+            csv_rows=csv_rows,
+        )
+
+    def _xmr_district_panel(self) -> Panel:
+        members = [
+            (a.area_id, f"xmr-district-{a.area_id}", a.name, f"Referrals from {a.name}")
+            for a in self.areas
+            if a.area_id is not None
+        ]
+        return self._xmr_panel(
+            slug="variation-districts",
+            title="Normal variation or real change: districts",
+            intro=(
+                "Whether each district's quarterly referrals moved beyond their normal "
+                "variation, over every quarter with data."
+            ),
+            label="District",
+            members=members,
+            cells=self.district_cells,
+        )
+
+    def _xmr_service_panel(self) -> Panel:
+        members = [
+            (s.pk, f"xmr-service-{s.pk}", s.name, f"Referrals to {s.name}") for s in self.services
+        ]
+        return self._xmr_panel(
+            slug="variation-services",
+            title="Normal variation or real change: services",
+            intro=(
+                "Whether each service's quarterly referrals moved beyond their normal "
+                "variation, over every quarter with data."
+            ),
+            label="Service",
+            members=members,
+            cells=self.service_cells,
+        )
+
+
+# Until referrals/metrics.py takes these (moved there with the summary table).
+
+
+def _first_quarter_with_referrals() -> FinancialQuarter | None:
+    from django.db.models import Min
+
+    from referrals.models import Referral
+
+    first = Referral.objects.aggregate(first=Min("received_at"))["first"]
+    return FinancialQuarter.containing(first) if first else None
+
+
+def _equality_profile(quarter, *, service_ids=None) -> dict[str, dict[str, int]]:
+    from django.db.models import Count
+
+    from referrals.models import Referral
+
+    received = Referral.objects.filter(
+        received_at__gte=quarter.start_datetime(), received_at__lt=quarter.end_datetime()
+    )
+    if service_ids is not None:
+        received = received.filter(service_id__in=service_ids)
+    return {
+        key: {row[key]: row["n"] for row in received.values(key).annotate(n=Count("id")).order_by()}
+        for key, _name, _choices in EQUALITY_CHARACTERISTICS
+    }

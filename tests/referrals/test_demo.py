@@ -1,0 +1,133 @@
+"""The demo referrals: consistent with the rules and the transition table, and realistic."""
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from partnership.calendar import FinancialQuarter
+from partnership.demo import seed_demo
+from referrals import metrics, rules
+from referrals.constants import TRANSITIONS, Status
+from referrals.models import ReferenceCounter, Referral, ReferralStatusChange
+
+TODAY = date(2025, 11, 20)
+
+
+N = 6000
+
+
+@pytest.fixture
+def demo(db):
+    return seed_demo(referrals=N, seed=11, today=TODAY)
+
+
+def test_the_demo_makes_the_number_of_referrals_asked_for(demo):
+    assert Referral.objects.count() == N
+    assert demo.extra["referral_count"] == N
+
+
+def test_references_are_unique_and_the_counters_continue_after_them(demo):
+    references = list(Referral.objects.values_list("reference", flat=True))
+    assert len(set(references)) == len(references)
+    last = Counter()
+    for reference in references:
+        _, year, number = reference.split("-")
+        last[int(year)] = max(last[int(year)], int(number))
+    assert dict(ReferenceCounter.objects.values_list("year", "last_number")) == dict(last)
+
+
+def test_every_history_follows_the_transition_table_and_ends_at_the_status(demo):
+    history: dict[int, list] = {}
+    for change in ReferralStatusChange.objects.order_by("referral_id", "at", "pk"):
+        history.setdefault(change.referral_id, []).append(change)
+    for referral in Referral.objects.all():
+        status, last = Status.RECEIVED, referral.received_at
+        for change in history.get(referral.pk, []):
+            assert change.from_status == status
+            assert change.to_status in TRANSITIONS[status], referral.reference
+            assert change.at >= last
+            status, last = change.to_status, change.at
+        assert referral.status == status, referral.reference
+        assert referral.status_changed_at == last
+
+
+def test_derived_columns_are_those_the_rules_give(demo):
+    for referral in Referral.objects.all():
+        received = referral.received_at
+        assert referral.first_contact_due_at == rules.first_contact_due(received)
+        assert referral.oversight_due_at == rules.oversight_due(received)
+        if referral.first_contact_at:
+            assert referral.contacted_within_sla == rules.contacted_within_sla(
+                received, referral.first_contact_at
+            )
+        else:
+            assert referral.contacted_within_sla is None
+        if referral.oversight_at:
+            assert referral.oversight_within_sla == rules.oversight_within_sla(
+                received, referral.oversight_at
+            )
+            assert referral.closed_at is None or referral.oversight_at <= referral.closed_at
+        if referral.support_started_at:
+            assert referral.waiting_time == rules.waiting_time(
+                received, referral.support_started_at
+            )
+        assert (referral.closed_at is not None) == (referral.status == Status.CLOSED)
+
+
+def test_repeat_links_follow_the_repeat_rule(demo):
+    last_seen = {}
+    repeats = 0
+    for referral in Referral.objects.order_by("received_at", "pk"):
+        earlier = last_seen.get(referral.person_key)
+        expected = earlier is not None and rules.is_within_repeat_window(
+            earlier.received_at, referral.received_at
+        )
+        assert referral.is_repeat == expected, referral.reference
+        if expected:
+            assert referral.repeat_of_id == earlier.pk
+        last_seen[referral.person_key] = referral
+        repeats += referral.is_repeat
+    assert 0.08 < repeats / N < 0.25
+    assert Referral.objects.filter(is_repeat_address=True, is_repeat=False).exists()
+
+
+def test_district_shares_follow_population(demo):
+    areas = demo.areas.values()
+    population = sum(area.population for area in areas)
+    counts = Counter(Referral.objects.values_list("area_id", flat=True))
+    in_area = sum(n for area_id, n in counts.items() if area_id is not None)
+    assert 0.02 < counts[None] / N < 0.06
+    for area in areas:
+        assert abs(counts[area.pk] / in_area - area.population / population) < 0.03
+
+
+def test_the_first_lockdown_shows_a_drop_and_schools_returning_a_rise(demo):
+    by_quarter = metrics.referrals_by_quarter(
+        [FinancialQuarter(2019, 1), FinancialQuarter(2020, 1), FinancialQuarter(2020, 3)]
+    )
+    assert by_quarter[FinancialQuarter(2020, 1)] < 0.9 * by_quarter[FinancialQuarter(2019, 1)]
+    assert by_quarter[FinancialQuarter(2020, 3)] > 1.15 * by_quarter[FinancialQuarter(2019, 1)]
+
+
+def test_service_levels_are_mostly_met_and_there_are_waiting_lists(demo):
+    for quarter in [
+        FinancialQuarter(2019, 2),
+        FinancialQuarter(2022, 2),
+        FinancialQuarter(2024, 3),
+    ]:
+        result = metrics.referral_metrics(quarter)
+        assert 83 <= result.first_contact.percent <= 97, quarter
+        assert 85 <= result.oversight.percent <= 98, quarter
+        assert result.waiting_list_at_end > 0
+        assert result.closed > 0 and sum(result.outcomes.values()) > 0
+    high = Referral.objects.filter(risk_level="high").count() / N
+    assert 0.15 < high < 0.3
+
+
+def test_the_demo_officer_has_referrals_waiting_for_first_contact(demo):
+    officer = demo.users["officer"]
+    waiting = Referral.objects.filter(
+        service__provider=officer.organisation, status=Status.RECEIVED
+    )
+    assert waiting.exists()
