@@ -27,6 +27,13 @@ app.conf.beat_schedule["scrutiny-draft-quarterly-reports"] = {
     "schedule": crontab(hour=6, minute=0, day_of_month=10, month_of_year="1,4,7,10"),
 }
 
+# Referrals: recount the dashboard's monthly summary every night. Each write keeps it in step
+# already; this is the safety net for anything that changed referrals without saving them.
+app.conf.beat_schedule["referrals-rebuild-summary"] = {
+    "task": "referrals.rebuild_summary",
+    "schedule": crontab(hour=2, minute=30),
+}
+
 
 @app.task(name="partnership.ping")
 def ping(value: int) -> int:

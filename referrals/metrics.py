@@ -32,16 +32,27 @@ Definitions (the rules themselves live in `referrals.rules`):
 
 Percentages are to one decimal place, half up, from exact integer arithmetic, so SQLite and
 PostgreSQL give the same figures: the databases only count; medians are taken in Python.
+
+Speed: counts by quarter, service, district, source, subject, risk and equality field, the
+first-contact and oversight numerators, repeats, open cases and the waiting list at a quarter's
+end are read from the monthly summary (referrals.summary, kept in step on every write) when no
+district, source or subject filter is given: a few hundred summary rows instead of every
+referral. The definitions above do not change: `use_summary=False` counts the rows instead, and
+the tests check that both give the same figures. First contact and oversight come from the
+summary only once every deadline of the quarter has passed by `as_of` (then every referral
+counts); before that, from the rows. Waiting times (medians), households, repeat addresses
+(distinct counts) and outcomes are always counted from the quarter's rows, through indexes.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from commissioning.metrics import caseload_band, caseworker_fte, percent_of
@@ -49,9 +60,30 @@ from commissioning.models import CommissionedService
 from partnership.calendar import FinancialQuarter
 from partnership.models import Area
 
-from . import rules
-from .constants import ClosureReason, Outcome, ReferralSource, RiskLevel, Subject
-from .models import Referral, ReferralOutcome
+from . import rules, summary
+from .constants import (
+    AgeBand,
+    ClosureReason,
+    EthnicGroup,
+    Gender,
+    Outcome,
+    ReferralSource,
+    RiskLevel,
+    SexualOrientation,
+    Subject,
+    YesNoUnknown,
+)
+from .models import Referral, ReferralOutcome, ReferralSummary
+
+# The equality fields a profile counts, with their categories.
+EQUALITY_FIELDS = {
+    "gender": Gender,
+    "age_band": AgeBand,
+    "ethnic_group": EthnicGroup,
+    "disability": YesNoUnknown,
+    "sexual_orientation": SexualOrientation,
+    "no_recourse_to_public_funds": YesNoUnknown,
+}
 
 
 @dataclass(frozen=True)
@@ -241,6 +273,40 @@ def _counts(queryset, field_name: str, choices) -> dict[str, int]:
     return counts
 
 
+@dataclass(frozen=True)
+class _Counts:
+    """The figures of a quarter that the summary can answer as well as the rows."""
+
+    received: int
+    by_area: dict[int | None, int]
+    by_source: dict[str, int]
+    by_subject: dict[str, int]
+    by_risk: dict[str, int]
+    previous_quarter: int
+    same_quarter_last_year: int
+    first_contact: Percentage
+    oversight: Percentage
+    waiting_list_at_end: int
+    repeats: int
+
+
+def _summary_answers(
+    use_summary: bool | None,
+    *,
+    area_ids: Iterable[int | None] | None = None,
+    source: str | None = None,
+    subject: str | None = None,
+) -> bool:
+    """Whether to read the summary: by default whenever it can answer exactly."""
+    answerable = area_ids is None and not source and not subject
+    if use_summary and not answerable:
+        raise ValueError(
+            "The monthly summary counts by service only: ask without a district, source or "
+            "subject filter, or with use_summary=False."
+        )
+    return answerable if use_summary is None else use_summary
+
+
 def referral_metrics(
     quarter: FinancialQuarter,
     *,
@@ -249,24 +315,25 @@ def referral_metrics(
     source: str | None = None,
     subject: str | None = None,
     as_of: datetime | None = None,
+    use_summary: bool | None = None,
 ) -> ReferralMetrics:
     """All the figures for one quarter. `as_of` (default now) decides which deadlines have
-    passed for the first-contact and oversight measures."""
+    passed for the first-contact and oversight measures. `use_summary` (default: when it can)
+    reads counts from the monthly summary; False counts the referral rows."""
     as_of = as_of or timezone.now()
     service_ids = None if service_ids is None else list(service_ids)
     area_ids = None if area_ids is None else list(area_ids)
+    from_summary = _summary_answers(use_summary, area_ids=area_ids, source=source, subject=subject)
     filtered = Referral.objects.filter(
         referral_filter(service_ids=service_ids, area_ids=area_ids, source=source, subject=subject)
     )
     start, end = quarter.start_datetime(), quarter.end_datetime()
     received = filtered.filter(_between("received_at", start, end))
-
-    def count_received(q: FinancialQuarter) -> int:
-        return filtered.filter(
-            _between("received_at", q.start_datetime(), q.end_datetime())
-        ).count()
-
-    total = received.count()
+    counts = (
+        _summary_counts(quarter, service_ids, received, as_of)
+        if from_summary
+        else _row_counts(quarter, filtered, received, as_of)
+    )
     closed = filtered.filter(_between("closed_at", start, end))
     outcome_rows = ReferralOutcome.objects.filter(
         referral_filter(
@@ -283,24 +350,18 @@ def referral_metrics(
         outcomes[row["outcome"]] = row["n"]
     return ReferralMetrics(
         quarter=quarter,
-        received=total,
-        by_area=_by_area(received, area_ids),
-        by_source=_counts(received, "source", ReferralSource),
-        by_subject=_counts(received, "subject", Subject),
-        by_risk=_counts(received, "risk_level", RiskLevel),
-        previous_quarter=Change(total, count_received(quarter.previous())),
-        same_quarter_last_year=Change(total, count_received(quarter.same_quarter_last_year())),
-        first_contact=Percentage(
-            received.filter(contacted_within_sla=True).count(),
-            received.filter(rules.first_contact_assessable(as_of)).count(),
-        ),
-        oversight=Percentage(
-            received.filter(oversight_within_sla=True).count(),
-            received.filter(rules.oversight_assessable(as_of)).count(),
-        ),
+        received=counts.received,
+        by_area=_by_area(counts.by_area, area_ids),
+        by_source=counts.by_source,
+        by_subject=counts.by_subject,
+        by_risk=counts.by_risk,
+        previous_quarter=Change(counts.received, counts.previous_quarter),
+        same_quarter_last_year=Change(counts.received, counts.same_quarter_last_year),
+        first_contact=counts.first_contact,
+        oversight=counts.oversight,
         waiting_times=_waiting_times(filtered.filter(_between("support_started_at", start, end))),
-        waiting_list_at_end=filtered.filter(rules.on_waiting_list_at(end)).count(),
-        repeats=Percentage(received.filter(is_repeat=True).count(), total),
+        waiting_list_at_end=counts.waiting_list_at_end,
+        repeats=Percentage(counts.repeats, counts.received),
         households=received.exclude(address_key="").aggregate(
             n=Count("address_key", distinct=True)
         )["n"],
@@ -311,15 +372,167 @@ def referral_metrics(
         closure_reasons=_counts(closed, "closure_reason", ClosureReason),
         outcomes=outcomes,
         signposted=filtered.filter(_between("signposted_at", start, end)).count(),
-        caseloads=caseloads(quarter, service_ids=service_ids),
+        caseloads=caseloads(quarter, service_ids=service_ids, use_summary=from_summary),
     )
 
 
-def _by_area(received, area_ids: list[int | None] | None) -> list[AreaCount]:
-    counts = {
-        row["area_id"]: row["n"]
-        for row in received.values("area_id").annotate(n=Count("id")).order_by()
-    }
+def _response_from_rows(received, as_of: datetime) -> tuple[Percentage, Percentage]:
+    return (
+        Percentage(
+            received.filter(contacted_within_sla=True).count(),
+            received.filter(rules.first_contact_assessable(as_of)).count(),
+        ),
+        Percentage(
+            received.filter(oversight_within_sla=True).count(),
+            received.filter(rules.oversight_assessable(as_of)).count(),
+        ),
+    )
+
+
+def _row_counts(quarter: FinancialQuarter, filtered, received, as_of: datetime) -> _Counts:
+    def count_received(q: FinancialQuarter) -> int:
+        return filtered.filter(
+            _between("received_at", q.start_datetime(), q.end_datetime())
+        ).count()
+
+    first_contact, oversight = _response_from_rows(received, as_of)
+    return _Counts(
+        received=received.count(),
+        by_area={
+            row["area_id"]: row["n"]
+            for row in received.values("area_id").annotate(n=Count("id")).order_by()
+        },
+        by_source=_counts(received, "source", ReferralSource),
+        by_subject=_counts(received, "subject", Subject),
+        by_risk=_counts(received, "risk_level", RiskLevel),
+        previous_quarter=count_received(quarter.previous()),
+        same_quarter_last_year=count_received(quarter.same_quarter_last_year()),
+        first_contact=first_contact,
+        oversight=oversight,
+        waiting_list_at_end=filtered.filter(
+            rules.on_waiting_list_at(quarter.end_datetime())
+        ).count(),
+        repeats=received.filter(is_repeat=True).count(),
+    )
+
+
+# The monthly summary ---------------------------------------------------------------------------
+
+
+def _months(quarter: FinancialQuarter) -> tuple[int, int]:
+    """The quarter's months in the summary: [first, end)."""
+    first = summary.month_index(quarter.start_datetime())
+    return first, first + 3
+
+
+def _summary_rows(
+    dimensions: Iterable[str], first: int, end: int, service_ids: Iterable[int] | None
+) -> QuerySet[ReferralSummary]:
+    rows = ReferralSummary.objects.filter(
+        dimension__in=list(dimensions), month__gte=first, month__lt=end
+    )
+    if service_ids is not None:
+        rows = rows.filter(service_id__in=list(service_ids))
+    return rows.order_by()
+
+
+def _deadlines_passed(quarter: FinancialQuarter, as_of: datetime) -> bool:
+    """Whether every referral of the quarter is past its first-contact and oversight deadlines
+    at `as_of`, so that every one counts in those measures."""
+    last = quarter.end_datetime() - timedelta(microseconds=1)
+    return as_of > rules.first_contact_due(last) and as_of > rules.oversight_due(last)
+
+
+def _categories(choices, found: dict[str, int]) -> dict[str, int]:
+    counts = dict.fromkeys(choices.values, 0)
+    counts.update(found)
+    return counts
+
+
+def _summary_counts(
+    quarter: FinancialQuarter, service_ids: list[int] | None, received, as_of: datetime
+) -> _Counts:
+    first, end = _months(quarter)
+    found: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    rows = _summary_rows(
+        [summary.ALL, "area", "source", "subject", "risk_level"], first, end, service_ids
+    ).values("dimension", "value")
+    for row in rows.annotate(
+        n=Sum("referrals"),
+        contact=Sum("first_contact_met"),
+        oversight=Sum("oversight_met"),
+        repeats=Sum("repeats"),
+    ):
+        found[row["dimension"]][row["value"]] = [
+            row["n"],
+            row["contact"],
+            row["oversight"],
+            row["repeats"],
+        ]
+    total = found[summary.ALL].get("", [0, 0, 0, 0])
+
+    def counts_of(dimension: str) -> dict[str, int]:
+        return {value: sums[0] for value, sums in found[dimension].items()}
+
+    if _deadlines_passed(quarter, as_of):
+        first_contact = Percentage(total[1], total[0])
+        oversight = Percentage(total[2], total[0])
+    else:
+        first_contact, oversight = _response_from_rows(received, as_of)
+    earlier = _summary_totals([quarter.previous(), quarter.same_quarter_last_year()], service_ids)
+    return _Counts(
+        received=total[0],
+        by_area={int(k) if k else None: n for k, n in counts_of("area").items()},
+        by_source=_categories(ReferralSource, counts_of("source")),
+        by_subject=_categories(Subject, counts_of("subject")),
+        by_risk=_categories(RiskLevel, counts_of("risk_level")),
+        previous_quarter=earlier[quarter.previous()],
+        same_quarter_last_year=earlier[quarter.same_quarter_last_year()],
+        first_contact=first_contact,
+        oversight=oversight,
+        waiting_list_at_end=_summary_waiting_list(end, service_ids),
+        repeats=total[3],
+    )
+
+
+def _summary_totals(
+    quarters: list[FinancialQuarter], service_ids: list[int] | None
+) -> dict[FinancialQuarter, int]:
+    """Referrals received in each quarter, in one read of the summary."""
+    totals = dict.fromkeys(quarters, 0)
+    of_month = {m: q for q in quarters for m in range(*_months(q))}
+    rows = ReferralSummary.objects.filter(dimension=summary.ALL, month__in=list(of_month))
+    if service_ids is not None:
+        rows = rows.filter(service_id__in=service_ids)
+    for month, n in (
+        rows.order_by().values("month").annotate(n=Sum("referrals")).values_list("month", "n")
+    ):
+        totals[of_month[month]] += n
+    return totals
+
+
+def _spell_open(value: str, end: int) -> bool:
+    """A spell recorded as its end month ("" while it lasts) is open at the start of month
+    `end` when it ended in that month or later."""
+    return value == "" or int(value) >= end
+
+
+def _summary_waiting_list(end: int, service_ids: list[int] | None) -> int:
+    """On the waiting list at the start of month `end`: joined before it, not yet left."""
+    rows = ReferralSummary.objects.filter(dimension=summary.WAITING_LIST, month__lt=end)
+    if service_ids is not None:
+        rows = rows.filter(service_id__in=service_ids)
+    waiting = 0
+    for value, n in (
+        rows.order_by().values("value").annotate(n=Sum("referrals")).values_list("value", "n")
+    ):
+        joined, left = value.split(":")
+        if int(joined) < end and _spell_open(left, end):
+            waiting += n
+    return waiting
+
+
+def _by_area(counts: dict[int | None, int], area_ids: list[int | None] | None) -> list[AreaCount]:
     areas = Area.objects.all()
     if area_ids is not None:
         areas = areas.filter(pk__in=[pk for pk in area_ids if pk is not None])
@@ -356,19 +569,40 @@ def _waiting_times(started) -> list[WaitingTimes]:
     return rows
 
 
-def caseloads(quarter: FinancialQuarter, *, service_ids: list[int] | None = None) -> list[Caseload]:
+def caseloads(
+    quarter: FinancialQuarter,
+    *,
+    service_ids: list[int] | None = None,
+    use_summary: bool | None = None,
+) -> list[Caseload]:
     """Open cases per caseworker FTE at the quarter's end, per service with an FTE figure."""
     fte = caseworker_fte(service_ids, quarter)
     if not fte:
         return []
-    end = quarter.end_datetime()
-    open_cases = {
-        row["service_id"]: row["n"]
-        for row in Referral.objects.filter(rules.open_at(end), service_id__in=list(fte))
-        .values("service_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
+    if use_summary is False:
+        open_cases = {
+            row["service_id"]: row["n"]
+            for row in Referral.objects.filter(
+                rules.open_at(quarter.end_datetime()), service_id__in=list(fte)
+            )
+            .values("service_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        }
+    else:
+        end = _months(quarter)[1]
+        open_cases = defaultdict(int)
+        for service_id, value, n in (
+            ReferralSummary.objects.filter(
+                dimension=summary.ENDED, month__lt=end, service_id__in=list(fte)
+            )
+            .order_by()
+            .values("service_id", "value")
+            .annotate(n=Sum("referrals"))
+            .values_list("service_id", "value", "n")
+        ):
+            if _spell_open(value, end):
+                open_cases[service_id] += n
     rows = []
     for service in CommissionedService.objects.filter(pk__in=list(fte)).order_by("name"):
         low, benchmark, high = caseload_band(service)
@@ -414,6 +648,7 @@ def referrals_by_quarter(
     area_ids: Iterable[int | None] | None = None,
     source: str | None = None,
     subject: str | None = None,
+    use_summary: bool | None = None,
 ) -> dict:
     """Referrals received per quarter, for trends: {quarter: count}, or with `group_by` "area"
     or "service", {quarter: {area_id or service_id: count}} (area_id None: out of area). Every
@@ -423,6 +658,8 @@ def referrals_by_quarter(
         raise ValueError('group_by must be None, "area" or "service".')
     if not quarters:
         return {}
+    if _summary_answers(use_summary, area_ids=area_ids, source=source, subject=subject):
+        return _summary_by_quarter(quarters, group_by, service_ids)
     referrals = Referral.objects.filter(
         referral_filter(service_ids=service_ids, area_ids=area_ids, source=source, subject=subject),
         _between("received_at", quarters[0].start_datetime(), quarters[-1].end_datetime()),
@@ -440,3 +677,119 @@ def referrals_by_quarter(
         if row["quarter_index"] in wanted:
             grouped[wanted[row["quarter_index"]]][row[key]] = row["n"]
     return grouped
+
+
+def _summary_by_quarter(
+    quarters: list[FinancialQuarter], group_by: str | None, service_ids: Iterable[int] | None
+) -> dict:
+    of_month = {m: q for q in quarters for m in range(*_months(q))}
+    rows = ReferralSummary.objects.filter(
+        dimension="area" if group_by == "area" else summary.ALL, month__in=list(of_month)
+    )
+    if service_ids is not None:
+        rows = rows.filter(service_id__in=list(service_ids))
+    rows = rows.order_by()
+    if group_by is None:
+        result: dict = dict.fromkeys(quarters, 0)
+        for month, n in rows.values("month").annotate(n=Sum("referrals")).values_list("month", "n"):
+            result[of_month[month]] += n
+        return result
+    key = "value" if group_by == "area" else "service_id"
+    grouped: dict = {q: {} for q in quarters}
+    for month, member, n in (
+        rows.values("month", key).annotate(n=Sum("referrals")).values_list("month", key, "n")
+    ):
+        if group_by == "area":
+            member = int(member) if member else None
+        counts = grouped[of_month[month]]
+        counts[member] = counts.get(member, 0) + n
+    return grouped
+
+
+def first_quarter_with_referrals() -> FinancialQuarter | None:
+    """The quarter of the earliest referral received, or None when there is none."""
+    first = Referral.objects.aggregate(first=Min("received_at"))["first"]
+    return FinancialQuarter.containing(first) if first else None
+
+
+def equality_profile(
+    quarter: FinancialQuarter,
+    *,
+    service_ids: Iterable[int] | None = None,
+    use_summary: bool | None = None,
+) -> dict[str, dict[str, int]]:
+    """The quarter's referrals counted by each equality field: {field: {category: count}},
+    every category present (0 when none), in the order of its choices."""
+    profile = {name: dict.fromkeys(choices.values, 0) for name, choices in EQUALITY_FIELDS.items()}
+    if _summary_answers(use_summary):
+        first, end = _months(quarter)
+        rows = _summary_rows(EQUALITY_FIELDS, first, end, service_ids).values("dimension", "value")
+        for name, value, n in rows.annotate(n=Sum("referrals")).values_list(
+            "dimension", "value", "n"
+        ):
+            profile[name][value] = n
+        return profile
+    received = Referral.objects.filter(
+        referral_filter(service_ids=service_ids),
+        _between("received_at", quarter.start_datetime(), quarter.end_datetime()),
+    )
+    for name in EQUALITY_FIELDS:
+        for row in received.values(name).annotate(n=Count("id")).order_by():
+            profile[name][row[name]] = row["n"]
+    return profile
+
+
+@dataclass(frozen=True)
+class ServiceResponse:
+    service_id: int
+    first_contact: Percentage
+    oversight: Percentage
+
+
+def response_by_service(
+    quarter: FinancialQuarter,
+    *,
+    service_ids: Iterable[int] | None = None,
+    as_of: datetime | None = None,
+    use_summary: bool | None = None,
+) -> dict[int, ServiceResponse]:
+    """First contact and oversight (as in `referral_metrics`) for each service that received
+    referrals in the quarter, by service id."""
+    as_of = as_of or timezone.now()
+    if _summary_answers(use_summary) and _deadlines_passed(quarter, as_of):
+        first, end = _months(quarter)
+        rows = _summary_rows([summary.ALL], first, end, service_ids).values("service_id")
+        return {
+            row["service_id"]: ServiceResponse(
+                row["service_id"],
+                Percentage(row["contact"], row["n"]),
+                Percentage(row["oversight"], row["n"]),
+            )
+            for row in rows.annotate(
+                n=Sum("referrals"),
+                contact=Sum("first_contact_met"),
+                oversight=Sum("oversight_met"),
+            )
+        }
+    received = Referral.objects.filter(
+        referral_filter(service_ids=service_ids),
+        _between("received_at", quarter.start_datetime(), quarter.end_datetime()),
+    )
+    rows = (
+        received.values("service_id")
+        .annotate(
+            contact=Count("id", filter=Q(contacted_within_sla=True)),
+            contact_of=Count("id", filter=rules.first_contact_assessable(as_of)),
+            oversight=Count("id", filter=Q(oversight_within_sla=True)),
+            oversight_of=Count("id", filter=rules.oversight_assessable(as_of)),
+        )
+        .order_by()
+    )
+    return {
+        row["service_id"]: ServiceResponse(
+            row["service_id"],
+            Percentage(row["contact"], row["contact_of"]),
+            Percentage(row["oversight"], row["oversight_of"]),
+        )
+        for row in rows
+    }

@@ -288,3 +288,32 @@ class ReferralOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral}: {self.get_outcome_display()}"
+
+
+class ReferralSummary(models.Model):
+    """Referrals counted by local month of receipt, service and one dimension (a cache of
+    `Referral` for the committee dashboard; see referrals.summary, which keeps it in step)."""
+
+    month = models.IntegerField(help_text="Local month of receipt: year * 12 + month - 1.")
+    service = models.ForeignKey(
+        CommissionedService, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    dimension = models.CharField(max_length=30)
+    value = models.CharField(max_length=40, blank=True)
+    referrals = models.PositiveIntegerField()
+    first_contact_met = models.PositiveIntegerField()
+    oversight_met = models.PositiveIntegerField()
+    repeats = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "referral summaries"
+        constraints = [
+            # Its index serves the dashboard's reads: one dimension over a range of months.
+            models.UniqueConstraint(
+                fields=["dimension", "month", "service", "value"], name="one_summary_row"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "service"], name="summary_bucket")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.service_id} {self.dimension}={self.value}: {self.referrals}"

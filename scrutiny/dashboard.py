@@ -47,12 +47,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from commissioning import metrics as commissioning_figures
 from commissioning.constants import SAFE_ACCOMMODATION_TYPES
-from commissioning.metrics import (
-    funding_overview,
-    grant_allocations,
-    safe_accommodation_capacity,
-)
 from commissioning.models import CommissionedService
 from partnership.calendar import FinancialQuarter, FinancialYear
 from partnership.disclosure import (
@@ -64,25 +60,20 @@ from partnership.disclosure import (
     disclose_count,
 )
 from partnership.templatetags.money import format_pence
-from referrals import metrics as referral_metrics_module
+from referrals import metrics as referral_figures
 from referrals.constants import (
-    AgeBand,
     ClosureReason,
-    EthnicGroup,
-    Gender,
     Outcome,
     ReferralSource,
     RiskLevel,
-    SexualOrientation,
     Subject,
-    YesNoUnknown,
 )
-from referrals.metrics import Change, Percentage, ReferralMetrics, referral_metrics
+from referrals.metrics import Change, Percentage, ReferralMetrics
 
+from . import metrics as action_figures
 from . import spc
 from .charts import Chart, Series, Table, bar_chart, line_chart, xmr_chart
 from .constants import Rag
-from .metrics import actions_by_rag
 from .models import Action
 
 TREND_QUARTERS = 12
@@ -95,7 +86,6 @@ ALL_SERVICES = "All services"
 COUNT_HEADERS = frozenset(
     {
         "Referrals",
-        "Same quarter last year",
         "Started support in the quarter",
         "On the waiting list at quarter end",
         "Number",
@@ -104,14 +94,15 @@ COUNT_HEADERS = frozenset(
     }
 )
 
-EQUALITY_CHARACTERISTICS = (
-    ("gender", "Gender", Gender),
-    ("age_band", "Age band", AgeBand),
-    ("ethnic_group", "Ethnic group", EthnicGroup),
-    ("disability", "Disability", YesNoUnknown),
-    ("sexual_orientation", "Sexual orientation", SexualOrientation),
-    ("no_recourse_to_public_funds", "No recourse to public funds", YesNoUnknown),
-)
+# The equality profile's characteristics, in page order (categories: referrals.metrics).
+EQUALITY_NAMES = {
+    "gender": "Gender",
+    "age_band": "Age band",
+    "ethnic_group": "Ethnic group",
+    "disability": "Disability",
+    "sexual_orientation": "Sexual orientation",
+    "no_recourse_to_public_funds": "No recourse to public funds",
+}
 
 
 @dataclass(frozen=True)
@@ -177,7 +168,7 @@ def quarters_with_referrals(today: date | None = None) -> list[FinancialQuarter]
     """The complete quarters a dashboard can be asked for, newest first: from the first quarter
     with a referral (or the last TREND_QUARTERS when there are none) to the last complete one."""
     last = FinancialQuarter.last_complete(today)
-    first = _first_quarter_with_referrals()
+    first = referral_figures.first_quarter_with_referrals()
     start = min(first.index, last.index) if first else last.index - TREND_QUARTERS + 1
     return [FinancialQuarter.from_index(i) for i in range(last.index, start - 1, -1)]
 
@@ -242,18 +233,18 @@ class _Builder:
 
     def build(self) -> Dashboard:
         q = self.quarter
-        self.metrics: ReferralMetrics = referral_metrics(
+        self.metrics: ReferralMetrics = referral_figures.referral_metrics(
             q, service_ids=self.service_ids, as_of=self.as_of
         )
-        first = _first_quarter_with_referrals()
+        first = referral_figures.first_quarter_with_referrals()
         start = first.index if first and first.index <= q.index else q.index - TREND_QUARTERS + 1
         self.xmr_quarters = [FinancialQuarter.from_index(i) for i in range(start, q.index + 1)]
         self.trend_quarters = q.quarters_back(TREND_QUARTERS)
         every = sorted(set(self.xmr_quarters) | set(self.trend_quarters))
-        by_area = referral_metrics_module.referrals_by_quarter(
+        by_area = referral_figures.referrals_by_quarter(
             every, group_by="area", service_ids=self.service_ids
         )
-        by_service = referral_metrics_module.referrals_by_quarter(
+        by_service = referral_figures.referrals_by_quarter(
             every, group_by="service", service_ids=self.service_ids
         )
         self.areas = self.metrics.by_area  # every district, then out of area
@@ -270,9 +261,8 @@ class _Builder:
             )
             for quarter in every
         }
-        self.exact_totals = {quarter: sum(by_area[quarter].values()) for quarter in every}
         self.response = self._response_by_service()
-        self.actions = actions_by_rag(
+        self.actions = action_figures.actions_by_rag(
             today=self.today, actions=Action.objects.filter(resolution__agenda_item__exempt=False)
         )
         self.headlines = self._headlines()
@@ -314,11 +304,10 @@ class _Builder:
             | CommissionedService.objects.filter(is_active=True)
         )
 
-    def _response_by_service(self) -> dict[int, ReferralMetrics]:
-        return {
-            s.pk: referral_metrics(self.quarter, service_ids=[s.pk], as_of=self.as_of)
-            for s in self.services
-        }
+    def _response_by_service(self) -> dict[int, referral_figures.ServiceResponse]:
+        return referral_figures.response_by_service(
+            self.quarter, service_ids=self.service_ids, as_of=self.as_of
+        )
 
     def _total(self, quarter: FinancialQuarter) -> Disclosed:
         total = self.district_cells[quarter].total
@@ -331,11 +320,10 @@ class _Builder:
         q, m = self.quarter, self.metrics
         last_year = q.same_quarter_last_year()
         now, before = self._total(q), self._total(last_year)
-        change = Change(self.exact_totals[q], self.exact_totals[last_year])
         return Headlines(
             referrals=now,
             referrals_last_year=before,
-            referrals_change=self._change(change, now, before),
+            referrals_change=self._change(m.same_quarter_last_year, now, before),
             contacted_within_one_day=self._rate(m.first_contact),
             contact_target=_common([s.first_contact_target_percent for s in self.services]),
             oversight_within_24_hours=self._rate(m.oversight),
@@ -354,8 +342,8 @@ class _Builder:
             return Disclosed(None, NOT_APPLICABLE)
         return Disclosed(percent, f"{percent:+.1f}%")
 
-    def _rate(self, share: Percentage, *, suppressed: bool = False) -> Disclosed:
-        return self.disclosure.rate(share.numerator, share.denominator, suppressed=suppressed)
+    def _rate(self, share: Percentage) -> Disclosed:
+        return self.disclosure.rate(share.numerator, share.denominator)
 
     # Referral volumes --------------------------------------------------------------------------
 
@@ -515,8 +503,9 @@ class _Builder:
 
     def _response_panel(self) -> Panel:
         rows = []
+        nothing = referral_figures.ServiceResponse(0, Percentage(0, 0), Percentage(0, 0))
         for s in self.services:
-            m = self.response[s.pk]
+            m = self.response.get(s.pk, nothing)
             contact, oversight = self._rate(m.first_contact), self._rate(m.oversight)
             rows.append(
                 [
@@ -737,7 +726,7 @@ class _Builder:
             elif per_fte is None:
                 figure = Disclosed(None, NOT_APPLICABLE)
             else:
-                figure = Disclosed(per_fte, _number(per_fte))
+                figure = Disclosed(per_fte, f"{per_fte:.1f}")
             figures.append(figure)
             position = c.position if figure.value is not None else None
             rows.append(
@@ -809,7 +798,7 @@ class _Builder:
         services = CommissionedService.objects.filter(
             is_active=True, service_type__in=SAFE_ACCOMMODATION_TYPES
         ).order_by("service_type", "name")
-        capacity = safe_accommodation_capacity()
+        capacity = commissioning_figures.safe_accommodation_capacity()
         rows = [
             [
                 s.name,
@@ -847,17 +836,15 @@ class _Builder:
         )
 
     def _equality_panel(self) -> Panel:
-        profile = _equality_profile(self.quarter, service_ids=self.service_ids)
+        profile = referral_figures.equality_profile(self.quarter, service_ids=self.service_ids)
         rows = []
-        for key, name, choices in EQUALITY_CHARACTERISTICS:
+        for key, name in EQUALITY_NAMES.items():
             counts = profile[key]
-            cells = self.disclosure.series({v: counts.get(v, 0) for v in choices.values})
+            cells = self.disclosure.series(counts)
             total = sum(counts.values())
-            for value, label in choices.choices:
+            for value, label in referral_figures.EQUALITY_FIELDS[key].choices:
                 cell = cells.items[value]
-                share = self.disclosure.rate(
-                    counts.get(value, 0), total, suppressed=cell.suppressed
-                )
+                share = self.disclosure.rate(counts[value], total, suppressed=cell.suppressed)
                 rows.append([name, label, cell.display, share.display])
         table = Table(
             caption=f"Equality profile of referrals received in {self.quarter}",
@@ -890,8 +877,9 @@ class _Builder:
 
     def _funding_panel(self) -> Panel:
         year = FinancialYear(self.quarter.start_year)
+        contracts = commissioning_figures.funding_overview(year, contract_ids=self._contract_ids())
         rows = []
-        for contract in funding_overview(year, contract_ids=self._contract_ids()):
+        for contract in contracts:
             for recon in contract.years:
                 name = f"{contract.reference} {contract.title}"
                 value = format_pence(recon.annual_value_pence)
@@ -924,7 +912,7 @@ class _Builder:
         )
         problems = [
             f"{contract.reference}: {problem}"
-            for contract in funding_overview(year, contract_ids=self._contract_ids())
+            for contract in contracts
             for recon in contract.years
             for problem in recon.problems
         ]
@@ -945,7 +933,7 @@ class _Builder:
 
     def _grants_panel(self) -> Panel:
         year = FinancialYear(self.quarter.start_year)
-        grants = grant_allocations(year)
+        grants = commissioning_figures.grant_allocations(year)
         rows = []
         for grant in grants:
             lines = grant.lines or [None]
@@ -1111,31 +1099,3 @@ class _Builder:
             members=members,
             cells=self.service_cells,
         )
-
-
-# Until referrals/metrics.py takes these (moved there with the summary table).
-
-
-def _first_quarter_with_referrals() -> FinancialQuarter | None:
-    from django.db.models import Min
-
-    from referrals.models import Referral
-
-    first = Referral.objects.aggregate(first=Min("received_at"))["first"]
-    return FinancialQuarter.containing(first) if first else None
-
-
-def _equality_profile(quarter, *, service_ids=None) -> dict[str, dict[str, int]]:
-    from django.db.models import Count
-
-    from referrals.models import Referral
-
-    received = Referral.objects.filter(
-        received_at__gte=quarter.start_datetime(), received_at__lt=quarter.end_datetime()
-    )
-    if service_ids is not None:
-        received = received.filter(service_id__in=service_ids)
-    return {
-        key: {row[key]: row["n"] for row in received.values(key).annotate(n=Count("id")).order_by()}
-        for key, _name, _choices in EQUALITY_CHARACTERISTICS
-    }

@@ -77,8 +77,6 @@ REPORT_OF = f"Chair of the {BOARD_NAME}"
 RESTRICTED_MARK = "RESTRICTED — NOT FOR PUBLICATION"
 # Who may ask for a quarterly report; clerks also publish it and attach it to agenda items.
 REPORT_REQUEST_ROLES = (Role.CLERK, Role.PERFORMANCE_LEAD)
-# The day of the month after a quarter ends on which the schedule drafts its report.
-DRAFT_DAY = 10
 ERROR_MAX_LENGTH = 2000
 
 

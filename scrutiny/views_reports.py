@@ -62,6 +62,7 @@ class ReportRequestForm(GovForm):
     )
     committee = forms.ModelChoiceField(
         queryset=Committee.objects.all(),
+        empty_label="Choose a committee",
         help_text="The committee the report goes to: its name is printed on the cover and its "
         "action tracker is the appendix.",
         error_messages={"required": "Choose the committee the report is for"},
@@ -69,6 +70,7 @@ class ReportRequestForm(GovForm):
     meeting = MeetingChoiceField(
         queryset=Meeting.objects.none(),
         required=False,
+        empty_label="No meeting: print today's date",
         label="Meeting (optional)",
         help_text="Printed on the cover. Leave empty to print today's date instead.",
     )

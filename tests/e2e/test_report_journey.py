@@ -24,7 +24,6 @@ from scrutiny.demo import minimal_pdf
 from scrutiny.models import AgendaPack, ReportRun
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, UserFactory
 from tests.pdfutils import lines, page_numbers_printed, pdf_page_texts
-from tests.scrutiny import reportfakes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -41,16 +40,6 @@ def worker(monkeypatch):
             getattr(tasks, task)(pk)
 
     return run
-
-
-@pytest.fixture(autouse=True)
-def figures(monkeypatch):
-    """The dashboard's figures are tested elsewhere; this journey is about the run."""
-    monkeypatch.setattr(
-        reports,
-        "quarterly_report_content",
-        lambda *, quarter, committee, today: reportfakes.content(quarter),
-    )
 
 
 def submit(page, name):

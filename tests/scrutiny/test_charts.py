@@ -3,13 +3,11 @@
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.test.html import parse_html
 
 from partnership.disclosure import disclose_count, disclose_rate
 from scrutiny import charts, spc
-from tests.e2e import conftest as e2e_harness
 
 SVG = "{http://www.w3.org/2000/svg}"
 NAME = "Referrals from Northvale"
@@ -362,31 +360,3 @@ def test_include_shows_the_reading_of_an_xmr_chart():
     html = render_to_string("scrutiny/includes/chart.html", {"chart": chart})
 
     assert parse_html(f'<p class="govuk-body">{chart.reading}</p>') in parse_html(html)
-
-
-# In the browser -------------------------------------------------------------------------------
-
-# The browser harness's fixtures, for a scan of the include without a live server or database.
-browser = e2e_harness.browser
-check_accessibility = e2e_harness.check_accessibility
-
-
-@pytest.mark.e2e
-def test_charts_and_their_tables_pass_an_accessibility_scan(browser, check_accessibility):
-    css = (settings.BASE_DIR / "static" / "govuk" / "app.css").read_text()
-    body = "".join(
-        render_to_string("scrutiny/includes/chart.html", {"chart": make()}) for make in ALL_CHARTS
-    )
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    # The include on its own, without a live server: the page's own CSS inlined for contrast.
-    page.set_content(
-        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Charts</title>'
-        f'<style>{css}</style></head><body class="govuk-template__body"><main>{body}</main>'
-        "</body></html>"
-    )
-    try:
-        assert page.get_by_role("img", name="Referrals by quarter").count() == 1
-        check_accessibility(page)
-    finally:
-        context.close()

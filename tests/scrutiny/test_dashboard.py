@@ -155,13 +155,15 @@ def test_choosing_a_service_narrows_every_referral_figure(world):
 
 
 def test_the_change_on_last_year_is_hidden_when_either_count_is(world):
+    refer(LAST_YEAR, 3, area=None, service=world["refuge"], contacted=True)
+
     board = build_dashboard(quarter=Q, service_id=world["refuge"].pk)
 
     assert board.headlines.referrals.display == "10"
-    assert board.headlines.referrals_change.display == "–"  # nothing last year: no change
-
-    small = build_dashboard(quarter=LAST_YEAR.previous(), service_id=world["idva"].pk)
-    assert small.headlines.referrals_change.display == "–"
+    assert board.headlines.referrals_last_year.display == SUPPRESSED
+    assert board.headlines.referrals_change.display == SUPPRESSED
+    exact = build_dashboard(quarter=Q, service_id=world["refuge"].pk, exact=True)
+    assert exact.headlines.referrals_change.display == "+200.0%"
 
 
 def test_safe_accommodation_lists_bed_spaces_and_units_by_type(world):

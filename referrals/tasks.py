@@ -1,0 +1,19 @@
+"""Celery tasks for referrals: thin wrappers around service functions. Scheduled in
+partnership/celery.py."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .summary import rebuild_summary
+
+
+@shared_task(
+    name="referrals.rebuild_summary",
+    autoretry_for=(OperationalError,),
+    retry_backoff=60,
+    max_retries=3,
+)
+def rebuild_referral_summary() -> int:
+    """Recount the dashboard's monthly summary from every referral (a nightly safety net: each
+    write already keeps it in step)."""
+    return rebuild_summary()

@@ -1,0 +1,216 @@
+"""Time the committee dashboard at a large volume of referrals, and print the figures.
+
+    bash .ci/with-servers.sh uv run python manage.py benchmark_dashboard
+
+Seeds the demo data set with --referrals referrals (1,000,000 by default) into an empty
+database, or reuses one that already holds at least that many, then prints:
+
+- the median server time of build_dashboard (every panel, suppressed, all services, the last
+  complete quarter) over --repeat runs, and of one service's dashboard;
+- the time of each metric function the dashboard calls, and of each SQL query, in one run;
+- the median time of the whole page, requested through Django's test client as a committee
+  member (templates and SVG included);
+- for comparison, the same count by quarter and district read from the referral rows instead of
+  the monthly summary.
+
+A benchmark, not a test: nothing is asserted. It is meant for PostgreSQL (DATABASE_URL) and
+refuses SQLite unless --allow-sqlite is given. Seeding a million referrals takes some minutes.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from functools import wraps
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import setup_test_environment, teardown_test_environment
+from django.urls import reverse
+
+from commissioning import metrics as commissioning_metrics
+from partnership.calendar import FinancialQuarter
+from partnership.constants import Role
+from partnership.demo import demo_data_exists, seed_demo
+from partnership.models import User
+from referrals import metrics as referral_metrics
+from referrals.models import Referral
+from scrutiny import metrics as scrutiny_metrics
+from scrutiny.dashboard import build_dashboard
+
+# The metric functions the dashboard calls, timed one by one.
+TIMED = {
+    referral_metrics: [
+        "referral_metrics",
+        "referrals_by_quarter",
+        "response_by_service",
+        "equality_profile",
+        "first_quarter_with_referrals",
+    ],
+    commissioning_metrics: [
+        "funding_overview",
+        "grant_allocations",
+        "safe_accommodation_capacity",
+    ],
+    scrutiny_metrics: ["actions_by_rag"],
+}
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+@contextmanager
+def _timed_functions(totals: dict[str, list[float]]):
+    originals = []
+    for module, names in TIMED.items():
+        for name in names:
+            function = getattr(module, name, None)
+            if function is None:
+                continue
+
+            def timed(*args, _function=function, _name=name, **kwargs):
+                started = time.perf_counter()
+                try:
+                    return _function(*args, **kwargs)
+                finally:
+                    totals[_name].append(time.perf_counter() - started)
+
+            originals.append((module, name, function))
+            setattr(module, name, wraps(function)(timed))
+    try:
+        yield
+    finally:
+        for module, name, function in originals:
+            setattr(module, name, function)
+
+
+@contextmanager
+def _timed_queries(queries: list[tuple[float, str]]):
+    def wrapper(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append((time.perf_counter() - started, sql))
+
+    with connection.execute_wrapper(wrapper):
+        yield
+
+
+def _median(runs: int, work) -> tuple[float, list[float]]:
+    work()  # warm caches (and the database's) once
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), times
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("--referrals", type=int, default=1_000_000)
+        parser.add_argument("--repeat", type=int, default=9, help="timed runs of each measure")
+        parser.add_argument(
+            "--allow-sqlite", action="store_true", help="run on SQLite (for trying it out)"
+        )
+
+    def handle(self, *args, referrals, repeat, allow_sqlite, **options):
+        if connection.vendor != "postgresql" and not allow_sqlite:
+            raise CommandError(
+                "The benchmark is for PostgreSQL: set DATABASE_URL (e.g. run it through "
+                "bash .ci/with-servers.sh), or give --allow-sqlite to try it out."
+            )
+        self._ensure_data(referrals)
+        count = Referral.objects.count()
+        quarter = FinancialQuarter.last_complete()
+        self.stdout.write(
+            f"{count:,} referrals on {connection.vendor}; dashboard for {quarter}, "
+            f"median of {repeat} runs after one warm-up.\n"
+        )
+
+        board, board_times = _median(repeat, lambda: build_dashboard(quarter=quarter))
+        service = Referral.objects.order_by().values_list("service_id", flat=True).first()
+        one, _ = _median(repeat, lambda: build_dashboard(quarter=quarter, service_id=service))
+        self.stdout.write("build_dashboard (all 17 panels, suppressed):")
+        self.stdout.write(f"  all services        {_ms(board)}  (runs: {self._list(board_times)})")
+        self.stdout.write(f"  one service         {_ms(one)}")
+
+        functions: dict[str, list[float]] = defaultdict(list)
+        queries: list[tuple[float, str]] = []
+        with _timed_functions(functions), _timed_queries(queries):
+            build_dashboard(quarter=quarter)
+        self.stdout.write("\nMetric functions in one run (calls, total time):")
+        for name, times in sorted(functions.items(), key=lambda item: -sum(item[1])):
+            self.stdout.write(f"  {name:<30} {len(times):>3}  {_ms(sum(times))}")
+        self.stdout.write(
+            f"\nSQL queries in one run: {len(queries)}, {_ms(sum(t for t, _ in queries)).strip()}"
+            " in all; each:"
+        )
+        for seconds, sql in sorted(queries, key=lambda item: -item[0]):
+            self.stdout.write(f"  {_ms(seconds)}  {' '.join(sql.split())[:110]}")
+
+        page = self._page_time(quarter, repeat)
+        self.stdout.write(f"\nWhole page as a committee member (test client): {_ms(page)}")
+
+        rows, _ = _median(
+            max(1, repeat // 3),
+            lambda: referral_metrics.referrals_by_quarter(
+                quarter.quarters_back(12), group_by="area", use_summary=False
+            ),
+        )
+        summary, _ = _median(
+            repeat,
+            lambda: referral_metrics.referrals_by_quarter(
+                quarter.quarters_back(12), group_by="area", use_summary=True
+            ),
+        )
+        self.stdout.write("\nReferrals by quarter and district, 12 quarters:")
+        self.stdout.write(f"  from the referral rows   {_ms(rows)}")
+        self.stdout.write(f"  from the monthly summary {_ms(summary)}")
+
+    def _list(self, times: list[float]) -> str:
+        return ", ".join(f"{t * 1000:.0f}" for t in times) + " ms"
+
+    def _ensure_data(self, wanted: int) -> None:
+        have = Referral.objects.count()
+        if have >= wanted:
+            return
+        if demo_data_exists():
+            raise CommandError(
+                f"The database has {have:,} referrals, fewer than {wanted:,}, and other data: "
+                "run the benchmark on an empty database (it seeds one) or ask for fewer."
+            )
+        self.stdout.write(f"Seeding {wanted:,} demo referrals (this takes some minutes)…")
+        started = time.perf_counter()
+        ctx = seed_demo(referrals=wanted)
+        for line in ctx.log:
+            self.stdout.write(f"  {line}")
+        self.stdout.write(f"Seeded in {time.perf_counter() - started:.0f} s.\n")
+
+    def _page_time(self, quarter: FinancialQuarter, repeat: int) -> float:
+        user = User.objects.filter(groups__name=Role.COMMITTEE_MEMBER, is_active=True).first()
+        if user is None:
+            raise CommandError("No committee member to request the page as.")
+        setup_test_environment()  # lets the test client's host through ALLOWED_HOSTS
+        try:
+            client = Client()
+            client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+            url = reverse("scrutiny:dashboard")
+
+            def request():
+                response = client.get(url, {"quarter": quarter.label})
+                if response.status_code != 200:
+                    raise CommandError(f"The dashboard answered {response.status_code}.")
+
+            median, _ = _median(repeat, request)
+        finally:
+            teardown_test_environment()
+        return median
