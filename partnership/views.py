@@ -1,8 +1,8 @@
 """Login, logout and the start page that takes each role to its home."""
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 
