@@ -288,6 +288,9 @@ class _Counts:
     oversight: Percentage
     waiting_list_at_end: int
     repeats: int
+    closure_reasons: dict[str, int]
+    outcomes: dict[str, int]
+    signposted: int
 
 
 def _summary_answers(
@@ -329,25 +332,20 @@ def referral_metrics(
     )
     start, end = quarter.start_datetime(), quarter.end_datetime()
     received = filtered.filter(_between("received_at", start, end))
-    counts = (
-        _summary_counts(quarter, service_ids, received, as_of)
-        if from_summary
-        else _row_counts(quarter, filtered, received, as_of)
-    )
-    closed = filtered.filter(_between("closed_at", start, end))
-    outcome_rows = ReferralOutcome.objects.filter(
-        referral_filter(
-            service_ids=service_ids,
-            area_ids=area_ids,
-            source=source,
-            subject=subject,
-            prefix="referral__",
-        ),
-        _between("closed_at", start, end, prefix="referral__"),
-    )
-    outcomes = dict.fromkeys(Outcome.values, 0)
-    for row in outcome_rows.values("outcome").annotate(n=Count("id")).order_by():
-        outcomes[row["outcome"]] = row["n"]
+    if from_summary:
+        counts = _summary_counts(quarter, service_ids, received, as_of)
+    else:
+        outcome_rows = ReferralOutcome.objects.filter(
+            referral_filter(
+                service_ids=service_ids,
+                area_ids=area_ids,
+                source=source,
+                subject=subject,
+                prefix="referral__",
+            ),
+            _between("closed_at", start, end, prefix="referral__"),
+        )
+        counts = _row_counts(quarter, filtered, received, outcome_rows, as_of)
     return ReferralMetrics(
         quarter=quarter,
         received=counts.received,
@@ -362,18 +360,20 @@ def referral_metrics(
         waiting_times=_waiting_times(filtered.filter(_between("support_started_at", start, end))),
         waiting_list_at_end=counts.waiting_list_at_end,
         repeats=Percentage(counts.repeats, counts.received),
-        households=received.exclude(address_key="").aggregate(
-            n=Count("address_key", distinct=True)
-        )["n"],
-        repeat_addresses=received.filter(is_repeat_address=True)
-        .exclude(address_key="")
-        .aggregate(n=Count("address_key", distinct=True))["n"],
-        closed=closed.count(),
-        closure_reasons=_counts(closed, "closure_reason", ClosureReason),
-        outcomes=outcomes,
-        signposted=filtered.filter(_between("signposted_at", start, end)).count(),
+        households=_households(received),
+        repeat_addresses=_households(received.filter(is_repeat_address=True)),
+        closed=sum(counts.closure_reasons.values()),
+        closure_reasons=counts.closure_reasons,
+        outcomes=counts.outcomes,
+        signposted=counts.signposted,
         caseloads=caseloads(quarter, service_ids=service_ids, use_summary=from_summary),
     )
+
+
+def _households(referrals) -> int:
+    """Different households among `referrals` (a DISTINCT subquery, which PostgreSQL counts
+    with a hash rather than a sort)."""
+    return referrals.exclude(address_key="").values("address_key").distinct().order_by().count()
 
 
 def _response_from_rows(received, as_of: datetime) -> tuple[Percentage, Percentage]:
@@ -389,13 +389,19 @@ def _response_from_rows(received, as_of: datetime) -> tuple[Percentage, Percenta
     )
 
 
-def _row_counts(quarter: FinancialQuarter, filtered, received, as_of: datetime) -> _Counts:
+def _row_counts(
+    quarter: FinancialQuarter, filtered, received, outcome_rows, as_of: datetime
+) -> _Counts:
     def count_received(q: FinancialQuarter) -> int:
         return filtered.filter(
             _between("received_at", q.start_datetime(), q.end_datetime())
         ).count()
 
     first_contact, oversight = _response_from_rows(received, as_of)
+    start, end = quarter.start_datetime(), quarter.end_datetime()
+    outcomes = dict.fromkeys(Outcome.values, 0)
+    for row in outcome_rows.values("outcome").annotate(n=Count("id")).order_by():
+        outcomes[row["outcome"]] = row["n"]
     return _Counts(
         received=received.count(),
         by_area={
@@ -413,6 +419,11 @@ def _row_counts(quarter: FinancialQuarter, filtered, received, as_of: datetime) 
             rules.on_waiting_list_at(quarter.end_datetime())
         ).count(),
         repeats=received.filter(is_repeat=True).count(),
+        closure_reasons=_counts(
+            filtered.filter(_between("closed_at", start, end)), "closure_reason", ClosureReason
+        ),
+        outcomes=outcomes,
+        signposted=filtered.filter(_between("signposted_at", start, end)).count(),
     )
 
 
@@ -454,9 +465,9 @@ def _summary_counts(
 ) -> _Counts:
     first, end = _months(quarter)
     found: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    rows = _summary_rows(
-        [summary.ALL, "area", "source", "subject", "risk_level"], first, end, service_ids
-    ).values("dimension", "value")
+    dimensions = [summary.ALL, "area", "source", "subject", "risk_level"]
+    dimensions += [summary.CLOSURE_REASON, summary.OUTCOME, summary.SIGNPOSTED]
+    rows = _summary_rows(dimensions, first, end, service_ids).values("dimension", "value")
     for row in rows.annotate(
         n=Sum("referrals"),
         contact=Sum("first_contact_met"),
@@ -492,6 +503,9 @@ def _summary_counts(
         oversight=oversight,
         waiting_list_at_end=_summary_waiting_list(end, service_ids),
         repeats=total[3],
+        closure_reasons=_categories(ClosureReason, counts_of(summary.CLOSURE_REASON)),
+        outcomes=_categories(Outcome, counts_of(summary.OUTCOME)),
+        signposted=sum(counts_of(summary.SIGNPOSTED).values()),
     )
 
 
@@ -548,7 +562,10 @@ def _waiting_times(started) -> list[WaitingTimes]:
     by_risk: dict[str, list[timedelta]] = {level: [] for level in RiskLevel.values}
     for level, waited in started.values_list("risk_level", "waiting_time").order_by():
         by_risk[level].append(waited)
-    everyone = [waited for values in by_risk.values() for waited in values]
+    # Sorted once here, so the sorts in median() and percentile_nearest_rank() are quick passes.
+    for values in by_risk.values():
+        values.sort()
+    everyone = sorted(waited for values in by_risk.values() for waited in values)
     rows = [
         WaitingTimes(
             level,

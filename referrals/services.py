@@ -21,7 +21,7 @@ from partnership.audit import audit_record
 from partnership.constants import AuditAction
 from partnership.models import Area, AuditEvent, Organisation, User
 
-from . import rules
+from . import rules, summary
 from .constants import (
     ACTION_STATUS,
     Action,
@@ -396,6 +396,7 @@ def referral_close(
     ReferralOutcome.objects.bulk_create(
         ReferralOutcome(referral=referral, outcome=outcome) for outcome in outcomes
     )
+    summary.refresh_referral(referral)  # bulk_create sends no signal to count the outcomes
     return referral
 
 

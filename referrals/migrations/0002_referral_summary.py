@@ -9,7 +9,9 @@ def count_existing_referrals(apps, schema_editor):
     from referrals.summary import rebuild_summary
 
     rebuild_summary(
-        apps.get_model("referrals", "Referral"), apps.get_model("referrals", "ReferralSummary")
+        apps.get_model("referrals", "Referral"),
+        apps.get_model("referrals", "ReferralOutcome"),
+        apps.get_model("referrals", "ReferralSummary"),
     )
 
 

@@ -118,8 +118,8 @@ def test_every_kind_of_write_keeps_the_summary_in_step(officer, db):
         referral=fourth,
         by=officer,
         closed_at=at + timedelta(days=3),
-        reason=ClosureReason.UNABLE_TO_CONTACT,
-        outcomes=[],
+        reason=ClosureReason.SUPPORT_COMPLETED,
+        outcomes=["feels_safer", "risk_reduced"],
     )
     counted = list(ReferralSummary.objects.order_by("pk").values_list(*SUMMARY_FIELDS))
 
@@ -130,6 +130,7 @@ def test_every_kind_of_write_keeps_the_summary_in_step(officer, db):
     figures = metrics.referral_metrics(quarter, use_summary=True)
     assert (figures.received, figures.waiting_list_at_end) == (4, 1)
     assert [c.open_cases for c in figures.caseloads] == [1]
+    assert (figures.closed, figures.outcomes["feels_safer"], figures.signposted) == (1, 1, 1)
 
 
 SUMMARY_FIELDS = (
