@@ -334,9 +334,16 @@ class _Builder:
         )
 
     def _change(self, change: Change, now: Disclosed, before: Disclosed) -> Disclosed:
-        """The percentage change, shown only when both counts are shown."""
+        """The percentage change, shown only when both counts are shown.
+
+        With rounded figures it is worked out from the counts as shown, so that "rose 5.3%, from
+        190 to 200" adds up when a councillor checks it, and the exact counts cannot be worked
+        back from a percentage taken on them.
+        """
         if now.suppressed or before.suppressed:
             return Disclosed(None, SUPPRESSED, suppressed=True)
+        if not self.exact:
+            change = Change(current=int(now.value), earlier=int(before.value))
         percent = change.percent
         if percent is None:
             return Disclosed(None, NOT_APPLICABLE)
