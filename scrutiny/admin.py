@@ -13,9 +13,11 @@ from .models import (
     ActionUpdate,
     AgendaDocument,
     AgendaItem,
+    AgendaPack,
     Committee,
     Meeting,
     ReminderSent,
+    ReportRun,
     Resolution,
     Topic,
 )
@@ -94,3 +96,15 @@ class ActionUpdateAdmin(ReadOnlyAdmin):
 class ReminderSentAdmin(ReadOnlyAdmin):
     list_display = ["kind", "recipient", "action", "sent_on"]
     list_filter = ["kind", "sent_on"]
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(ReadOnlyAdmin):
+    list_display = ["quarter", "committee", "status", "requested_by", "created_at", "published"]
+    list_filter = ["status", "published", "committee"]
+
+
+@admin.register(AgendaPack)
+class AgendaPackAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "restricted", "status", "requested_by", "created_at"]
+    list_filter = ["status", "restricted"]

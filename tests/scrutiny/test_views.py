@@ -550,7 +550,8 @@ def test_a_clerk_adds_a_topic(login, clerk):
 
 def test_the_admin_shows_scrutiny_rows_but_changes_none(login, admin_user, action):
     client = login(admin_user)
-    for model in ("committee", "meeting", "agendaitem", "resolution", "action", "remindersent"):
+    models = ["committee", "meeting", "agendaitem", "resolution", "action", "remindersent"]
+    for model in [*models, "reportrun", "agendapack"]:
         assert client.get(reverse(f"admin:scrutiny_{model}_changelist")).status_code == 200
     assert client.get(reverse("admin:scrutiny_action_change", args=[action.pk])).status_code == 200
     assert client.get(reverse("admin:scrutiny_action_add")).status_code == 403
