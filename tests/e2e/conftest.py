@@ -77,6 +77,9 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def browser(django_db_setup):
     if not CHROMIUM.exists():
+        # CI installs Chromium (.ci/system-deps.sh), so there a missing browser is a failure.
+        if os.environ.get("CI") == "true":
+            pytest.fail(CHROMIUM_MISSING)
         pytest.skip(CHROMIUM_MISSING)
     snapshots = {
         alias: getattr(connections[alias], "_test_serialized_contents", None)
