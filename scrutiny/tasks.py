@@ -1,13 +1,17 @@
 """Celery tasks for scrutiny: thin wrappers around the reminder, report and agenda pack services.
 
 Scheduled in partnership/celery.py. Each service records what it sent, so a retry after a mail
-server failure e-mails only the people not reached yet.
+server failure e-mails only the people not reached yet. The report tasks call
+scrutiny.reports.runs; the request services (scrutiny.reports.services) queue them, so this
+module never imports those services (no import circle).
 """
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
-from . import reports, services
+from . import services
+from .reports import runs
 
 
 @shared_task(
@@ -38,14 +42,18 @@ def send_overdue_digest() -> dict[str, int]:
 
 @shared_task(name="scrutiny.make_quarterly_report")
 def make_quarterly_report(run_id: int) -> str:
-    return reports.report_run_execute(run_id).status
+    return runs.report_run_execute(run_id).status
 
 
 @shared_task(name="scrutiny.draft_quarterly_reports")
 def draft_quarterly_reports() -> list[int]:
-    return [run.pk for run in reports.report_drafts_request(today=timezone.localdate())]
+    """Add the drafts, then queue each once they are committed (the worker must read them)."""
+    drafts = runs.report_drafts_create(today=timezone.localdate())
+    for run in drafts:
+        transaction.on_commit(lambda pk=run.pk: make_quarterly_report.delay(pk))
+    return [run.pk for run in drafts]
 
 
 @shared_task(name="scrutiny.make_agenda_pack")
 def make_agenda_pack(pack_id: int) -> str:
-    return reports.agenda_pack_execute(pack_id).status
+    return runs.agenda_pack_execute(pack_id).status

@@ -23,11 +23,13 @@ from partnership.calendar import FinancialQuarter
 from partnership.constants import Role
 from partnership.permissions import role_required
 
-from . import reports, selectors
+from . import selectors
 from .constants import COMMITTEE_ROLES, MANAGER_ROLES, MeetingStatus
 from .files import download_response
 from .forms import GovForm, show_errors
 from .models import AgendaItem, AgendaPack, Committee, Meeting
+from .reports import selectors as report_selectors
+from .reports import services as report_services
 from .views import _form_page
 
 REFRESH_SECONDS = 3
@@ -35,7 +37,7 @@ REFRESH_SECONDS = 3
 QUARTERS_OFFERED = 12
 
 report_readers_required = role_required(Role.CLERK, Role.PERFORMANCE_LEAD, Role.COMMITTEE_MEMBER)
-requesters_required = role_required(*reports.REPORT_REQUEST_ROLES)
+requesters_required = role_required(*report_selectors.REPORT_REQUEST_ROLES)
 manager_required = role_required(*MANAGER_ROLES)
 committee_roles_required = role_required(*COMMITTEE_ROLES)
 
@@ -122,7 +124,7 @@ def _refreshing(request, response, pending: bool):
 
 
 def _run_for_user(request, pk):
-    return get_object_or_404(reports.report_runs_for_user(request.user), pk=pk)
+    return get_object_or_404(report_selectors.report_runs_for_user(request.user), pk=pk)
 
 
 @report_readers_required
@@ -131,8 +133,8 @@ def report_list(request):
         request,
         "scrutiny/report_list.html",
         {
-            "runs": reports.report_runs_for_user(request.user)[:100],
-            "may_request": reports.may_request_reports(request.user),
+            "runs": report_selectors.report_runs_for_user(request.user)[:100],
+            "may_request": report_selectors.may_request_reports(request.user),
         },
     )
 
@@ -143,7 +145,9 @@ def report_request(request):
     form = ReportRequestForm(request.POST or None, today=today)
     if request.method == "POST" and form.is_valid():
         try:
-            run = reports.report_run_request(by=request.user, request=request, **form.cleaned_data)
+            run = report_services.report_run_request(
+                by=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -169,7 +173,7 @@ def report_detail(request, pk):
         "scrutiny/report_detail.html",
         {
             "run": run,
-            "may_request": reports.may_request_reports(request.user),
+            "may_request": report_selectors.may_request_reports(request.user),
             "is_manager": is_manager,
             "refresh_seconds": REFRESH_SECONDS,
             "refresh_off": request.GET.get("refresh") == "off",
@@ -183,7 +187,7 @@ def report_download(request, pk):
     run = _run_for_user(request, pk)
     if not run.is_ready:
         raise Http404
-    reports.record_download(by=request.user, obj=run, request=request)
+    report_services.record_download(by=request.user, obj=run, request=request)
     return download_response(run.pdf, run.download_name)
 
 
@@ -192,7 +196,7 @@ def report_download(request, pk):
 def report_publish(request, pk):
     run = _run_for_user(request, pk)
     try:
-        reports.report_run_publish(by=request.user, run=run, request=request)
+        report_services.report_run_publish(by=request.user, run=run, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -205,7 +209,7 @@ def report_publish(request, pk):
 def report_retry(request, pk):
     run = _run_for_user(request, pk)
     try:
-        retry = reports.report_run_retry(by=request.user, run=run, request=request)
+        retry = report_services.report_run_retry(by=request.user, run=run, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(run)
@@ -223,7 +227,7 @@ def report_attach(request, pk):
     if request.method == "POST" and form.is_valid():
         item = form.cleaned_data["agenda_item"]
         try:
-            reports.report_run_attach(by=request.user, run=run, item=item, request=request)
+            report_services.report_run_attach(by=request.user, run=run, item=item, request=request)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -246,7 +250,7 @@ def report_attach(request, pk):
 @committee_roles_required
 def agenda_pack_list(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk)
-    packs = list(reports.packs_for_user(request.user, meeting))
+    packs = list(report_selectors.packs_for_user(request.user, meeting))
     is_manager = selectors.is_manager(request.user)
     response = render(
         request,
@@ -254,7 +258,7 @@ def agenda_pack_list(request, pk):
         {
             "meeting": meeting,
             "packs": packs,
-            "latest": reports.latest_ready(packs),
+            "latest": report_selectors.latest_ready(packs),
             "is_manager": is_manager,
             "has_exempt": meeting.agenda_items.filter(exempt=True).exists(),
             "refresh_seconds": REFRESH_SECONDS,
@@ -270,7 +274,9 @@ def agenda_pack_list(request, pk):
 def agenda_pack_export(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk)
     try:
-        packs = reports.agenda_pack_request(by=request.user, meeting=meeting, request=request)
+        packs = report_services.agenda_pack_request(
+            by=request.user, meeting=meeting, request=request
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -287,8 +293,8 @@ def agenda_pack_export(request, pk):
 def agenda_pack_download(request, pk):
     pack = get_object_or_404(AgendaPack.objects.select_related("meeting__committee"), pk=pk)
     meeting = selectors.get_meeting_for_user(request.user, pack.meeting_id)
-    pack = get_object_or_404(reports.packs_for_user(request.user, meeting), pk=pk)
+    pack = get_object_or_404(report_selectors.packs_for_user(request.user, meeting), pk=pk)
     if not pack.is_ready:
         raise Http404
-    reports.record_download(by=request.user, obj=pack, request=request)
+    report_services.record_download(by=request.user, obj=pack, request=request)
     return download_response(pack.pdf, pack.download_name)

@@ -3,7 +3,7 @@
 Each is a row with the life of one run: queued, running (with its stage), then ready with the
 file, its page count and checksum, or failed with the error. A file is only ever named on a
 ready row (scrutiny.pdf.write_atomically stores it whole first), so no row points at half a file.
-The work is in scrutiny/reports.py; this module only says what a run is.
+The work is in the scrutiny/reports/ package; this module only says what a run is.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ class ReportRun(GeneratedPdf):
     published_at = models.DateTimeField(null=True, blank=True)
     data_as_at = models.DateTimeField(null=True, blank=True)
     # The report's sections as printed, kept so the agenda pack prints the same figures with
-    # the pack's page numbers (see reports.agenda_pack_pdf).
+    # the pack's page numbers (see scrutiny.reports.packs.agenda_pack_pdf).
     body_html = models.TextField(blank=True, editable=False)
     contents = models.JSONField(default=list, blank=True, editable=False)
 

@@ -13,15 +13,17 @@ from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
+from celery import Task
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from partnership.calendar import FinancialQuarter
 from partnership.constants import Role
-from scrutiny import reports, services, tasks
+from scrutiny import services
 from scrutiny.demo import minimal_pdf
 from scrutiny.models import AgendaPack, ReportRun
+from scrutiny.reports import services as report_services
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, UserFactory
 from tests.pdfutils import lines, page_numbers_printed, pdf_page_texts
 
@@ -31,13 +33,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def worker(monkeypatch):
     """Record work queued by the app; `worker()` runs it, as the Celery worker would."""
-    queued: list[tuple[str, int]] = []
-    monkeypatch.setattr(reports, "_enqueue", lambda task, pk: queued.append((task, pk)))
+    queued: list[tuple[Task, int]] = []
+    monkeypatch.setattr(report_services, "_enqueue", lambda task, pk: queued.append((task, pk)))
 
     def run():
         while queued:
             task, pk = queued.pop(0)
-            getattr(tasks, task)(pk)
+            task(pk)
 
     return run
 

@@ -16,7 +16,8 @@ from partnership.disclosure import Disclosed, disclose_count, disclose_rate, dis
 from scrutiny.charts import Series, Table, bar_chart, line_chart
 from scrutiny.constants import Rag
 from scrutiny.metrics import ActionsByRag
-from scrutiny.reports import ActionAppendix, ReportContent, summary_sentences
+from scrutiny.reports.content import ActionAppendix, ReportContent
+from scrutiny.reports.sentences import summary_sentences
 
 QUARTER = FinancialQuarter(2024, 4)
 DATA_AS_AT = datetime(2025, 4, 10, 6, 0, tzinfo=UTC)

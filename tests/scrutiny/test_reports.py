@@ -17,9 +17,11 @@ from partnership.calendar import FinancialQuarter
 from partnership.celery import app
 from partnership.constants import AuditAction, Role
 from partnership.models import AuditEvent
-from scrutiny import reports, tasks
+from scrutiny import tasks
 from scrutiny.models import ReportRun, RunStage, RunStatus
 from scrutiny.pdf import PdfError
+from scrutiny.reports import rendering, runs
+from scrutiny.reports import services as report_services
 from tests.factories import (
     AgendaItemFactory,
     MeetingFactory,
@@ -35,7 +37,7 @@ QUARTER = FinancialQuarter(2024, 4)
 def fake_figures(monkeypatch):
     """The dashboard's place is taken by hand-made content (its own tests cover the figures)."""
     monkeypatch.setattr(
-        reports,
+        rendering,
         "quarterly_report_content",
         lambda *, quarter, committee, today: reportfakes.content(quarter),
     )
@@ -45,7 +47,7 @@ def fake_figures(monkeypatch):
 def made(clerk, committee, django_capture_on_commit_callbacks):
     """A ready run, made through the request and the task as in the app."""
     with django_capture_on_commit_callbacks(execute=True):
-        run = reports.report_run_request(by=clerk, quarter=QUARTER, committee=committee)
+        run = report_services.report_run_request(by=clerk, quarter=QUARTER, committee=committee)
     run.refresh_from_db()
     return run
 
@@ -74,7 +76,7 @@ def test_a_request_adds_a_queued_run_and_queues_its_task_after_commit(
     performance_lead, committee, meeting, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        run = reports.report_run_request(
+        run = report_services.report_run_request(
             by=performance_lead, quarter=QUARTER, committee=committee, meeting=meeting
         )
 
@@ -115,7 +117,7 @@ def test_the_cover_names_the_meeting_and_the_person_who_asked(
     performance_lead.job_title = "Performance lead"
     performance_lead.save()
     with django_capture_on_commit_callbacks(execute=True):
-        run = reports.report_run_request(
+        run = report_services.report_run_request(
             by=performance_lead, quarter=QUARTER, committee=committee, meeting=meeting
         )
     run.refresh_from_db()
@@ -131,15 +133,15 @@ def test_the_cover_names_the_meeting_and_the_person_who_asked(
 def test_the_stage_is_stored_while_the_run_works(clerk, committee, monkeypatch):
     run = ReportRunFactory(committee=committee, requested_by=clerk)
     seen = []
-    real_render = reports.render_report_document
+    real_render = rendering.render_report_document
 
     def watching(**kwargs):
         seen.append(ReportRun.objects.get(pk=run.pk).stage)
         return real_render(**kwargs)
 
-    monkeypatch.setattr(reports, "render_report_document", watching)
+    monkeypatch.setattr(rendering, "render_report_document", watching)
 
-    reports.report_run_execute(run.pk)
+    runs.report_run_execute(run.pk)
 
     assert seen == [RunStage.WRITING]
     assert ReportRun.objects.get(pk=run.pk).status == RunStatus.READY
@@ -149,10 +151,10 @@ def test_a_failed_run_keeps_its_error_and_leaves_no_file(clerk, committee, monke
     def broken(**kwargs):
         raise PdfError("Quarterly report: a chart has no text alternative.")
 
-    monkeypatch.setattr(reports, "render_report_document", broken)
+    monkeypatch.setattr(rendering, "render_report_document", broken)
     run = ReportRunFactory(committee=committee, requested_by=clerk)
 
-    result = reports.report_run_execute(run.pk)
+    result = runs.report_run_execute(run.pk)
 
     assert result.status == RunStatus.FAILED
     assert result.error == "Quarterly report: a chart has no text alternative."
@@ -165,26 +167,26 @@ def test_an_unexpected_error_is_kept_with_its_type(clerk, committee, monkeypatch
     def broken(**kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(reports, "render_report_document", broken)
+    monkeypatch.setattr(rendering, "render_report_document", broken)
     run = ReportRunFactory(committee=committee, requested_by=clerk)
 
-    assert reports.report_run_execute(run.pk).error == "ZeroDivisionError: division by zero"
+    assert runs.report_run_execute(run.pk).error == "ZeroDivisionError: division by zero"
 
 
 def test_a_run_that_cannot_be_marked_ready_removes_the_file_it_stored(
     clerk, committee, monkeypatch, settings
 ):
-    real_audit = reports.audit_record
+    real_audit = runs.audit_record
 
     def failing_on_ready(**kwargs):
         if kwargs.get("detail", {}).get("status") == "ready":
             raise RuntimeError("database went away")
         return real_audit(**kwargs)
 
-    monkeypatch.setattr(reports, "audit_record", failing_on_ready)
+    monkeypatch.setattr(runs, "audit_record", failing_on_ready)
     run = ReportRunFactory(committee=committee, requested_by=clerk)
 
-    result = reports.report_run_execute(run.pk)
+    result = runs.report_run_execute(run.pk)
 
     assert result.status == RunStatus.FAILED
     assert result.error == "RuntimeError: database went away"
@@ -194,14 +196,14 @@ def test_a_run_that_cannot_be_marked_ready_removes_the_file_it_stored(
 def test_a_run_found_running_when_its_task_starts_again_is_marked_failed(clerk, committee):
     run = ReportRunFactory(committee=committee, requested_by=clerk, status=RunStatus.RUNNING)
 
-    result = reports.report_run_execute(run.pk)
+    result = runs.report_run_execute(run.pk)
 
     assert result.status == RunStatus.FAILED
     assert "stopped before it finished" in result.error
 
 
 def test_a_finished_run_is_not_made_twice(made):
-    again = reports.report_run_execute(made.pk)
+    again = runs.report_run_execute(made.pk)
 
     assert (again.status, again.sha256, again.finished_at) == (
         RunStatus.READY,
@@ -222,7 +224,7 @@ def test_a_failed_run_is_retried_as_a_new_run(
     failed = ReportRunFactory(committee=committee, requested_by=clerk, status=RunStatus.FAILED)
 
     with django_capture_on_commit_callbacks(execute=True):
-        retry = reports.report_run_retry(by=clerk, run=failed)
+        retry = report_services.report_run_retry(by=clerk, run=failed)
     retry.refresh_from_db()
     failed.refresh_from_db()
 
@@ -233,7 +235,7 @@ def test_a_failed_run_is_retried_as_a_new_run(
 
 def test_only_a_failed_run_can_be_retried(clerk, made):
     with pytest.raises(ValidationError, match="Only a failed run can be retried"):
-        reports.report_run_retry(by=clerk, run=made)
+        report_services.report_run_retry(by=clerk, run=made)
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.COMMISSIONER, Role.COMMITTEE_MEMBER])
@@ -241,13 +243,13 @@ def test_only_clerks_and_performance_leads_request_reports(role, committee):
     user = UserFactory(roles=[role])
 
     with pytest.raises(PermissionDenied):
-        reports.report_run_request(by=user, quarter=QUARTER, committee=committee)
+        report_services.report_run_request(by=user, quarter=QUARTER, committee=committee)
     assert not ReportRun.objects.exists()
 
 
 def test_a_meeting_of_another_committee_is_refused(clerk, committee, other_meeting):
     with pytest.raises(ValidationError, match="meeting of the chosen committee"):
-        reports.report_run_request(
+        report_services.report_run_request(
             by=clerk, quarter=QUARTER, committee=committee, meeting=other_meeting
         )
     assert not ReportRun.objects.exists()
@@ -257,7 +259,7 @@ def test_a_meeting_of_another_committee_is_refused(clerk, committee, other_meeti
 
 
 def test_a_clerk_publishes_a_ready_report(clerk, made):
-    reports.report_run_publish(by=clerk, run=made)
+    report_services.report_run_publish(by=clerk, run=made)
     made.refresh_from_db()
 
     assert made.published and made.published_at is not None
@@ -266,14 +268,14 @@ def test_a_clerk_publishes_a_ready_report(clerk, made):
 
 def test_a_performance_lead_cannot_publish(performance_lead, made):
     with pytest.raises(PermissionDenied):
-        reports.report_run_publish(by=performance_lead, run=made)
+        report_services.report_run_publish(by=performance_lead, run=made)
 
 
 def test_a_report_that_is_not_ready_cannot_be_published(clerk, committee):
     run = ReportRunFactory(committee=committee)
 
     with pytest.raises(ValidationError, match="Only a ready report"):
-        reports.report_run_publish(by=clerk, run=run)
+        report_services.report_run_publish(by=clerk, run=run)
 
 
 def test_attaching_a_report_to_an_item_publishes_it_and_replaces_the_item_s_last_report(
@@ -282,8 +284,8 @@ def test_attaching_a_report_to_an_item_publishes_it_and_replaces_the_item_s_last
     first = ReportRunFactory(ready=True, committee=committee)
     second = ReportRunFactory(ready=True, committee=committee, quarter="2025/26 Q1")
 
-    reports.report_run_attach(by=clerk, run=first, item=item)
-    reports.report_run_attach(by=clerk, run=second, item=item)
+    report_services.report_run_attach(by=clerk, run=first, item=item)
+    report_services.report_run_attach(by=clerk, run=second, item=item)
     first.refresh_from_db()
     second.refresh_from_db()
 
@@ -297,7 +299,7 @@ def test_a_report_cannot_be_attached_to_another_committee_s_item(clerk, committe
     other_item = AgendaItemFactory(meeting=other_meeting)
 
     with pytest.raises(ValidationError):
-        reports.report_run_attach(by=clerk, run=run, item=other_item)
+        report_services.report_run_attach(by=clerk, run=run, item=other_item)
     run.refresh_from_db()
     assert run.agenda_item is None and not run.published
 
@@ -306,13 +308,15 @@ def test_a_report_cannot_be_attached_to_another_committee_s_item(clerk, committe
 
 
 def test_the_schedule_drafts_each_committee_s_report_for_the_quarter_just_ended(
-    committee, other_committee, django_capture_on_commit_callbacks
+    committee, other_committee, monkeypatch, django_capture_on_commit_callbacks
 ):
     next_meeting = MeetingFactory(committee=committee, date=date(2025, 7, 17))
     MeetingFactory(committee=committee, date=date(2025, 3, 1))
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda: date(2025, 4, 10))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        drafts = reports.report_drafts_request(today=date(2025, 4, 10))
+    with django_capture_on_commit_callbacks() as queued:
+        ids = tasks.draft_quarterly_reports()
+    drafts = ReportRun.objects.filter(pk__in=ids)
 
     assert {(run.committee, run.quarter, run.is_draft, run.requested_by) for run in drafts} == {
         (committee, "2024/25 Q4", True, None),
@@ -322,13 +326,17 @@ def test_the_schedule_drafts_each_committee_s_report_for_the_quarter_just_ended(
         committee: next_meeting,
         other_committee: None,
     }
-    assert set(ReportRun.objects.values_list("status", flat=True)) == {RunStatus.READY}
+    # Each draft's work is queued once the drafts are committed, and makes its PDF.
+    assert len(queued) == 2
+    assert set(drafts.values_list("status", flat=True)) == {RunStatus.QUEUED}
+    for callback in queued:
+        callback()
+    assert set(drafts.values_list("status", flat=True)) == {RunStatus.READY}
 
 
-def test_the_schedule_drafts_once_per_quarter(committee, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        reports.report_drafts_request(today=date(2025, 4, 10))
-        again = reports.report_drafts_request(today=date(2025, 4, 10))
+def test_the_schedule_drafts_once_per_quarter(committee):
+    runs.report_drafts_create(today=date(2025, 4, 10))
+    again = runs.report_drafts_create(today=date(2025, 4, 10))
 
     assert again == []
     assert ReportRun.objects.count() == 1
@@ -507,7 +515,7 @@ def test_attaching_through_the_page_shows_the_report_on_the_item(login, clerk, m
 def test_a_member_downloads_the_report_attached_to_their_committee_s_item(
     login, clerk, committee_member, made, item
 ):
-    reports.report_run_attach(by=clerk, run=made, item=item)
+    report_services.report_run_attach(by=clerk, run=made, item=item)
     client = login(committee_member)
 
     page = client.get(item.get_absolute_url()).content.decode()

@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from scrutiny import reports
 from scrutiny.models import ReportRun
+from scrutiny.reports import rendering
 from tests.pdfutils import lines, pdf_page_texts
 from tests.scrutiny import reportfakes
 
@@ -12,7 +12,7 @@ from tests.scrutiny import reportfakes
 @pytest.fixture(autouse=True)
 def fake_figures(monkeypatch):
     monkeypatch.setattr(
-        reports,
+        rendering,
         "quarterly_report_content",
         lambda *, quarter, committee, today: reportfakes.content(quarter),
     )

@@ -8,6 +8,7 @@ through the service and read back with pdftotext, and compared with a dashboard 
 import re
 import subprocess
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -16,8 +17,10 @@ from django.test import override_settings
 from partnership.calendar import FinancialQuarter
 from partnership.demo import seed_demo
 from scrutiny.dashboard import COUNT_HEADERS, build_dashboard
-from scrutiny.reports import panel_anchor, quarterly_report_pdf, summary_sentences
-from tests.pdfutils import lines, page_numbers_printed, pdf_page_texts
+from scrutiny.reports.rendering import panel_anchor, quarterly_report_pdf
+from scrutiny.reports.sentences import summary_sentences
+from tests.golden import assert_matches_golden
+from tests.pdfutils import lines, page_numbers_printed, pdf_page_texts, pdf_text
 
 # Each test takes `db`, which makes pytest-django set up the test database before the module's
 # data is made (a session without a `db` test would give this fixture the real database).
@@ -25,6 +28,9 @@ pytestmark = pytest.mark.django_db
 
 TODAY = date(2025, 5, 20)
 QUARTER = FinancialQuarter(2024, 4)
+GOLDEN = Path(__file__).parent / "golden"
+# The one line that changes from run to run: the time the figures were read.
+DATA_AS_AT = re.compile(r"Data as at \d{1,2} \w+ \d{4}, \d{2}:\d{2}\.")
 
 
 @pytest.fixture(scope="module")
@@ -132,3 +138,14 @@ def test_the_contents_page_numbers_and_the_page_footers_agree(made):
     assert [page_numbers_printed(page) for page in pages] == [
         [(n, len(pages))] for n in range(1, len(pages) + 1)
     ]
+
+
+def test_the_report_s_text_is_the_committed_one(made):
+    """The whole report as pdftotext reads it, so that any change to its words shows as a diff
+    (tests/golden.py says how to write the file again after a change that is meant)."""
+    _dashboard, report = made
+    text = "\n".join(line.rstrip() for line in pdf_text(report.pdf).splitlines())
+
+    assert_matches_golden(
+        GOLDEN / "quarterly_report_2024-25_Q4.txt", DATA_AS_AT.sub("Data as at (time).", text)
+    )

@@ -13,9 +13,11 @@ from django.urls import reverse
 from partnership.calendar import FinancialQuarter
 from partnership.constants import AuditAction
 from partnership.models import AuditEvent
-from scrutiny import reports, services
+from scrutiny import services
 from scrutiny.demo import minimal_pdf
 from scrutiny.models import AgendaPack, RunStatus
+from scrutiny.reports import packs, rendering
+from scrutiny.reports import services as report_services
 from tests.factories import AgendaItemFactory, AgendaPackFactory, UserFactory
 from tests.pdfutils import lines, page_numbers_printed, pdf_info, pdf_page_texts
 from tests.scrutiny import reportfakes
@@ -27,7 +29,7 @@ EXEMPT_TEXT = "The refuge provider's tendered prices per bed space"
 @pytest.fixture(autouse=True)
 def fake_figures(monkeypatch):
     monkeypatch.setattr(
-        reports,
+        rendering,
         "quarterly_report_content",
         lambda *, quarter, committee, today: reportfakes.content(quarter),
     )
@@ -61,23 +63,23 @@ def papers(clerk, meeting, django_capture_on_commit_callbacks):
         recommendation="That the Committee note the performance report.",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        run = reports.report_run_request(
+        run = report_services.report_run_request(
             by=clerk, quarter=FinancialQuarter(2024, 4), committee=meeting.committee
         )
     run.refresh_from_db()
-    reports.report_run_attach(by=clerk, run=run, item=performance)
+    report_services.report_run_attach(by=clerk, run=run, item=performance)
     attach(clerk, performance, "Presentation: what the figures show")
     return {"first": first, "exempt": exempt, "performance": performance, "run": run}
 
 
 @pytest.fixture
 def public_pack(meeting, papers):
-    return pdf_page_texts(reports.agenda_pack_pdf(meeting, restricted=False).data)
+    return pdf_page_texts(packs.agenda_pack_pdf(meeting, restricted=False).data)
 
 
 @pytest.fixture
 def restricted_pack(meeting, papers):
-    return pdf_page_texts(reports.agenda_pack_pdf(meeting, restricted=True).data)
+    return pdf_page_texts(packs.agenda_pack_pdf(meeting, restricted=True).data)
 
 
 def agenda_pages(pack) -> dict[int, int]:
@@ -182,7 +184,7 @@ def test_the_restricted_pack_includes_the_exempt_item_and_is_marked_on_every_pag
 
 
 def test_the_pack_has_a_title_language_and_a_bookmark_per_part(meeting, papers):
-    pack = reports.agenda_pack_pdf(meeting, restricted=False)
+    pack = packs.agenda_pack_pdf(meeting, restricted=False)
 
     assert pdf_info(pack.data)["Title"] == (
         "Overview and Scrutiny Committee, 12 June 2025: agenda pack"
@@ -197,7 +199,7 @@ def test_exporting_a_meeting_with_exempt_items_makes_a_public_and_a_restricted_p
     clerk, meeting, papers, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        packs = reports.agenda_pack_request(by=clerk, meeting=meeting)
+        packs = report_services.agenda_pack_request(by=clerk, meeting=meeting)
 
     stored = AgendaPack.objects.filter(pk__in=[pack.pk for pack in packs])
     assert sorted(stored.values_list("restricted", "status")) == [
@@ -213,19 +215,19 @@ def test_a_meeting_without_exempt_items_gets_a_public_pack_only(
     clerk, meeting, item, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        packs = reports.agenda_pack_request(by=clerk, meeting=meeting)
+        packs = report_services.agenda_pack_request(by=clerk, meeting=meeting)
 
     assert [pack.restricted for pack in packs] == [False]
 
 
 def test_a_meeting_without_items_has_no_pack(clerk, meeting):
     with pytest.raises(ValidationError, match="no agenda items"):
-        reports.agenda_pack_request(by=clerk, meeting=meeting)
+        report_services.agenda_pack_request(by=clerk, meeting=meeting)
 
 
 def test_only_clerks_export_packs(committee_member, meeting, item):
     with pytest.raises(PermissionDenied):
-        reports.agenda_pack_request(by=committee_member, meeting=meeting)
+        report_services.agenda_pack_request(by=committee_member, meeting=meeting)
 
 
 def test_a_document_that_is_not_a_real_pdf_fails_the_pack_with_a_clear_error(
@@ -234,7 +236,7 @@ def test_a_document_that_is_not_a_real_pdf_fails_the_pack_with_a_clear_error(
     attach(clerk, item, "Broken appendix", data=b"%PDF-1.4 this is not really a PDF")
 
     with django_capture_on_commit_callbacks(execute=True):
-        (pack,) = reports.agenda_pack_request(by=clerk, meeting=meeting)
+        (pack,) = report_services.agenda_pack_request(by=clerk, meeting=meeting)
     pack.refresh_from_db()
 
     assert pack.status == RunStatus.FAILED
@@ -252,7 +254,7 @@ def test_a_document_missing_from_storage_fails_the_pack_with_a_clear_error(
     document.file.storage.delete(document.file.name)
 
     with django_capture_on_commit_callbacks(execute=True):
-        (pack,) = reports.agenda_pack_request(by=clerk, meeting=meeting)
+        (pack,) = report_services.agenda_pack_request(by=clerk, meeting=meeting)
     pack.refresh_from_db()
 
     assert pack.error == (

@@ -14,7 +14,8 @@ from pypdf import PdfReader
 
 from scrutiny.charts import Table
 from scrutiny.pdf import ContactOfficer, ReportCover
-from scrutiny.reports import render_quarterly_report, report_title
+from scrutiny.reports.covers import report_title
+from scrutiny.reports.rendering import render_quarterly_report
 from tests.pdfutils import lines, page_numbers_printed, pdf_info, pdf_page_texts
 from tests.scrutiny import reportfakes
 

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from partnership.disclosure import Disclosed, disclose_count, disclose_rate
-from scrutiny.reports import summary_sentences
+from scrutiny.reports.sentences import summary_sentences
 from tests.scrutiny.reportfakes import headlines
 
 

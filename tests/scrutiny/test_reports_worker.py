@@ -9,8 +9,8 @@ import pytest
 
 from partnership.calendar import FinancialQuarter
 from partnership.demo import seed_demo
-from scrutiny import reports
 from scrutiny.models import ReportRun, RunStatus
+from scrutiny.reports import services as report_services
 from tests.partnership.conftest import celery_worker_process  # noqa: F401 (a fixture)
 from tests.pdfutils import lines, page_numbers_printed, pdf_page_texts
 
@@ -32,7 +32,7 @@ def test_a_real_worker_over_redis_makes_the_report_a_clerk_asked_for(celery_work
     ctx = seed_demo(referrals=300, seed=7)
     quarter = FinancialQuarter.last_complete(ctx.today)
 
-    run = reports.report_run_request(
+    run = report_services.report_run_request(
         by=ctx.users["clerk"], quarter=quarter, committee=ctx.extra["scrutiny"]["committee"]
     )
 

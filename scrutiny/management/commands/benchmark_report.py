@@ -19,8 +19,10 @@ from django.utils import timezone
 
 from partnership.calendar import FinancialQuarter
 from referrals.models import Referral
-from scrutiny import reports
 from scrutiny.models import Committee
+from scrutiny.reports.content import quarterly_report_content
+from scrutiny.reports.covers import report_cover
+from scrutiny.reports.rendering import render_quarterly_report
 
 TARGET_SECONDS = 15
 
@@ -53,18 +55,16 @@ class Command(BaseCommand):
         totals = []
         for run in range(1, repeat + 1):
             started = time.perf_counter()
-            content = reports.quarterly_report_content(
-                quarter=period, committee=committee, today=today
-            )
+            content = quarterly_report_content(quarter=period, committee=committee, today=today)
             figured = time.perf_counter()
-            cover = reports.report_cover(
+            cover = report_cover(
                 quarter=period,
                 committee=committee,
                 meeting=None,
                 contact=committee.clerk,
                 today=today,
             )
-            made = reports.render_quarterly_report(content, cover)
+            made = render_quarterly_report(content, cover)
             finished = time.perf_counter()
             metrics, rendering = figured - started, finished - figured
             totals.append((metrics, rendering, finished - started))

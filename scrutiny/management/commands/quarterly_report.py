@@ -2,9 +2,9 @@
 
     python manage.py quarterly_report "2024/25 Q4" --output report.pdf
 
-The same service the Celery task runs (scrutiny.reports.quarterly_report_pdf), with the same
-figures and the same suppression as committee papers, but no run row: nothing is stored in the
-app and nothing is published. Give --committee to put a committee's name on the cover and its
+The same service the Celery task runs (scrutiny.reports.rendering.quarterly_report_pdf), with the
+same figures and the same suppression as committee papers, but no run row: nothing is stored in
+the app and nothing is published. Give --committee to put a committee's name on the cover and its
 action tracker in the appendix; without it the cover names the partnership board and the
 appendix lists every committee's actions.
 """
@@ -18,7 +18,7 @@ from django.utils import timezone
 from partnership.calendar import FinancialQuarter
 from scrutiny.models import Committee
 from scrutiny.pdf import PdfError, write_atomically
-from scrutiny.reports import quarterly_report_pdf
+from scrutiny.reports.rendering import quarterly_report_pdf
 
 
 class Command(BaseCommand):
