@@ -1,25 +1,32 @@
 """GOV.UK-style forms for commissioning. Every message says how to put the input right.
 
 Money is typed in pounds ("£1,015,483", "1015483.00") and cleaned to integer pence by
-`MoneyField`, the one field for money in the app. Forms only validate and clean; views pass the
-cleaned values to services.py, which does the writing.
+`partnership.forms.MoneyField`, the one field for money in the app; dates and numbers use the
+fields from there too. Forms only validate and clean; views pass the cleaned values to
+services.py, which does the writing.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Div, Field, Fieldset, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
 from partnership.calendar import FinancialQuarter, FinancialYear
+from partnership.forms import (
+    PLANNING_YEARS,
+    RECORDS_BEGIN,
+    DateField,
+    MoneyField,
+    NumberField,
+    PercentField,
+    WholeNumberField,
+    today,
+)
 from partnership.models import Area, Organisation
-from partnership.templatetags.money import format_pence
 
 from . import allocation
 from .constants import (
@@ -35,176 +42,6 @@ from .constants import (
 )
 from .models import CommissionedService, long_date
 from .services import CONTRACT_FIELDS, SERVICE_FIELDS, AllocationInput, ContributionInput
-
-MAX_PENCE = 100_000_000_000  # £1,000,000,000: far above any contract, far below overflow
-TEXT_ATTRS = {"inputmode": "decimal", "spellcheck": "false"}
-_GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?|\.\d+")
-
-
-def _places(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def pence_as_input(pence: int) -> str:
-    """Pence as the text a person would type back: 2,157,000.00."""
-    pounds, pennies = divmod(pence, 100)
-    return f"{pounds:,}.{pennies:02d}"
-
-
-class MoneyField(forms.CharField):
-    """An amount in pounds and pence, typed with or without £ and commas; cleaned to pence."""
-
-    def __init__(self, *, what: str = "the amount", example: str = "£1,015,483.50", **kwargs):
-        self.what, self.example = what, example
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={**TEXT_ATTRS, "class": "govuk-input--width-10"}),
-        )
-        kwargs.setdefault("error_messages", {"required": f"Enter {what} in pounds, like {example}"})
-        super().__init__(strip=True, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return pence_as_input(value)
-        return value
-
-    def to_python(self, value) -> int | None:
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return None
-        cleaned = text.replace("£", "").replace(" ", "")
-        negative = cleaned.startswith("-")
-        if not _GROUPED.fullmatch(cleaned.lstrip("-")):
-            raise ValidationError(
-                f"Enter {self.what} as a number of pounds, like {self.example}",
-                code="invalid",
-            )
-        if negative and Decimal(cleaned.lstrip("-").replace(",", "")) != 0:
-            raise ValidationError(
-                f"{self.what.capitalize()} cannot be negative. "
-                f"Enter 0 or more, like {self.example}",
-                code="negative",
-            )
-        amount = Decimal(cleaned.lstrip("-").replace(",", ""))
-        if _places(amount) > 2:
-            raise ValidationError(
-                f"Enter {self.what} in pounds and pence, with no more than 2 digits after the "
-                f"point, like {self.example}",
-                code="pence",
-            )
-        pence = int(amount * 100)
-        if pence >= MAX_PENCE:
-            raise ValidationError(
-                f"Enter {self.what} less than {format_pence(MAX_PENCE)}", code="too_large"
-            )
-        return pence
-
-
-class NumberField(forms.CharField):
-    """A decimal number typed in a text box (GOV.UK style), with range and places checked."""
-
-    def __init__(
-        self,
-        *,
-        what: str,
-        example: str,
-        places: int = 2,
-        minimum: Decimal = Decimal(0),
-        maximum: Decimal | None = None,
-        unit: str = "",
-        **kwargs,
-    ):
-        self.what, self.example, self.places = what, example, places
-        self.minimum, self.maximum, self.unit = minimum, maximum, unit
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={**TEXT_ATTRS, "class": "govuk-input--width-5"}),
-        )
-        kwargs.setdefault("error_messages", {"required": f"Enter {what}, like {example}"})
-        super().__init__(strip=True, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return f"{value.normalize():f}"
-        return value
-
-    def to_python(self, value) -> Decimal | None:
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return None
-        cleaned = text.replace(" ", "").removesuffix(self.unit) if self.unit else text
-        try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
-            raise ValidationError(f"Enter {self.what} as a number, like {self.example}")
-        if _places(number) > self.places:
-            raise ValidationError(
-                f"Enter {self.what} with no more than {self.places} digits after the point, "
-                f"like {self.example}"
-            )
-        if number < self.minimum or (self.maximum is not None and number > self.maximum):
-            top = f" and {self.maximum.normalize():f}" if self.maximum is not None else " or more"
-            between = "between " if self.maximum is not None else ""
-            raise ValidationError(
-                f"Enter {self.what} {between}{self.minimum.normalize():f}{top}, like {self.example}"
-            )
-        return number
-
-
-class PercentField(NumberField):
-    def __init__(self, *, what: str, example: str = "31", **kwargs):
-        super().__init__(what=what, example=example, maximum=Decimal(100), unit="%", **kwargs)
-
-
-class WholeNumberField(forms.IntegerField):
-    def __init__(self, *, what: str, example: str, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={**TEXT_ATTRS, "inputmode": "numeric", "class": "govuk-input--width-5"}
-            ),
-        )
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": f"Enter {what}, like {example}",
-                "invalid": f"Enter {what} as a whole number, like {example}",
-                "min_value": f"Enter {what} of %(limit_value)s or more, like {example}",
-                "max_value": f"Enter {what} of %(limit_value)s or fewer, like {example}",
-            },
-        )
-        super().__init__(**kwargs)
-
-
-class DateField(DateInputField):
-    """A GOV.UK date input (day, month, year) with messages naming the date."""
-
-    def __init__(self, *, what: str, **kwargs):
-        super().__init__(**kwargs)
-        self.what = what
-        self.error_messages = {
-            **self.error_messages,
-            "required": f"Enter the {what}",
-            "incomplete": f"Enter the {what} as a day, month and year",
-        }
-        self.require_all_fields = True
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        try:
-            value = date(day=int(day), month=int(month), year=int(year))
-        except ValueError:
-            value = None
-        if value is None or not 2000 <= value.year <= 2100:
-            raise ValidationError(
-                f"The {self.what} must be a real date between 2000 and 2100, like 1 10 2018"
-            )
-        return value
 
 
 class FinancialYearField(forms.CharField):
@@ -317,7 +154,7 @@ class ServiceForm(forms.Form):
         what="the number of bed spaces",
         example="12",
         required=False,
-        min_value=0,
+        max_value=10_000,
         help_text="For accommodation services only.",
     )
     units = WholeNumberField(
@@ -325,7 +162,7 @@ class ServiceForm(forms.Form):
         what="the number of units",
         example="8",
         required=False,
-        min_value=0,
+        max_value=10_000,
         help_text="For accommodation services only: flats, houses or homes made safe.",
     )
     first_contact_target_percent = PercentField(
@@ -447,11 +284,19 @@ class ContractForm(forms.Form):
         required=False,
     )
     start_date = DateField(
-        label="Start date", what="start date", help_text="For example, 1 10 2018"
+        label="Start date",
+        what="start date",
+        earliest=RECORDS_BEGIN,
+        latest=PLANNING_YEARS,
+        example="1 10 2018",
+        help_text="For example, 1 10 2018",
     )
     end_date = DateField(
         label="End date",
         what="end date",
+        earliest=RECORDS_BEGIN,
+        latest=PLANNING_YEARS,
+        example="30 9 2021",
         help_text="The last day of the initial term, before any extension. For example, 30 9 2021",
     )
 
@@ -502,12 +347,18 @@ class ExtensionForm(forms.Form):
     decision_due = DateField(
         label="Decision due by (optional)",
         what="date the decision is due",
+        earliest=RECORDS_BEGIN,
+        latest=PLANNING_YEARS,
+        example="31 3 2021",
         required=False,
         help_text="When the funders must decide whether to extend. For example, 31 3 2021",
     )
     decided_on = DateField(
         label="Date decided",
         what="date of the decision",
+        earliest=RECORDS_BEGIN,
+        latest=today,
+        example="15 3 2021",
         required=False,
         help_text="Only for an extension that has been exercised or declined.",
     )

@@ -9,12 +9,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -22,6 +19,7 @@ from django.views.decorators.http import require_GET
 from partnership.calendar import FinancialYear
 from partnership.constants import Role
 from partnership.csvexport import csv_response
+from partnership.forms import save_and_redirect
 from partnership.permissions import role_required
 
 from . import metrics, selectors, services
@@ -51,22 +49,11 @@ def can_edit(user) -> bool:
     return user.has_role(*EDITORS)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            name = FORM_FIELD_FOR.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _save(form, write: Callable[[], Any]) -> Any | None:
-    """Run a service write; on a ValidationError put its messages on the form and return None."""
-    try:
-        return write()
-    except ValidationError as error:
-        _add_errors(form, error)
-        return None
+def _save(request, form, write, *, success, **options):
+    """`save_and_redirect` with this app's form field names for the models' fields."""
+    return save_and_redirect(
+        request, form, write, success=success, fields=FORM_FIELD_FOR, **options
+    )
 
 
 def _record_page(request, *, form, title: str, caption: str, back_url: str, submit: str):
@@ -135,20 +122,15 @@ def _service_values(form: ServiceForm) -> dict[str, Any]:
 @role_required(*EDITORS)
 def service_create(request):
     form = ServiceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        service = _save(
-            form,
-            lambda: services.service_create(
-                by=request.user,
-                areas=form.cleaned_data["areas"],
-                request=request,
-                **_service_values(form),
-            ),
-        )
-        if service is not None:
-            messages.success(request, f"{service.name} added.")
-            return redirect(service)
-    return _record_page(
+    saved = _save(
+        request,
+        form,
+        lambda data: services.service_create(
+            by=request.user, areas=data["areas"], request=request, **_service_values(form)
+        ),
+        success=lambda service: f"{service.name} added.",
+    )
+    return saved or _record_page(
         request,
         form=form,
         title="Add a service",
@@ -162,21 +144,20 @@ def service_create(request):
 def service_edit(request, pk: int):
     service = selectors.get_service_for_user(request.user, pk)
     form = ServiceForm(request.POST or None, service=service)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form,
-            lambda: services.service_update(
-                by=request.user,
-                service=service,
-                areas=form.cleaned_data["areas"],
-                request=request,
-                **_service_values(form),
-            ),
-        )
-        if saved is not None:
-            messages.success(request, f"{service.name} saved.")
-            return redirect(service)
-    return _record_page(
+    saved = _save(
+        request,
+        form,
+        lambda data: services.service_update(
+            by=request.user,
+            service=service,
+            areas=data["areas"],
+            request=request,
+            **_service_values(form),
+        ),
+        success=f"{service.name} saved.",
+        to=service,
+    )
+    return saved or _record_page(
         request,
         form=form,
         title=f"Change {service.name}",
@@ -190,19 +171,20 @@ def service_edit(request, pk: int):
 def capacity_edit(request, pk: int):
     service = selectors.get_service_for_user(request.user, pk)
     form = CapacityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        quarter, fte = form.cleaned_data["quarter"], form.cleaned_data["fte"]
-
-        def write() -> bool:
-            services.capacity_set(
-                by=request.user, service=service, quarter=quarter, fte=fte, request=request
-            )
-            return True  # also when the figure was removed
-
-        if _save(form, write):
-            messages.success(request, f"Caseworker FTE for {quarter} saved.")
-            return redirect(service)
-    return _record_page(
+    saved = _save(
+        request,
+        form,
+        lambda data: services.capacity_set(
+            by=request.user,
+            service=service,
+            quarter=data["quarter"],
+            fte=data["fte"],
+            request=request,
+        ),
+        success=lambda _capacity: f"Caseworker FTE for {form.cleaned_data['quarter']} saved.",
+        to=service,
+    )
+    return saved or _record_page(
         request,
         form=form,
         title=f"Record caseworker FTE for {service.name}",
@@ -254,22 +236,17 @@ def _contract_values(form: ContractForm) -> dict[str, Any]:
 @role_required(*EDITORS)
 def contract_create(request):
     form = ContractForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        contract = _save(
-            form,
-            lambda: services.contract_create(
-                by=request.user,
-                services=form.cleaned_data["services"],
-                request=request,
-                **_contract_values(form),
-            ),
-        )
-        if contract is not None:
-            messages.success(
-                request, f"Contract {contract.reference} added. Now add each year's funding."
-            )
-            return redirect(contract)
-    return _record_page(
+    saved = _save(
+        request,
+        form,
+        lambda data: services.contract_create(
+            by=request.user, services=data["services"], request=request, **_contract_values(form)
+        ),
+        success=lambda contract: (
+            f"Contract {contract.reference} added. Now add each year's funding."
+        ),
+    )
+    return saved or _record_page(
         request,
         form=form,
         title="Add a contract",
@@ -283,21 +260,20 @@ def contract_create(request):
 def contract_edit(request, pk: int):
     contract = selectors.get_contract_for_user(request.user, pk)
     form = ContractForm(request.POST or None, contract=contract)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form,
-            lambda: services.contract_update(
-                by=request.user,
-                contract=contract,
-                services=form.cleaned_data["services"],
-                request=request,
-                **_contract_values(form),
-            ),
-        )
-        if saved is not None:
-            messages.success(request, f"Contract {contract.reference} saved.")
-            return redirect(contract)
-    return _record_page(
+    saved = _save(
+        request,
+        form,
+        lambda data: services.contract_update(
+            by=request.user,
+            contract=contract,
+            services=data["services"],
+            request=request,
+            **_contract_values(form),
+        ),
+        success=f"Contract {contract.reference} saved.",
+        to=contract,
+    )
+    return saved or _record_page(
         request,
         form=form,
         title=f"Change contract {contract.reference}",
@@ -315,17 +291,16 @@ def _extension_values(form: ExtensionForm) -> dict[str, Any]:
 def extension_create(request, pk: int):
     contract = selectors.get_contract_for_user(request.user, pk)
     form = ExtensionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        extension = _save(
-            form,
-            lambda: services.extension_create(
-                by=request.user, contract=contract, request=request, **_extension_values(form)
-            ),
-        )
-        if extension is not None:
-            messages.success(request, "Extension option added.")
-            return redirect(contract)
-    return _record_page(
+    saved = _save(
+        request,
+        form,
+        lambda data: services.extension_create(
+            by=request.user, contract=contract, request=request, **_extension_values(form)
+        ),
+        success="Extension option added.",
+        to=contract,
+    )
+    return saved or _record_page(
         request,
         form=form,
         title=f"Add an extension option to {contract.reference}",
@@ -340,17 +315,16 @@ def extension_edit(request, pk: int):
     extension = selectors.get_extension_for_user(request.user, pk)
     contract = extension.contract
     form = ExtensionForm(request.POST or None, extension=extension)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form,
-            lambda: services.extension_update(
-                by=request.user, extension=extension, request=request, **_extension_values(form)
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Extension saved.")
-            return redirect(contract)
-    return _record_page(
+    saved = _save(
+        request,
+        form,
+        lambda data: services.extension_update(
+            by=request.user, extension=extension, request=request, **_extension_values(form)
+        ),
+        success="Extension saved.",
+        to=contract,
+    )
+    return saved or _record_page(
         request,
         form=form,
         title=f"Change an extension of {contract.reference}",
@@ -360,6 +334,17 @@ def extension_edit(request, pk: int):
     )
 
 
+def _year_saved(contract_year: ContractYear) -> str:
+    if metrics.contract_year_reconciliation(contract_year).is_flagged:
+        return f"{contract_year.year} saved."
+    return f"{contract_year.year} saved. The contributions add up."
+
+
+def _reconciliation_notices(contract_year: ContractYear) -> list[str]:
+    status = metrics.contract_year_reconciliation(contract_year)
+    return [f"It is flagged: {' '.join(status.problems)}"] if status.is_flagged else []
+
+
 def _contract_year_page(request, *, contract, contract_year: ContractYear | None):
     label = contract_year.year.label if contract_year else "this year"
     data = request.POST if request.method == "POST" else None
@@ -367,28 +352,24 @@ def _contract_year_page(request, *, contract, contract_year: ContractYear | None
     formset = contribution_formset(data, contract_year=contract_year, year_label=label)
     if data is not None and form.is_valid():
         formset.year_label = FinancialYear(form.cleaned_data["financial_year"]).label
-    if data is not None and form.is_valid() and formset.is_valid():
-        saved = _save(
-            form,
-            lambda: services.contract_year_save(
-                by=request.user,
-                contract=contract,
-                contract_year=contract_year,
-                financial_year=form.cleaned_data["financial_year"],
-                annual_value_pence=form.cleaned_data["annual_value"],
-                contributions=formset.contributions(),
-                request=request,
-            ),
-        )
-        if saved is not None:
-            status = metrics.contract_year_reconciliation(saved)
-            if status.is_flagged:
-                messages.warning(
-                    request, f"{saved.year} saved. It is flagged: {' '.join(status.problems)}"
-                )
-            else:
-                messages.success(request, f"{saved.year} saved. The contributions add up.")
-            return redirect(saved)
+    saved = _save(
+        request,
+        form,
+        lambda data: services.contract_year_save(
+            by=request.user,
+            contract=contract,
+            contract_year=contract_year,
+            financial_year=data["financial_year"],
+            annual_value_pence=data["annual_value"],
+            contributions=formset.contributions(),
+            request=request,
+        ),
+        valid=form.is_valid() and formset.is_valid(),
+        success=_year_saved,
+        notices=_reconciliation_notices,
+    )
+    if saved:
+        return saved
     errors = error_summary_items(form, formset) if data is not None else []
     return render(
         request,
@@ -457,17 +438,16 @@ def _stream_values(form: FundingStreamForm) -> dict[str, Any]:
 @role_required(*EDITORS)
 def grant_create(request):
     form = FundingStreamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        stream = _save(
-            form,
-            lambda: services.funding_stream_create(
-                by=request.user, request=request, **_stream_values(form)
-            ),
-        )
-        if stream is not None:
-            messages.success(request, f"{stream.name} added. Now allocate it.")
-            return redirect("commissioning:grant_allocations_edit", pk=stream.pk)
-    return _record_page(
+    saved = _save(
+        request,
+        form,
+        lambda data: services.funding_stream_create(
+            by=request.user, request=request, **_stream_values(form)
+        ),
+        success=lambda stream: f"{stream.name} added. Now allocate it.",
+        to=lambda stream: reverse("commissioning:grant_allocations_edit", args=[stream.pk]),
+    )
+    return saved or _record_page(
         request,
         form=form,
         title="Add a grant",
@@ -481,17 +461,16 @@ def grant_create(request):
 def grant_edit(request, pk: int):
     stream = selectors.get_funding_stream_for_user(request.user, pk)
     form = FundingStreamForm(request.POST or None, stream=stream)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            form,
-            lambda: services.funding_stream_update(
-                by=request.user, stream=stream, request=request, **_stream_values(form)
-            ),
-        )
-        if saved is not None:
-            messages.success(request, f"{stream.name} saved.")
-            return redirect(stream)
-    return _record_page(
+    saved = _save(
+        request,
+        form,
+        lambda data: services.funding_stream_update(
+            by=request.user, stream=stream, request=request, **_stream_values(form)
+        ),
+        success=f"{stream.name} saved.",
+        to=stream,
+    )
+    return saved or _record_page(
         request,
         form=form,
         title=f"Change {stream.name}",
@@ -507,18 +486,20 @@ def grant_allocations_edit(request, pk: int):
     data = request.POST if request.method == "POST" else None
     method_form = AllocationMethodForm(data)
     formset = allocation_formset(data, stream=stream)
-    if data is not None and method_form.is_valid() and formset.is_valid():
-        allocations = formset.allocations(method_form.cleaned_data["method"])
-        if allocations is not None:
-            try:
-                services.allocations_set(
-                    by=request.user, stream=stream, allocations=allocations, request=request
-                )
-            except ValidationError as error:
-                formset._non_form_errors = formset.error_class(error.messages)
-            else:
-                messages.success(request, f"Allocations of {stream.name} saved.")
-                return redirect(stream)
+    ready = data is not None and method_form.is_valid() and formset.is_valid()
+    allocations = formset.allocations(method_form.cleaned_data["method"]) if ready else None
+    saved = save_and_redirect(
+        request,
+        formset,
+        lambda _rows: services.allocations_set(
+            by=request.user, stream=stream, allocations=allocations, request=request
+        ),
+        valid=allocations is not None,
+        success=f"Allocations of {stream.name} saved.",
+        to=stream,
+    )
+    if saved:
+        return saved
     errors = error_summary_items(method_form, formset) if data is not None else []
     return render(
         request,

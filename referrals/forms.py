@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Layout, Size
 from django import forms
@@ -21,6 +20,15 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from commissioning.models import CommissionedService
+from partnership.forms import (
+    BORN_AFTER,
+    DIARY_YEARS,
+    RECORDS_BEGIN,
+    DateField,
+    TimeField,
+    WholeNumberField,
+    today,
+)
 from partnership.models import Area, Organisation
 
 from . import identity
@@ -63,51 +71,6 @@ EQUALITY_FIELDS = (
 )
 OUT_OF_AREA = "out"
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
-TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
-
-
-class GovDateField(DateInputField):
-    """A GOV.UK date input with messages that say what to do, in the field's own words."""
-
-    def __init__(self, *, what: str, **kwargs):
-        super().__init__(**kwargs)
-        self.what = what
-        self.error_messages["required"] = f"Enter the {what}"
-        self.error_messages["incomplete"] = f"Enter the {what} as a day, month and year"
-        for subfield in self.fields:
-            subfield.validators = []
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError(
-                f"The {self.what} must be a real date, like 27 3 2021", code="invalid"
-            ) from None
-
-
-class TimeField(forms.CharField):
-    """A time typed on the 24-hour clock, like 14:30 or 9.05."""
-
-    def __init__(self, *, what: str, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
-        kwargs.setdefault("error_messages", {"required": f"Enter the {what}, like 09:30 or 14:05"})
-        super().__init__(**kwargs)
-        self.what = what
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        match = TIME.match(text.strip())
-        if match is None:
-            raise ValidationError(
-                f"Enter the {self.what} on the 24-hour clock, like 09:30 or 14:05", code="invalid"
-            )
-        return time(int(match[1]), int(match[2]))
 
 
 def _combine(day: date, moment: time) -> datetime:
@@ -141,16 +104,14 @@ class ReferralForm(forms.Form):
         empty_label="Select a service",
         error_messages={"required": "Select the service the person was referred to"},
     )
-    received_date = GovDateField(
-        what="date the referral was received",
+    received_date = DateField(
+        what="date received",
         label="Date received",
+        earliest=RECORDS_BEGIN,
+        latest=today,
         help_text="For example, 27 3 2025",
     )
-    received_time = TimeField(
-        what="time the referral was received",
-        label="Time received",
-        help_text="On the 24-hour clock, for example 14:30",
-    )
+    received_time = TimeField(what="time received", label="Time received")
     source = _radios(
         ReferralSource.choices, "Where did the referral come from?", "Select the referral source"
     )
@@ -174,15 +135,14 @@ class ReferralForm(forms.Form):
         label="Has the case been heard at MARAC?",
         error_messages={"required": "Select yes if the case has been heard at MARAC"},
     )
-    children_in_household = forms.IntegerField(
-        min_value=0,
+    children_in_household = WholeNumberField(
+        what="the number of children",
+        example="0 or 2",
         max_value=30,
         label="Number of children in the household",
         help_text="Enter 0 if there are none",
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "required": "Enter the number of children in the household, or 0 if there are none",
-            "invalid": "Enter the number of children as a whole number, like 0 or 2",
             "min_value": "The number of children cannot be less than 0",
             "max_value": "The number of children must be 30 or fewer",
         },
@@ -197,9 +157,12 @@ class ReferralForm(forms.Form):
             "max_length": "The name must be 200 characters or fewer",
         },
     )
-    date_of_birth = GovDateField(
+    date_of_birth = DateField(
         what="date of birth",
         label="Date of birth",
+        earliest=BORN_AFTER,
+        latest=today,
+        example="31 3 1980",
         help_text="For example, 31 3 1980",
     )
     postcode = forms.CharField(
@@ -316,15 +279,6 @@ class ReferralForm(forms.Form):
         return name
 
     @sensitive_variables()
-    def clean_date_of_birth(self):
-        born = self.cleaned_data["date_of_birth"]
-        if born > timezone.localdate():
-            raise ValidationError("The date of birth must be in the past")
-        if born.year < 1900:
-            raise ValidationError("The date of birth must be after 1900")
-        return born
-
-    @sensitive_variables()
     def clean_postcode(self):
         postcode = identity.normalise_postcode(self.cleaned_data["postcode"])
         if postcode and not POSTCODE.match(postcode):
@@ -337,6 +291,7 @@ class ReferralForm(forms.Form):
         day, moment = cleaned.get("received_date"), cleaned.get("received_time")
         if day is not None and moment is not None:
             received_at = _combine(day, moment)
+            # A later day is refused by the date field; later today is the time's fault.
             if received_at > timezone.now():
                 self.add_error("received_time", "The time received cannot be in the future")
             else:
@@ -398,8 +353,8 @@ class ActionForm(forms.Form):
     at_label = "Date"
     submit_label = "Save"
 
-    at_date = GovDateField(what="date", label="Date")
-    at_time = TimeField(what="time", label="Time", help_text="On the 24-hour clock, like 14:30")
+    at_date = DateField(what="date", label="Date", earliest=RECORDS_BEGIN, latest=today)
+    at_time = TimeField(what="time", label="Time")
 
     def __init__(self, *args, **kwargs):
         now = timezone.localtime()
@@ -544,8 +499,20 @@ class ReferralFilterForm(forms.Form):
         choices=[("", "Any risk level")] + RiskLevel.choices, required=False, label="Risk level"
     )
     area = forms.ChoiceField(required=False, label="District")
-    received_from = GovDateField(what="first date received", label="Received from", required=False)
-    received_to = GovDateField(what="last date received", label="Received to", required=False)
+    received_from = DateField(
+        what="first date received",
+        label="Received from",
+        required=False,
+        earliest=RECORDS_BEGIN,
+        latest=DIARY_YEARS,
+    )
+    received_to = DateField(
+        what="last date received",
+        label="Received to",
+        required=False,
+        earliest=RECORDS_BEGIN,
+        latest=DIARY_YEARS,
+    )
     contact_overdue = forms.BooleanField(required=False, label="First contact overdue")
     oversight_overdue = forms.BooleanField(required=False, label="Oversight overdue")
 

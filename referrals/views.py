@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404
@@ -26,6 +25,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 
 from partnership.constants import Role
 from partnership.csvexport import csv_response
+from partnership.forms import save_and_redirect
 from partnership.permissions import role_required
 
 from . import services
@@ -89,15 +89,6 @@ ACTION_DONE = {
 
 # Where a service's field errors belong on the forms.
 SERVICE_ERROR_FIELDS = {"at": "at_date", "received_at": "received_time"}
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = SERVICE_ERROR_FIELDS.get(field, field)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _filtered(user, form: ReferralFilterForm):
@@ -286,29 +277,32 @@ def _repeat_notices(user, referral: Referral) -> list[str]:
 @sensitive_post_parameters(*IDENTITY_POST_PARAMETERS)
 @sensitive_variables()
 def referral_create(request):
-    if request.method == "POST":
-        form = ReferralForm(request.POST)
-        if form.is_valid():
-            person_key, address_key = form.identity_keys()
-            try:
-                referral = services.referral_create(
-                    by=request.user,
-                    person_key=person_key,
-                    address_key=address_key,
-                    request=request,
-                    **form.referral_fields(),
-                )
-            except ValidationError as error:
-                _add_service_errors(form, error)
-            else:
-                messages.success(request, f"Referral {referral.reference} saved.")
-                for notice in _repeat_notices(request.user, referral):
-                    messages.warning(request, notice)
-                return redirect(referral)
+    form = ReferralForm(request.POST if request.method == "POST" else None)
+
+    @sensitive_variables()
+    def write(_data):
+        person_key, address_key = form.identity_keys()
+        return services.referral_create(
+            by=request.user,
+            person_key=person_key,
+            address_key=address_key,
+            request=request,
+            **form.referral_fields(),
+        )
+
+    saved = save_and_redirect(
+        request,
+        form,
+        write,
+        success=lambda referral: f"Referral {referral.reference} saved.",
+        notices=lambda referral: _repeat_notices(request.user, referral),
+        fields=SERVICE_ERROR_FIELDS,
+    )
+    if saved:
+        return saved
+    if form.is_bound:
         form.forget_identifiers()
         form.add_error(None, RETYPE_MESSAGE)
-    else:
-        form = ReferralForm()
     return render(
         request,
         "referrals/referral_create.html",
@@ -367,24 +361,24 @@ def referral_action(request, pk: int, action: str):
         return redirect(referral)
     form_class = ACTION_FORMS[action]
     extra = {"referral": referral} if form_class is SignpostForm else {}
-    if request.method == "POST":
-        form = form_class(request.POST, **extra)
-        if form.is_valid():
-            try:
-                ACTION_SERVICES[action](
-                    form.cleaned_data["at"],
-                    referral=referral,
-                    by=request.user,
-                    request=request,
-                    **form.service_arguments(),
-                )
-            except ValidationError as error:
-                _add_service_errors(form, error)
-            else:
-                messages.success(request, f"{ACTION_DONE[action]} for {referral.reference}.")
-                return redirect(referral)
-    else:
-        form = form_class(**extra)
+    form = form_class(request.POST if request.method == "POST" else None, **extra)
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: ACTION_SERVICES[action](
+            data["at"],
+            referral=referral,
+            by=request.user,
+            request=request,
+            **form.service_arguments(),
+        ),
+        success=f"{ACTION_DONE[action]} for {referral.reference}.",
+        to=referral,
+        fields=SERVICE_ERROR_FIELDS,
+    )
+    if saved:
+        return saved
+    if request.method != "POST":
         services.referral_record_view(referral=referral, by=request.user, request=request)
     return render(
         request,

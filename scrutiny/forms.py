@@ -1,15 +1,15 @@
 """Forms for scrutiny pages. They check the shape of the input; the rules live on the models and
-in services, and their errors are shown on these forms by `show_errors`."""
+in services, and their errors are shown on these forms by `partnership.forms.show_errors`."""
 
 from __future__ import annotations
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button
 from django import forms
 from django.core.exceptions import ValidationError
 
 from partnership.constants import Role
+from partnership.forms import DIARY_YEARS, RECORDS_BEGIN, DateField, TimeField
 from partnership.models import Area, User
 
 from .constants import (
@@ -21,15 +21,6 @@ from .constants import (
     Rag,
 )
 from .models import Action, Committee, Meeting, Topic
-
-
-def show_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
 
 
 def users_with_role(role: Role):
@@ -118,16 +109,16 @@ class TopicForm(GovForm):
 
 
 class MeetingForm(GovForm):
-    date = DateInputField(label="Date of the meeting", help_text="For example, 14 11 2025")
-    start_time = forms.TimeField(
-        label="Start time",
-        input_formats=["%H:%M", "%H.%M"],
-        help_text="24-hour clock, for example 10:00 or 18:30.",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
-        error_messages={
-            "required": "Enter the start time",
-            "invalid": "Enter the start time on the 24-hour clock, for example 10:00",
-        },
+    date = DateField(
+        label="Date of the meeting",
+        what="date of the meeting",
+        earliest=RECORDS_BEGIN,
+        latest=DIARY_YEARS,
+        example="14 11 2025",
+        help_text="For example, 14 11 2025",
+    )
+    start_time = TimeField(
+        label="Start time", what="start time", help_text="For example, 10:00, 18:30 or 6:30pm."
     )
     venue = forms.CharField(
         max_length=200,
@@ -270,7 +261,14 @@ class ActionForm(GovForm):
         help_text="The owner gets a reminder e-mail when the action is due within 7 days or "
         "overdue.",
     )
-    due_date = DateInputField(label="Due date", help_text="After the meeting, e.g. 31 3 2026")
+    due_date = DateField(
+        label="Due date",
+        what="due date",
+        earliest=RECORDS_BEGIN,
+        latest=DIARY_YEARS,
+        example="31 3 2026",
+        help_text="After the meeting, e.g. 31 3 2026",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

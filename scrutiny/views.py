@@ -7,7 +7,7 @@ user may not see it). Writes go through services; their errors are shown on the 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from partnership.audit import audit_record
 from partnership.constants import AuditAction
 from partnership.csvexport import csv_response
+from partnership.forms import save_and_redirect
 from partnership.permissions import role_required
 
 from . import selectors, services
@@ -34,7 +35,6 @@ from .forms import (
     MeetingForm,
     ResolutionForm,
     TopicForm,
-    show_errors,
 )
 from .metrics import actions_by_rag
 from .models import Resolution, Topic
@@ -60,23 +60,6 @@ def _form_page(request, form, *, title, back_url, caption="", intro=""):
             "intro": intro,
         },
     )
-
-
-def _save(request, form, write, *, success):
-    """Run a service write for a valid form; on a ValidationError show it on the form.
-
-    `success` is the message to show, or a function of the result giving it. Returns the
-    service's result, or None when the form or the write failed.
-    """
-    if not form.is_valid():
-        return None
-    try:
-        result = write(form.cleaned_data)
-    except ValidationError as error:
-        show_errors(form, error)
-        return None
-    messages.success(request, success(result) if callable(success) else success)
-    return result
 
 
 # Committees -------------------------------------------------------------------------------------
@@ -118,16 +101,15 @@ def committee_detail(request, pk):
 @manager_required
 def committee_create(request):
     form = CommitteeForm(request.POST or None)
-    if request.method == "POST":
-        committee = _save(
-            request,
-            form,
-            lambda data: services.committee_create(by=request.user, request=request, **data),
-            success="Committee added.",
-        )
-        if committee:
-            return redirect(committee)
-    return _form_page(request, form, title="Add a committee", back_url="scrutiny:committee_list")
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.committee_create(by=request.user, request=request, **data),
+        success="Committee added.",
+    )
+    return saved or _form_page(
+        request, form, title="Add a committee", back_url="scrutiny:committee_list"
+    )
 
 
 @manager_required
@@ -140,18 +122,15 @@ def committee_edit(request, pk):
         "members": list(committee.members.all()),
     }
     form = CommitteeForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        saved = _save(
-            request,
-            form,
-            lambda data: services.committee_update(
-                by=request.user, committee=committee, request=request, **data
-            ),
-            success="Committee saved.",
-        )
-        if saved:
-            return redirect(saved)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.committee_update(
+            by=request.user, committee=committee, request=request, **data
+        ),
+        success="Committee saved.",
+    )
+    return saved or _form_page(
         request, form, title="Change the committee", caption=committee.name, back_url=committee
     )
 
@@ -163,18 +142,15 @@ def committee_edit(request, pk):
 def meeting_create(request, committee_pk):
     committee = selectors.get_committee_for_user(request.user, committee_pk)
     form = MeetingForm(request.POST or None)
-    if request.method == "POST":
-        meeting = _save(
-            request,
-            form,
-            lambda data: services.meeting_create(
-                by=request.user, committee=committee, request=request, **data
-            ),
-            success="Meeting added. Now add its agenda items.",
-        )
-        if meeting:
-            return redirect(meeting)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.meeting_create(
+            by=request.user, committee=committee, request=request, **data
+        ),
+        success="Meeting added. Now add its agenda items.",
+    )
+    return saved or _form_page(
         request, form, title="Add a meeting", caption=committee.name, back_url=committee
     )
 
@@ -208,18 +184,15 @@ def meeting_edit(request, pk):
         "status": meeting.status,
     }
     form = MeetingForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        saved = _save(
-            request,
-            form,
-            lambda data: services.meeting_update(
-                by=request.user, meeting=meeting, request=request, **data
-            ),
-            success="Meeting saved.",
-        )
-        if saved:
-            return redirect(saved)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.meeting_update(
+            by=request.user, meeting=meeting, request=request, **data
+        ),
+        success="Meeting saved.",
+    )
+    return saved or _form_page(
         request, form, title="Change the meeting", caption=str(meeting), back_url=meeting
     )
 
@@ -231,18 +204,16 @@ def meeting_edit(request, pk):
 def agenda_item_create(request, meeting_pk):
     meeting = selectors.get_meeting_for_user(request.user, meeting_pk)
     form = AgendaItemForm(request.POST or None, initial={"all_wards": True, "exempt": False})
-    if request.method == "POST":
-        item = _save(
-            request,
-            form,
-            lambda data: services.agenda_item_create(
-                by=request.user, meeting=meeting, request=request, **data
-            ),
-            success="Agenda item added.",
-        )
-        if item:
-            return redirect(meeting)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.agenda_item_create(
+            by=request.user, meeting=meeting, request=request, **data
+        ),
+        success="Agenda item added.",
+        to=meeting,
+    )
+    return saved or _form_page(
         request,
         form,
         title="Add an agenda item",
@@ -291,18 +262,15 @@ def agenda_item_edit(request, pk):
     initial = {name: getattr(item, name) for name in fields}
     initial |= {"wards": list(item.wards.all()), "topics": list(item.topics.all())}
     form = AgendaItemForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        saved = _save(
-            request,
-            form,
-            lambda data: services.agenda_item_update(
-                by=request.user, item=item, request=request, **data
-            ),
-            success="Agenda item saved.",
-        )
-        if saved:
-            return redirect(saved)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.agenda_item_update(
+            by=request.user, item=item, request=request, **data
+        ),
+        success="Agenda item saved.",
+    )
+    return saved or _form_page(
         request, form, title="Change the agenda item", caption=str(item), back_url=item
     )
 
@@ -326,18 +294,16 @@ def agenda_item_move(request, pk):
 def agenda_document_add(request, item_pk):
     item = selectors.get_agenda_item_for_user(request.user, item_pk)
     form = AgendaDocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        document = _save(
-            request,
-            form,
-            lambda data: services.agenda_document_add(
-                by=request.user, item=item, request=request, **data
-            ),
-            success="Document uploaded.",
-        )
-        if document:
-            return redirect(item)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.agenda_document_add(
+            by=request.user, item=item, request=request, **data
+        ),
+        success="Document uploaded.",
+        to=item,
+    )
+    return saved or _form_page(
         request,
         form,
         title="Upload a document",
@@ -382,18 +348,16 @@ def resolution_create(request, item_pk):
     form = ResolutionForm(
         request.POST or None, initial={"label": services.next_resolution_label(item)}
     )
-    if request.method == "POST":
-        resolution = _save(
-            request,
-            form,
-            lambda data: services.resolution_create(
-                by=request.user, agenda_item=item, request=request, **data
-            ),
-            success="Resolution recorded.",
-        )
-        if resolution:
-            return redirect(item)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.resolution_create(
+            by=request.user, agenda_item=item, request=request, **data
+        ),
+        success="Resolution recorded.",
+        to=item,
+    )
+    return saved or _form_page(
         request,
         form,
         title="Record a resolution",
@@ -411,18 +375,16 @@ def resolution_edit(request, pk):
     form = ResolutionForm(
         request.POST or None, initial={"label": resolution.label, "text": resolution.text}
     )
-    if request.method == "POST":
-        saved = _save(
-            request,
-            form,
-            lambda data: services.resolution_update(
-                by=request.user, resolution=resolution, request=request, **data
-            ),
-            success="Resolution saved.",
-        )
-        if saved:
-            return redirect(item)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.resolution_update(
+            by=request.user, resolution=resolution, request=request, **data
+        ),
+        success="Resolution saved.",
+        to=item,
+    )
+    return saved or _form_page(
         request, form, title="Change the resolution", caption=str(item), back_url=item
     )
 
@@ -462,16 +424,13 @@ def topic_detail(request, pk):
 @manager_required
 def topic_create(request):
     form = TopicForm(request.POST or None)
-    if request.method == "POST":
-        topic = _save(
-            request,
-            form,
-            lambda data: services.topic_create(by=request.user, request=request, **data),
-            success="Topic added.",
-        )
-        if topic:
-            return redirect(topic)
-    return _form_page(request, form, title="Add a topic", back_url="scrutiny:topic_list")
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.topic_create(by=request.user, request=request, **data),
+        success="Topic added.",
+    )
+    return saved or _form_page(request, form, title="Add a topic", back_url="scrutiny:topic_list")
 
 
 # Actions ----------------------------------------------------------------------------------------
@@ -592,18 +551,16 @@ def action_create(request, resolution_pk):
     )
     item = resolution.agenda_item
     form = ActionForm(request.POST or None)
-    if request.method == "POST":
-        action = _save(
-            request,
-            form,
-            lambda data: services.action_create(
-                by=request.user, resolution=resolution, request=request, **data
-            ),
-            success=lambda action: f"Action {action.reference} raised.",
-        )
-        if action:
-            return redirect(item)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.action_create(
+            by=request.user, resolution=resolution, request=request, **data
+        ),
+        success=lambda action: f"Action {action.reference} raised.",
+        to=item,
+    )
+    return saved or _form_page(
         request,
         form,
         title="Raise an action",
@@ -625,18 +582,13 @@ def action_edit(request, pk):
             "due_date": action.due_date,
         },
     )
-    if request.method == "POST":
-        saved = _save(
-            request,
-            form,
-            lambda data: services.action_edit(
-                by=request.user, action=action, request=request, **data
-            ),
-            success="Action saved.",
-        )
-        if saved:
-            return redirect(saved)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.action_edit(by=request.user, action=action, request=request, **data),
+        success="Action saved.",
+    )
+    return saved or _form_page(
         request, form, title="Change the action", caption=action.reference, back_url=action
     )
 
@@ -655,18 +607,16 @@ def action_update_add(request, pk):
         messages.info(request, "This action is closed, so it takes no more updates.")
         return redirect(action)
     form = ActionUpdateForm(request.POST or None, initial={"status": action.status})
-    if request.method == "POST":
-        update = _save(
-            request,
-            form,
-            lambda data: services.action_update_add(
-                by=request.user, action=action, request=request, **data
-            ),
-            success="Update added.",
-        )
-        if update:
-            return redirect(action)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.action_update_add(
+            by=request.user, action=action, request=request, **data
+        ),
+        success="Update added.",
+        to=action,
+    )
+    return saved or _form_page(
         request,
         form,
         title="Add an update",
@@ -682,18 +632,15 @@ def action_complete(request, pk):
         messages.info(request, "This action is already closed.")
         return redirect(action)
     form = ActionCompleteForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        completed = _save(
-            request,
-            form,
-            lambda data: services.action_complete(
-                by=request.user, action=action, today=_today(), request=request, **data
-            ),
-            success=f"Action {action.reference} completed.",
-        )
-        if completed:
-            return redirect(completed)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.action_complete(
+            by=request.user, action=action, today=_today(), request=request, **data
+        ),
+        success=f"Action {action.reference} completed.",
+    )
+    return saved or _form_page(
         request,
         form,
         title="Complete the action",
@@ -711,18 +658,15 @@ def action_close(request, pk):
         messages.info(request, "This action is already closed.")
         return redirect(action)
     form = ActionCloseForm(request.POST or None)
-    if request.method == "POST":
-        closed = _save(
-            request,
-            form,
-            lambda data: services.action_close(
-                by=request.user, action=action, today=_today(), request=request, **data
-            ),
-            success=f"Action {action.reference} closed.",
-        )
-        if closed:
-            return redirect(closed)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.action_close(
+            by=request.user, action=action, today=_today(), request=request, **data
+        ),
+        success=f"Action {action.reference} closed.",
+    )
+    return saved or _form_page(
         request,
         form,
         title="Close the action without completing it",

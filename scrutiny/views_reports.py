@@ -21,12 +21,13 @@ from django.views.decorators.http import require_POST
 
 from partnership.calendar import FinancialQuarter
 from partnership.constants import Role
+from partnership.forms import show_errors
 from partnership.permissions import role_required
 
 from . import selectors
 from .constants import COMMITTEE_ROLES, MANAGER_ROLES, MeetingStatus
 from .files import download_response
-from .forms import GovForm, show_errors
+from .forms import GovForm
 from .models import AgendaItem, AgendaPack, Committee, Meeting
 from .reports import selectors as report_selectors
 from .reports import services as report_services

@@ -2,7 +2,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from commissioning.constants import AllocationMethod, ServiceType
 from commissioning.forms import (
@@ -11,8 +10,6 @@ from commissioning.forms import (
     ContractYearForm,
     ExtensionForm,
     FundingStreamForm,
-    MoneyField,
-    PercentField,
     ServiceForm,
     allocation_formset,
     contribution_formset,
@@ -26,59 +23,6 @@ from tests.factories import (
     FundingStreamFactory,
     OrganisationFactory,
 )
-
-# Money -----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("typed", "pence"),
-    [
-        ("£1,015,483", 101_548_300),
-        ("1015483.00", 101_548_300),
-        ("1,015,483.5", 101_548_350),
-        (" £ 670,490 ", 67_049_000),
-        ("0.01", 1),
-        ("0", 0),
-        (".5", 50),
-    ],
-)
-def test_money_is_typed_in_pounds_and_stored_in_pence(typed, pence):
-    assert MoneyField().clean(typed) == pence
-
-
-@pytest.mark.parametrize(
-    ("typed", "message"),
-    [
-        ("1015483.001", "no more than 2 digits after the point"),
-        ("-5", "cannot be negative"),
-        ("£-5", "cannot be negative"),
-        ("twelve", "as a number of pounds"),
-        ("1,01,5483", "as a number of pounds"),
-        ("1e6", "as a number of pounds"),
-        ("1000000000", "less than £1,000,000,000.00"),
-        ("", "Enter the amount in pounds"),
-    ],
-)
-def test_bad_money_gets_a_message_that_says_how_to_fix_it(typed, message):
-    with pytest.raises(ValidationError, match=message):
-        MoneyField().clean(typed)
-
-
-def test_money_in_pence_is_shown_back_as_pounds():
-    assert MoneyField().prepare_value(215_700_000) == "2,157,000.00"
-    assert MoneyField().prepare_value("typed text") == "typed text"
-
-
-def test_percent_accepts_a_percent_sign_and_refuses_over_100():
-    field = PercentField(what="the share")
-    assert field.clean("31%") == Decimal(31)
-    with pytest.raises(ValidationError, match="between 0 and 100"):
-        field.clean("101")
-    with pytest.raises(ValidationError, match="as a number"):
-        field.clean("a third")
-    with pytest.raises(ValidationError, match="no more than 2 digits"):
-        field.clean("33.333")
-
 
 # Services and capacity -------------------------------------------------------------------------
 

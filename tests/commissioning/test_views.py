@@ -238,6 +238,46 @@ def test_a_contract_ending_before_it_starts_is_not_saved(commissioner, login):
     assert not Contract.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("start_date_0", "99999999999999999999", "The day of the start date must be a number"),
+        ("start_date_2", "0001", "The start date must be on or after 1 January 2000"),
+        ("end_date_2", "9999", "The end date must be on or before"),
+        ("end_date_1", " ", "The end date must include a month"),
+        ("end_date_1", "\x00", "The month of the end date must be a number"),
+    ],
+)
+def test_a_hostile_contract_date_gets_a_message_and_writes_nothing(
+    commissioner, login, field, value, message
+):
+    response = login(commissioner).post(
+        reverse("commissioning:contract_create"), _contract_post(**{field: value})
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Contract.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.CREATE).exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"period_months": "99999999999999999999"}, "of 120 or fewer"),
+        ({"period_months": " "}, "Enter the length of the extension in months"),
+        ({"period_months": "24", "decision_due_2": "99999999999999999999"}, "4 numbers"),
+    ],
+)
+def test_a_hostile_extension_writes_nothing(contract, commissioner, login, data, message):
+    response = login(commissioner).post(
+        reverse("commissioning:extension_create", args=[contract.pk]),
+        {"status": "available", "decision_due_0": "1", "decision_due_1": "3"} | data,
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ContractExtension.objects.exists()
+
+
 def test_a_duplicate_contract_reference_is_refused(contract, commissioner, login):
     response = login(commissioner).post(
         reverse("commissioning:contract_create"), _contract_post(reference=contract.reference)

@@ -1,6 +1,6 @@
 """The officer's pages: permissions per role and object, happy paths, validation and audit."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.test import Client
@@ -110,7 +110,7 @@ def test_a_repeat_at_another_agency_is_shown_without_its_reference(
     assert earlier.reference not in text
 
 
-def test_a_received_time_in_the_future_is_refused_with_a_message_and_nothing_is_saved(
+def test_a_received_date_in_the_future_is_refused_on_the_date_and_nothing_is_saved(
     login, officer, service, district
 ):
     later = timezone.localtime() + timedelta(days=2)
@@ -124,8 +124,32 @@ def test_a_received_time_in_the_future_is_refused_with_a_message_and_nothing_is_
     response = login(officer).post(CREATE, data)
     text = response.content.decode()
     assert response.status_code == 200
-    assert "The time received cannot be in the future" in text
+    assert response.context["form"].errors["received_date"] == [
+        "The date received cannot be in the future"
+    ]
+    assert "received_time" not in response.context["form"].errors
     assert "type them again" in text
+    assert not Referral.objects.exists()
+
+
+def test_a_received_time_later_today_is_refused_on_the_time(
+    login, officer, service, district, monkeypatch
+):
+    nine = timezone.make_aware(datetime(2025, 3, 27, 9, 0))
+    monkeypatch.setattr(timezone, "now", lambda: nine)
+    data = form_data(
+        service,
+        district,
+        received_date_0="27",
+        received_date_1="3",
+        received_date_2="2025",
+        received_time="10am",
+    )
+    response = login(officer).post(CREATE, data)
+    assert response.context["form"].errors["received_time"] == [
+        "The time received cannot be in the future"
+    ]
+    assert "received_date" not in response.context["form"].errors
     assert not Referral.objects.exists()
 
 
@@ -147,12 +171,12 @@ def test_after_an_error_the_identifying_fields_are_not_shown_again(
     ("field", "value", "message"),
     [
         ("full_name", "", "Enter the person&#x27;s full name"),
-        ("date_of_birth_2", "", "Enter the date of birth"),
-        ("date_of_birth_1", "13", "The date of birth must be a real date"),
+        ("date_of_birth_2", "", "The date of birth must include a year"),
+        ("date_of_birth_1", "13", "The month of the date of birth must be a number from 1 to 12"),
         ("postcode", "NOT A POSTCODE", "Enter a real postcode, like AA1 1AA"),
         ("house", "", "Enter the house number or name as well as the postcode"),
         ("children_in_household", "two", "Enter the number of children as a whole number"),
-        ("received_time", "25:00", "Enter the time the referral was received on the 24-hour clock"),
+        ("received_time", "25:00", "The hour of the time received must be from 0 to 23"),
         ("service", "", "Select the service the person was referred to"),
         ("area", "", "Select the district where the person lives, or out of area"),
     ],
@@ -165,7 +189,79 @@ def test_each_field_says_how_to_fix_it(login, officer, service, district, field,
 
 def test_a_date_of_birth_in_the_future_is_refused(login, officer, service, district):
     response = login(officer).post(CREATE, form_data(service, district, date_of_birth_2="2999"))
-    assert "The date of birth must be in the past" in response.content.decode()
+    assert "The date of birth cannot be in the future" in response.content.decode()
+
+
+# Values that once gave a server error: each now gets a message on its field, and nothing is
+# written (no referral, no audit row).
+HOSTILE_POSTS = [
+    ("received_date_2", "99999999999999999999", "The year of the date received must be 4 numbers"),
+    ("received_date_0", "99999999999999999999", "The day of the date received must be a number"),
+    ("received_date_2", "0001", "The date received must be on or after 1 January 2000"),
+    ("received_date_2", "0000", "The date received must be on or after 1 January 2000"),
+    ("received_date_2", "2999", "The date received cannot be in the future"),
+    ("date_of_birth_2", " ", "The date of birth must include a year"),
+    ("date_of_birth_0", "\x00", "The day of the date of birth must be a number"),
+    ("date_of_birth_1", "١", "The month of the date of birth must be a number"),
+    ("date_of_birth_2", "1066", "The date of birth must be on or after 1 January 1900"),
+    ("received_time", "99999999999999999999", "Enter the time received like 14:30 or 2:30pm"),
+    ("received_time", " ", "Enter the time received, like 14:30 or 2:30pm"),
+    ("children_in_household", "99999999999999999999", "The number of children must be 30 or fewer"),
+    ("children_in_household", "-1", "The number of children cannot be less than 0"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), HOSTILE_POSTS)
+def test_a_hostile_value_gets_a_message_on_its_field_and_writes_nothing(
+    login, officer, service, district, field, value, message
+):
+    response = login(officer).post(CREATE, form_data(service, district, **{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Referral.objects.exists()
+    assert not AuditEvent.objects.exclude(action=AuditAction.VIEW).exists()
+
+
+def test_times_are_typed_as_a_person_would(login, officer, service, district):
+    earlier = timezone.localtime() - timedelta(days=1)
+    data = form_data(
+        service,
+        district,
+        received_date_0=earlier.day,
+        received_date_1=earlier.month,
+        received_date_2=earlier.year,
+        received_time="2:30pm",
+    )
+    assert login(officer).post(CREATE, data).status_code == 302
+    assert timezone.localtime(Referral.objects.get().received_at).time() == time(14, 30)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("at_date_2", "99999999999999999999", "The year of the date of first contact must be"),
+        ("at_date_1", " ", "The date of first contact must include a month"),
+        ("at_date_2", "0001", "The date of first contact must be on or after 1 January 2000"),
+        ("at_time", "25:00", "The hour of the time must be from 0 to 23"),
+    ],
+)
+def test_a_hostile_step_changes_nothing(login, officer, service, field, value, message):
+    referral = ReferralFactory(service=service, received_at=timezone.now() - timedelta(hours=3))
+    data = _when(timezone.now()) | {field: value}
+    response = login(officer).post(action_url(referral, "contact"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Status.RECEIVED
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "0001", " ", "x"])
+def test_a_hostile_filter_date_says_what_is_wrong(login, officer, service, value):
+    ReferralFactory(service=service)
+    query = {"received_from_0": "1", "received_from_1": "1", "received_from_2": value}
+    response = login(officer).get(LIST, query)
+    assert response.status_code == 200
+    assert "received_from" in response.context["form"].errors
 
 
 @pytest.mark.parametrize(

@@ -186,7 +186,7 @@ def test_a_meeting_with_a_bad_time_shows_a_clear_message(login, clerk, committee
         {"date_0": "20", "date_1": "11", "date_2": "2025", "start_time": "half six", "venue": "X"},
     )
     assert response.status_code == 200
-    assert "Enter the start time on the 24-hour clock" in response.content.decode()
+    assert "Enter the start time like 14:30 or 2:30pm" in response.content.decode()
     assert not Meeting.objects.exists()
 
 
@@ -277,6 +277,65 @@ def test_raising_an_action_due_before_the_meeting_is_refused_with_a_clear_messag
     assert response.status_code == 200
     assert "The due date must be after the meeting on 12 June 2025." in response.content.decode()
     assert not Action.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("due_date_2", "99999999999999999999", "The year of the due date must be 4 numbers"),
+        ("due_date_2", "0001", "The due date must be on or after 1 January 2000"),
+        ("due_date_0", " ", "The due date must include a day"),
+        ("due_date_1", "١", "The month of the due date must be a number"),
+    ],
+)
+def test_a_hostile_due_date_gets_a_message_and_writes_nothing(
+    login, clerk, resolution, officer, field, value, message
+):
+    data = {
+        "description": "Share waiting times.",
+        "owner": officer.pk,
+        "due_date_0": "30",
+        "due_date_1": "9",
+        "due_date_2": "2025",
+    }
+    response = login(clerk).post(url("action_create", resolution.pk), data | {field: value})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Action.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"date_2": "99999999999999999999"}, "The year of the date of the meeting must be"),
+        ({"date_2": "0001"}, "The date of the meeting must be on or after 1 January 2000"),
+        ({"start_time": "99999999999999999999"}, "Enter the start time like 14:30 or 2:30pm"),
+        ({"start_time": "25:00"}, "The hour of the start time must be from 0 to 23"),
+    ],
+)
+def test_a_hostile_meeting_writes_nothing(login, clerk, committee, data, message):
+    post = {"date_0": "20", "date_1": "11", "date_2": "2025", "start_time": "6:30pm"}
+    response = login(clerk).post(
+        url("meeting_create", committee.pk), post | {"venue": "Hall", "status": "draft"} | data
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_a_meeting_time_may_be_typed_as_2pm(login, clerk, committee):
+    login(clerk).post(
+        url("meeting_create", committee.pk),
+        {
+            "date_0": "20",
+            "date_1": "11",
+            "date_2": "2025",
+            "start_time": "6:30pm",
+            "venue": "Hall",
+            "status": MeetingStatus.DRAFT,
+        },
+    )
+    assert Meeting.objects.get().start_time.strftime("%H:%M") == "18:30"
 
 
 def test_a_clerk_raises_an_action_from_a_resolution(login, clerk, resolution, officer):
