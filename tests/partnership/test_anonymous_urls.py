@@ -8,7 +8,7 @@ below, where a reviewer sees it.
 
 import importlib
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLResolver, get_resolver
 
 from tests.access_matrix.test_matrix import TABLES
 
@@ -38,10 +38,9 @@ def _exempt_views(resolver: URLResolver, namespace: str = "") -> dict[str, str]:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             exempt |= _exempt_views(pattern, inner)
-        elif isinstance(pattern, URLPattern):
-            if getattr(pattern.callback, "login_required", True) is False:
-                name = f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
-                exempt[name] = str(pattern.pattern)
+        elif getattr(pattern.callback, "login_required", True) is False:
+            name = f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
+            exempt[name] = str(pattern.pattern)
     return exempt
 
 
