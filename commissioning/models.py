@@ -41,6 +41,7 @@ POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b", re
 POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}", re.IGNORECASE)
 # A UK telephone number: 0 or +44 and 9 or 10 more digits, spaces allowed.
 PHONE = re.compile(r"(0|\+44)[0-9]{9,10}")
+PHONE_MESSAGE = "Enter a UK telephone number, like 0808 123 4567 or +44 808 123 4567"
 NO_SAFE_ACCOMMODATION_ADDRESS = (
     "Safe accommodation never has a public address in the directory, only the areas it serves. "
     "Clear the address, or choose a type of service that is not safe accommodation."
@@ -209,7 +210,7 @@ class CommissionedService(models.Model):
     def _listing_errors(self) -> dict[str, str]:
         errors = {}
         if self.phone and not PHONE.fullmatch(self.phone.replace(" ", "")):
-            errors["phone"] = "Enter a UK telephone number, like 0808 123 4567 or +44 808 123 4567"
+            errors["phone"] = PHONE_MESSAGE
         unknown = [code for code in self.languages if code not in Language.values]
         if unknown or len(set(self.languages)) != len(self.languages):
             errors["languages"] = "Choose each language from the list once"

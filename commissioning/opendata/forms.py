@@ -11,7 +11,7 @@ from django import forms
 
 from ..constants import PUBLIC_LOCATION_FIELDS, Language, Weekday
 from ..forms import WholeNumberField, _helper
-from ..models import NO_SAFE_ACCOMMODATION_ADDRESS, CommissionedService
+from ..models import NO_SAFE_ACCOMMODATION_ADDRESS, PHONE, PHONE_MESSAGE, CommissionedService
 from ..services import LISTING_FIELDS, OpeningTimeInput
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -122,6 +122,12 @@ class ServiceListingForm(forms.Form):
                 )
             )
         self.helper = _helper(*layout)
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not PHONE.fullmatch(phone.replace(" ", "")):
+            raise forms.ValidationError(PHONE_MESSAGE)
+        return phone
 
     def clean(self):
         cleaned = super().clean()
