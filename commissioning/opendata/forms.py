@@ -217,7 +217,11 @@ OpeningTimeFormSet = forms.formset_factory(
 
 def opening_time_formset(data=None, *, service: CommissionedService):
     initial = [
-        {"days": row.day_codes, "opens_at": row.opens_at, "closes_at": row.closes_at}
+        {
+            "days": row.day_codes,
+            "opens_at": f"{row.opens_at:%H:%M}",
+            "closes_at": f"{row.closes_at:%H:%M}",
+        }
         for row in service.opening_times.all()
     ]
     return OpeningTimeFormSet(data, initial=initial, prefix="hours")

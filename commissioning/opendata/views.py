@@ -72,6 +72,15 @@ def _publish_from_post(request, write, *, what: str) -> list[dict[str, str]] | N
     return None
 
 
+def _ages(public: dict) -> str:
+    low, high = public.get("minimum_age"), public.get("maximum_age")
+    if low is not None and high is not None:
+        return f"{low} to {high}"
+    if low is not None:
+        return f"{low} or over"
+    return f"Up to {high}" if high is not None else "Any age"
+
+
 @role_required(*READERS)
 def listing_preview(request, pk: int):
     service = commissioning_selectors.get_service_for_user(request.user, pk)
@@ -94,6 +103,7 @@ def listing_preview(request, pk: int):
             "service": service,
             "public": public,
             "public_json": dumps(public),
+            "ages": _ages(public),
             "api_url": reverse("open_referral:service", args=[service.directory_id]),
             "is_listed": service.directory_published and service.is_active,
             "can_edit": can_edit(request.user),

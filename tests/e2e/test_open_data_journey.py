@@ -7,7 +7,12 @@ from playwright.sync_api import expect
 
 from commissioning.constants import ServiceType
 from partnership.constants import Role
-from tests.factories import AreaFactory, CommissionedServiceFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    AreaFactory,
+    CommissionedServiceFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -198,6 +198,8 @@ def test_a_commissioner_saves_a_listing_and_sees_its_preview(outreach, commissio
     ]
     preview = client.get(response["Location"])
     assert "Monday and Wednesday, 09:00 to 17:30" in preview.content.decode()
+    form_again = client.get(reverse("commissioning:listing_edit", args=[outreach.pk])).content
+    assert b'value="09:00"' in form_again and b'value="17:30"' in form_again
 
 
 @pytest.mark.django_db
