@@ -9,8 +9,10 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
+from partnership.forms import TimeField, WholeNumberField
+
 from ..constants import PUBLIC_LOCATION_FIELDS, Language, Weekday
-from ..forms import WholeNumberField, _helper
+from ..forms import _helper
 from ..models import NO_SAFE_ACCOMMODATION_ADDRESS, PHONE, PHONE_MESSAGE, CommissionedService
 from ..services import LISTING_FIELDS, OpeningTimeInput
 
@@ -141,19 +143,6 @@ class ServiceListingForm(forms.Form):
         return {name: self.cleaned_data[name] for name in LISTING_FIELDS if name in self.fields}
 
 
-class TimeOfDayField(forms.TimeField):
-    def __init__(self, *, what: str, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"class": "govuk-input--width-5", "spellcheck": "false"}),
-        )
-        kwargs.setdefault(
-            "error_messages",
-            {"invalid": f"Enter the {what} as hours and minutes, like 09:30 or 17:00"},
-        )
-        super().__init__(input_formats=["%H:%M", "%H.%M", "%H:%M:%S"], **kwargs)
-
-
 class OpeningTimeForm(forms.Form):
     days = forms.MultipleChoiceField(
         label="Days",
@@ -162,12 +151,12 @@ class OpeningTimeForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose days from the list"},
     )
-    opens_at = TimeOfDayField(label="Opens at", what="opening time", required=False)
-    closes_at = TimeOfDayField(
+    opens_at = TimeField(label="Opens at", what="opening time", required=False)
+    closes_at = TimeField(
         label="Closes at",
         what="closing time",
         required=False,
-        help_text="For all day, open at 00:00 and close at 23:59.",
+        help_text="For example, 17:00. For all day, open at 00:00 and close at 23:59.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -217,11 +206,7 @@ OpeningTimeFormSet = forms.formset_factory(
 
 def opening_time_formset(data=None, *, service: CommissionedService):
     initial = [
-        {
-            "days": row.day_codes,
-            "opens_at": f"{row.opens_at:%H:%M}",
-            "closes_at": f"{row.closes_at:%H:%M}",
-        }
+        {"days": row.day_codes, "opens_at": row.opens_at, "closes_at": row.closes_at}
         for row in service.opening_times.all()
     ]
     return OpeningTimeFormSet(data, initial=initial, prefix="hours")

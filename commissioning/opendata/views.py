@@ -13,12 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from partnership.forms import save_and_redirect
 from partnership.permissions import role_required
 
 from .. import selectors as commissioning_selectors
 from .. import services
 from ..forms import error_summary_items
-from ..views import EDITORS, READERS, _add_errors, can_edit
+from ..views import EDITORS, READERS, can_edit
 from . import oruk
 from .api import contract_release
 from .forms import ServiceListingForm, opening_time_formset
@@ -32,20 +33,22 @@ def listing_edit(request, pk: int):
     data = request.POST if request.method == "POST" else None
     form = ServiceListingForm(data, service=service)
     hours = opening_time_formset(data, service=service)
-    if data is not None and form.is_valid() and hours.is_valid():
-        try:
-            services.service_listing_update(
-                by=request.user,
-                service=service,
-                opening_times=hours.opening_times(),
-                request=request,
-                **form.listing_values(),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Directory listing saved. Check it below before publishing.")
-            return redirect("commissioning:listing_preview", pk=service.pk)
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda _cleaned: services.service_listing_update(
+            by=request.user,
+            service=service,
+            opening_times=hours.opening_times(),
+            request=request,
+            **form.listing_values(),
+        ),
+        success="Directory listing saved. Check it below before publishing.",
+        to=reverse("commissioning:listing_preview", args=[service.pk]),
+        valid=data is not None and form.is_valid() & hours.is_valid(),
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "commissioning/listing_edit.html",
