@@ -82,3 +82,63 @@ DEFAULT_FIRST_CONTACT_TARGET = Decimal("95")
 DEFAULT_OVERSIGHT_TARGET = Decimal("95")
 DEFAULT_CASELOAD_BENCHMARK = Decimal("30")
 DEFAULT_CASELOAD_BAND = Decimal("20")
+
+
+# The service directory (Open Referral UK) -------------------------------------------------
+
+
+class Weekday(models.TextChoices):
+    """Days as iCalendar (RFC 5545) writes them, which is what Open Referral's `byday` takes."""
+
+    MONDAY = "MO", "Monday"
+    TUESDAY = "TU", "Tuesday"
+    WEDNESDAY = "WE", "Wednesday"
+    THURSDAY = "TH", "Thursday"
+    FRIDAY = "FR", "Friday"
+    SATURDAY = "SA", "Saturday"
+    SUNDAY = "SU", "Sunday"
+
+
+class Language(models.TextChoices):
+    """Languages a service can offer help in, with ISO 639 codes (BSL has only a 639-3 code).
+
+    English and Welsh, British Sign Language, and the languages most spoken in England after
+    English at the 2021 census.
+    """
+
+    ENGLISH = "en", "English"
+    WELSH = "cy", "Welsh"
+    BRITISH_SIGN_LANGUAGE = "bfi", "British Sign Language"
+    POLISH = "pl", "Polish"
+    ROMANIAN = "ro", "Romanian"
+    PUNJABI = "pa", "Punjabi"
+    URDU = "ur", "Urdu"
+    PORTUGUESE = "pt", "Portuguese"
+    SPANISH = "es", "Spanish"
+    ARABIC = "ar", "Arabic"
+    BENGALI = "bn", "Bengali"
+    GUJARATI = "gu", "Gujarati"
+    ITALIAN = "it", "Italian"
+    LITHUANIAN = "lt", "Lithuanian"
+    SOMALI = "so", "Somali"
+    TAMIL = "ta", "Tamil"
+    TURKISH = "tr", "Turkish"
+    FRENCH = "fr", "French"
+    CHINESE = "zh", "Chinese"
+
+
+# A service is in the open directory while a commissioner has published it and it is running.
+# Drafts (never published), services taken out of the directory and services that have stopped
+# appear nowhere in the feed, and their ids give 404.
+LISTED_IN_DIRECTORY = models.Q(directory_published=True, is_active=True)
+
+# The fields of a directory listing that say where a service is. A safe accommodation service
+# never has any of them filled in: the model's clean(), a database constraint, the form and the
+# Open Referral serializer each refuse it (see CommissionedService).
+PUBLIC_LOCATION_FIELDS = (
+    "location_name",
+    "location_address",
+    "location_town",
+    "location_county",
+    "location_postcode",
+)

@@ -10,6 +10,8 @@
   (context/000), and a fund split by district population.
 - Refuge, dispersed accommodation and sanctuary scheme services with bed spaces and units; KPI
   targets; caseworker FTE every quarter from 2019/20 Q1 to the current quarter.
+- Directory listings for four services (one a draft) and the joint contract published as open
+  data (`opendata/demo.py`).
 
 Everything is written through services.py, so the History lists have entries from the start.
 """
@@ -26,7 +28,8 @@ from partnership.models import Organisation
 from . import services
 from .allocation import split_by_percentages, split_by_population, split_equally
 from .constants import ClientGroup, ExtensionStatus, ServiceType
-from .models import CaseworkerCapacity, add_months
+from .models import CaseworkerCapacity, Contract, add_months
+from .opendata.demo import seed_directory
 
 COUNTY = "Eastshire County Council"
 PCC = "Office of the Eastshire Police and Crime Commissioner"
@@ -127,11 +130,18 @@ def seed(ctx) -> None:
     _seed_capacity(ctx, made)
     ctx.extra["services"] = list(made.values())
 
-    _seed_joint_contract(ctx, by, made)
-    _seed_children_contract(ctx, by, made)
-    _seed_accommodation_contract(ctx, by, made)
+    contracts = {
+        contract.reference: contract
+        for contract in (
+            _seed_joint_contract(ctx, by, made),
+            _seed_children_contract(ctx, by, made),
+            _seed_accommodation_contract(ctx, by, made),
+        )
+    }
     _seed_grants(ctx, by)
+    listed = seed_directory(by, made, contracts)
     ctx.log.append(f"{len(made)} commissioned services, 3 contracts, grants for the districts")
+    ctx.log.append(f"{len(listed)} services and 1 contract published as open data")
 
 
 def _seed_capacity(ctx, made) -> None:
@@ -155,7 +165,7 @@ def _next_end_of_september(on_or_after: date) -> date:
     return candidate if candidate >= on_or_after else date(on_or_after.year + 1, 9, 30)
 
 
-def _seed_joint_contract(ctx, by, made) -> None:
+def _seed_joint_contract(ctx, by, made) -> Contract:
     orgs = ctx.organisations
     contract = services.contract_create(
         by=by,
@@ -222,9 +232,10 @@ def _seed_joint_contract(ctx, by, made) -> None:
             annual_value_pence=value,
             contributions=contributions,
         )
+    return contract
 
 
-def _seed_children_contract(ctx, by, made) -> None:
+def _seed_children_contract(ctx, by, made) -> Contract:
     orgs = ctx.organisations
     end = FinancialYear.containing(ctx.today).next().end
     contract = services.contract_create(
@@ -250,9 +261,10 @@ def _seed_children_contract(ctx, by, made) -> None:
                 services.ContributionInput(orgs[ICB], icb),
             ],
         )
+    return contract
 
 
-def _seed_accommodation_contract(ctx, by, made) -> None:
+def _seed_accommodation_contract(ctx, by, made) -> Contract:
     """Ends within six months of the demo date, with an extension still to decide."""
     orgs = ctx.organisations
     # The last day of the month four months on: inside the six-month warning.
@@ -284,6 +296,7 @@ def _seed_accommodation_contract(ctx, by, made) -> None:
             annual_value_pence=value,
             contributions=[services.ContributionInput(orgs[COUNTY], value)],
         )
+    return contract
 
 
 def _seed_grants(ctx, by) -> None:

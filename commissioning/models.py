@@ -6,6 +6,8 @@ Money is integer pence. Shares are never stored: `metrics.py` derives them from 
 from __future__ import annotations
 
 import calendar
+import re
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -22,13 +24,28 @@ from .constants import (
     DEFAULT_CASELOAD_BENCHMARK,
     DEFAULT_FIRST_CONTACT_TARGET,
     DEFAULT_OVERSIGHT_TARGET,
+    PUBLIC_LOCATION_FIELDS,
     SAFE_ACCOMMODATION_TYPES,
     ClientGroup,
     ExtensionStatus,
+    Language,
     ServiceType,
+    Weekday,
 )
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+AGE_VALIDATORS = [MaxValueValidator(120)]
+# A UK postcode anywhere in a text (SW1A 1AA, sw1a1aa); used to keep one out of a safe
+# accommodation service's public text.
+POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b", re.IGNORECASE)
+POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}", re.IGNORECASE)
+# A UK telephone number: 0 or +44 and 9 or 10 more digits, spaces allowed.
+PHONE = re.compile(r"(0|\+44)[0-9]{9,10}")
+PHONE_MESSAGE = "Enter a UK telephone number, like 0808 123 4567 or +44 808 123 4567"
+NO_SAFE_ACCOMMODATION_ADDRESS = (
+    "Safe accommodation never has a public address in the directory, only the areas it serves. "
+    "Clear the address, or choose a type of service that is not safe accommodation."
+)
 FIRST_FINANCIAL_YEAR = 2000
 LAST_FINANCIAL_YEAR = 2100
 
@@ -87,6 +104,33 @@ class CommissionedService(models.Model):
         validators=PERCENT_VALIDATORS,
     )
 
+    # The public directory listing (Open Referral UK, see commissioning/opendata/). Nothing here
+    # is public until a commissioner publishes it, and only while the service is running.
+    directory_id = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="The service's identifier in the open directory; it never changes.",
+    )
+    directory_published = models.BooleanField(default=False)
+    directory_modified_at = models.DateTimeField(null=True, blank=True)
+    public_description = models.TextField(max_length=2000, blank=True)
+    eligibility = models.TextField(max_length=1000, blank=True)
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True, validators=AGE_VALIDATORS)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True, validators=AGE_VALIDATORS)
+    phone = models.CharField(max_length=20, blank=True)
+    website = models.URLField(max_length=300, blank=True)
+    self_referral = models.TextField("how to refer yourself", max_length=1000, blank=True)
+    languages = models.JSONField(default=list, blank=True, help_text="Language codes.")
+    is_free = models.BooleanField(default=True)
+    cost_description = models.CharField(max_length=300, blank=True)
+    # Where people can go in person. Never filled in for safe accommodation (see Meta and clean).
+    location_name = models.CharField(max_length=200, blank=True)
+    location_address = models.CharField(max_length=200, blank=True)
+    location_town = models.CharField(max_length=100, blank=True)
+    location_county = models.CharField(max_length=100, blank=True)
+    location_postcode = models.CharField(max_length=10, blank=True)
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -106,6 +150,18 @@ class CommissionedService(models.Model):
                 & models.Q(caseload_benchmark__gt=0),
                 name="service_targets_in_range",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(service_type__in=sorted(SAFE_ACCOMMODATION_TYPES))
+                | models.Q(**dict.fromkeys(PUBLIC_LOCATION_FIELDS, "")),
+                name="no_public_location_for_safe_accommodation",
+                violation_error_message=NO_SAFE_ACCOMMODATION_ADDRESS,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minimum_age__isnull=True)
+                | models.Q(maximum_age__isnull=True)
+                | models.Q(minimum_age__lte=models.F("maximum_age")),
+                name="service_ages_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -114,10 +170,137 @@ class CommissionedService(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("commissioning:service_detail", args=[self.pk])
 
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.is_safe_accommodation:
+            errors |= self._safe_accommodation_errors()
+        elif self.has_public_location:
+            errors |= self._location_errors()
+        errors |= self._listing_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def _safe_accommodation_errors(self) -> dict[str, str]:
+        """No address, and no postcode typed into the public text either."""
+        errors = dict.fromkeys(self.filled_location_fields, NO_SAFE_ACCOMMODATION_ADDRESS)
+        for name in ("public_description", "eligibility", "self_referral", "cost_description"):
+            if POSTCODE_IN_TEXT.search(getattr(self, name)):
+                errors[name] = (
+                    "Take the postcode out. The directory never shows where safe accommodation "
+                    "is, only the areas it serves."
+                )
+        return errors
+
+    def _location_errors(self) -> dict[str, str]:
+        errors = {}
+        needed = {
+            "location_address": "Enter the building and street",
+            "location_town": "Enter the town or city",
+            "location_county": "Enter the county",
+            "location_postcode": "Enter the postcode, like NV1 2AB",
+        }
+        for name, message in needed.items():
+            if not getattr(self, name).strip():
+                errors[name] = f"{message}, or clear the whole address"
+        postcode = self.location_postcode.strip()
+        if postcode and not POSTCODE.fullmatch(postcode):
+            errors["location_postcode"] = "Enter a real postcode, like NV1 2AB"
+        return errors
+
+    def _listing_errors(self) -> dict[str, str]:
+        errors = {}
+        if self.phone and not PHONE.fullmatch(self.phone.replace(" ", "")):
+            errors["phone"] = PHONE_MESSAGE
+        unknown = [code for code in self.languages if code not in Language.values]
+        if unknown or len(set(self.languages)) != len(self.languages):
+            errors["languages"] = "Choose each language from the list once"
+        low, high = self.minimum_age, self.maximum_age
+        if low is not None and high is not None and low > high:
+            errors["maximum_age"] = f"The maximum age must be {low} or more, the minimum age"
+        if not self.is_free and not self.cost_description.strip():
+            errors["cost_description"] = "Say what the service costs, or say that it is free"
+        if self.directory_published:
+            if not self.public_description.strip():
+                errors["public_description"] = "Describe the service before publishing it"
+            if not (self.phone or self.website or self.self_referral.strip()):
+                errors["phone"] = (
+                    "Give a telephone number, a website or how to refer yourself before "
+                    "publishing the service"
+                )
+        return errors
+
     @property
     def is_safe_accommodation(self) -> bool:
         """Relevant accommodation under Part 4 of the Domestic Abuse Act 2021 (see constants)."""
         return self.service_type in SAFE_ACCOMMODATION_TYPES
+
+    @property
+    def filled_location_fields(self) -> list[str]:
+        return [name for name in PUBLIC_LOCATION_FIELDS if getattr(self, name).strip()]
+
+    @property
+    def has_public_location(self) -> bool:
+        return bool(self.filled_location_fields)
+
+    def language_names(self) -> list[str]:
+        return [Language(code).label for code in self.languages if code in Language.values]
+
+
+class OpeningTime(models.Model):
+    """When a service in the directory is open: some days of the week, between two times.
+
+    `days` holds iCalendar day codes in week order ("MO,TU,WE,TH,FR"); 00:00 to 23:59 is all day.
+    """
+
+    service = models.ForeignKey(
+        CommissionedService, on_delete=models.CASCADE, related_name="opening_times"
+    )
+    days = models.CharField(max_length=20)
+    opens_at = models.TimeField()
+    closes_at = models.TimeField()
+
+    class Meta:
+        ordering = ["service", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="opening_time_closes_after_opening",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.describe()}"
+
+    def clean(self) -> None:
+        codes = self.day_codes
+        if not codes or any(code not in Weekday.values for code in codes):
+            raise ValidationError({"days": "Choose the days the service is open"})
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError(
+                {"closes_at": "The closing time must be after the opening time, like 17:00"}
+            )
+
+    @property
+    def day_codes(self) -> list[str]:
+        return [code for code in self.days.split(",") if code]
+
+    @property
+    def is_all_day(self) -> bool:
+        return (
+            self.opens_at.strftime("%H:%M") == "00:00"
+            and self.closes_at.strftime("%H:%M") == "23:59"
+        )
+
+    def describe(self) -> str:
+        """Monday, Tuesday and Friday, 09:00 to 17:00 (or "24 hours")."""
+        names = [Weekday(code).label for code in self.day_codes]
+        days = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        if len(names) == 7:
+            days = "Every day"
+        hours = (
+            "24 hours" if self.is_all_day else f"{self.opens_at:%H:%M} to {self.closes_at:%H:%M}"
+        )
+        return f"{days}, {hours}"
 
 
 class CaseworkerCapacity(models.Model):
@@ -167,6 +350,10 @@ class Contract(models.Model):
     services = models.ManyToManyField(CommissionedService, related_name="contracts", blank=True)
     start_date = models.DateField()
     end_date = models.DateField(help_text="End of the initial term, before any extension.")
+    # Open data (OCDS, see commissioning/opendata/ocds.py): the id in the contract's OCID, and
+    # whether a commissioner has chosen to publish it.
+    open_data_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    open_data_published = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["reference"]

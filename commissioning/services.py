@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from partnership.audit import audit_record
@@ -27,7 +28,9 @@ from .constants import (
     DEFAULT_CASELOAD_BENCHMARK,
     DEFAULT_FIRST_CONTACT_TARGET,
     DEFAULT_OVERSIGHT_TARGET,
+    PUBLIC_LOCATION_FIELDS,
     ExtensionStatus,
+    Weekday,
 )
 from .models import (
     CaseworkerCapacity,
@@ -38,6 +41,7 @@ from .models import (
     FundingContribution,
     FundingStream,
     GrantAllocation,
+    OpeningTime,
     long_date,
 )
 
@@ -57,6 +61,19 @@ SERVICE_FIELDS = (
 CONTRACT_FIELDS = ("reference", "title", "provider", "lead_commissioner", "start_date", "end_date")
 EXTENSION_FIELDS = ("period_months", "status", "decision_due", "decided_on")
 STREAM_FIELDS = ("name", "funder", "financial_year", "total_pence")
+LISTING_FIELDS = (
+    "public_description",
+    "eligibility",
+    "minimum_age",
+    "maximum_age",
+    "phone",
+    "website",
+    "self_referral",
+    "languages",
+    "is_free",
+    "cost_description",
+    *PUBLIC_LOCATION_FIELDS,
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,18 @@ class ContributionInput:
     funder: Organisation
     amount_pence: int
     stated_percent: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class OpeningTimeInput:
+    days: tuple[str, ...]  # Weekday codes
+    opens_at: time
+    closes_at: time
+
+    def text(self) -> str:
+        return OpeningTime(
+            days=",".join(self.days), opens_at=self.opens_at, closes_at=self.closes_at
+        ).describe()
 
 
 @dataclass(frozen=True)
@@ -86,6 +115,8 @@ def _text(value: Any) -> str:
         return long_date(value)
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
     return str(value)
 
 
@@ -191,7 +222,85 @@ def service_update(
         service.areas.set(areas)
     diff = _changes(before, _describe(service, (*SERVICE_FIELDS, "areas")))
     if diff:
+        # The name, type, areas and whether it runs are all in the directory listing too.
+        service.directory_modified_at = timezone.now()
+        service.save(update_fields=["directory_modified_at"])
         _audit(by, AuditAction.UPDATE, service, diff, request)
+    return service
+
+
+# The directory listing (Open Referral UK) --------------------------------------------------
+
+
+def _week_order(days: Iterable[str]) -> str:
+    chosen = set(days)
+    return ",".join(code for code in Weekday.values if code in chosen)
+
+
+def _opening_texts(service: CommissionedService) -> dict[str, str]:
+    texts = [row.describe() for row in service.opening_times.all()]
+    return {"Opening hours": "; ".join(texts)} if texts else {}
+
+
+@transaction.atomic
+def service_listing_update(
+    *,
+    by: User,
+    service: CommissionedService,
+    opening_times: Sequence[OpeningTimeInput] | None = None,
+    request=None,
+    **changes: Any,
+) -> CommissionedService:
+    """Change the directory fields (LISTING_FIELDS) and replace the opening times.
+
+    A published listing stays published, so it must stay complete (see the model's clean()).
+    """
+    service = CommissionedService.objects.select_for_update().get(pk=service.pk)
+    before = _describe(service, LISTING_FIELDS) | _opening_texts(service)
+    _set_fields(service, LISTING_FIELDS, changes)
+    service.directory_modified_at = timezone.now()
+    service.full_clean()
+    service.save()
+    if opening_times is not None:
+        service.opening_times.all().delete()
+        for given in opening_times:
+            row = OpeningTime(
+                service=service,
+                days=_week_order(given.days),
+                opens_at=given.opens_at,
+                closes_at=given.closes_at,
+            )
+            row.full_clean()
+            row.save()
+    diff = _changes(before, _describe(service, LISTING_FIELDS) | _opening_texts(service))
+    if diff:
+        _audit(by, AuditAction.UPDATE, service, diff, request, listing=True)
+    return service
+
+
+@transaction.atomic
+def service_listing_publish(
+    *, by: User, service: CommissionedService, publish: bool, request=None
+) -> CommissionedService:
+    """Put a service in the open directory, or take it out. Publishing needs a complete listing:
+    a description, a way to get help and the areas it serves."""
+    service = CommissionedService.objects.select_for_update().get(pk=service.pk)
+    if publish and not service.is_active:
+        raise ValidationError(
+            "Only a running service can be published. Mark the service as running first."
+        )
+    if publish and not service.areas.exists():
+        raise ValidationError(
+            "Choose the areas the service covers before publishing it: the directory shows them."
+        )
+    was = service.directory_published
+    service.directory_published = publish
+    service.directory_modified_at = timezone.now()
+    service.full_clean()
+    service.save()
+    if was != publish:
+        label = "Published in the open directory"
+        _audit(by, AuditAction.UPDATE, service, {label: [_text(was), _text(publish)]}, request)
     return service
 
 
@@ -225,6 +334,26 @@ def capacity_set(
 
 
 # Contracts and extensions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_publication_set(
+    *, by: User, contract: Contract, publish: bool, request=None
+) -> Contract:
+    """Publish a contract's funding as open data (OCDS), or stop publishing it."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if publish and not contract.years.exists():
+        raise ValidationError(
+            "Add at least one year's funding before publishing: the open data is the funding."
+        )
+    was = contract.open_data_published
+    contract.open_data_published = publish
+    contract.full_clean()
+    contract.save()
+    if was != publish:
+        label = "Published as open data"
+        _audit(by, AuditAction.UPDATE, contract, {label: [_text(was), _text(publish)]}, request)
+    return contract
 
 
 def _check_years_in_term(contract: Contract) -> None:

@@ -201,6 +201,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# The cache holds the open data's answers and its per-address request counts: in Redis when
+# REDIS_URL is set (shared by every web process), otherwise in each process's memory.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
@@ -220,6 +230,19 @@ WORKING_DAYS_COUNTRY = env.str("WORKING_DAYS_COUNTRY", default="GB")
 WORKING_DAYS_SUBDIVISION = env.str("WORKING_DAYS_SUBDIVISION", default="ENG")
 # A referral is a repeat when the same person was referred within this many months before it.
 REPEAT_WINDOW_MONTHS = env.int("REPEAT_WINDOW_MONTHS", default=12)
+
+# Open data (commissioning/opendata/). The OCID prefix is the one the Open Contracting
+# Partnership registers for the publisher; the default is the standard's example prefix.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-213czf")
+OPEN_DATA_LICENCE_NAME = env.str("OPEN_DATA_LICENCE_NAME", default="Open Government Licence v3.0")
+OPEN_DATA_LICENCE_URL = env.str(
+    "OPEN_DATA_LICENCE_URL",
+    default="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+)
+# Requests a minute from one client address to the open endpoints; then 429.
+OPEN_DATA_RATE_LIMIT = env.int("OPEN_DATA_RATE_LIMIT", default=120)
+# How long an open data answer is kept (and may be kept by browsers and proxies).
+OPEN_DATA_CACHE_SECONDS = env.int("OPEN_DATA_CACHE_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from commissioning.opendata.urls import open_data_patterns, open_referral_patterns
+
 from . import views
 
 urlpatterns = [
@@ -12,6 +14,9 @@ urlpatterns = [
     path("commissioning/", include("commissioning.urls")),
     path("referrals/", include("referrals.urls")),
     path("scrutiny/", include("scrutiny.urls")),
+    # Open to anyone, without signing in (commissioning/opendata/http.py).
+    path("open-referral/", include(open_referral_patterns)),
+    path("open-data/", include(open_data_patterns)),
 ]
 
 handler403 = "partnership.errors.permission_denied"

@@ -91,3 +91,16 @@ def celery_tasks_run_eagerly(request, settings):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = was_eager
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(settings):
+    """Each test starts with an empty cache of its own: the open data's cached answers and
+    request counts (commissioning/opendata/http.py) would otherwise leak between tests. It is
+    in memory even where REDIS_URL is set, so clearing it never empties the Celery broker."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,60 @@
+"""Nothing becomes public by accident: the URLs an anonymous visitor can reach are listed here.
+
+Every URL needs a signed-in user (Django's LoginRequiredMiddleware) unless its view is marked
+`login_not_required`. The sign-in page is; so are the open data endpoints, on purpose
+(commissioning/opendata/http.py). A new exemption anywhere fails these tests until it is added
+below, where a reviewer sees it.
+"""
+
+import importlib
+
+from django.urls import URLResolver, get_resolver
+
+from tests.access_matrix.test_matrix import TABLES
+
+OPEN_DATA = {
+    "open_referral:root",
+    "open_referral:services",
+    "open_referral:service",
+    "open_referral:service_at_locations",
+    "open_referral:service_at_location",
+    "open_referral:taxonomies",
+    "open_referral:taxonomy",
+    "open_referral:taxonomy_terms",
+    "open_referral:taxonomy_term",
+    "open_data:index",
+    "open_data:contracts",
+    "open_data:contract",
+}
+# The Django admin marks its own sign-in page as open; our middleware sends anonymous visitors
+# from it to ours (partnership.middleware.LoginRequiredEverywhereMiddleware).
+ANONYMOUS = {"login", "admin:login"} | OPEN_DATA
+
+
+def _exempt_views(resolver: URLResolver, namespace: str = "") -> dict[str, str]:
+    """{url name: route} of every view exempted from the login middleware."""
+    exempt = {}
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            exempt |= _exempt_views(pattern, inner)
+        elif getattr(pattern.callback, "login_required", True) is False:
+            name = f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
+            exempt[name] = str(pattern.pattern)
+    return exempt
+
+
+def test_only_the_sign_in_page_and_the_open_data_are_exempt_from_login():
+    exempt = set(_exempt_views(get_resolver()))
+    assert exempt == ANONYMOUS, (
+        f"newly open to anonymous visitors: {sorted(exempt - ANONYMOUS)}; "
+        f"no longer open: {sorted(ANONYMOUS - exempt)}"
+    )
+
+
+def test_the_access_matrix_lets_anonymous_visitors_reach_only_the_listed_urls():
+    reachable = set()
+    for name in TABLES:
+        table = importlib.import_module(f"tests.access_matrix.{name}").EXPECTED
+        reachable |= {url for url, statuses in table.items() if statuses[0] != 302}
+    assert reachable == ANONYMOUS - {"admin:login"}
