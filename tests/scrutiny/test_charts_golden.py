@@ -2,8 +2,8 @@
 byte, and so are the description and data table that go with it.
 
 A change to a chart's drawing shows as a diff of tests/scrutiny/golden/charts/*.svg (one
-element a line), which a reviewer can also open in a browser. After a change that is meant, write the files again and
-look at them before committing (tests/golden.py):
+element a line), which a reviewer can also open in a browser. After a change that is meant,
+write the files again and look at them before committing (tests/golden.py):
 
     UPDATE_GOLDEN=1 uv run pytest tests/scrutiny/test_charts_golden.py
     git diff tests/scrutiny/golden/charts/
