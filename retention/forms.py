@@ -1,0 +1,85 @@
+"""Forms for the retention pages: placing and releasing a legal hold."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+from django.core.exceptions import ValidationError
+
+from referrals.models import Referral
+from scrutiny.forms import GovForm
+from scrutiny.models import Action
+
+from .constants import RecordKind
+
+
+class ReviewDateField(DateInputField):
+    """crispy-forms-gds' date, refusing what `date()` cannot hold with a message, not a 500.
+
+    (The shared GOV.UK date field from issue 12 replaces this once it lands.)
+    """
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            if self.required:
+                raise ValidationError("Enter the review date: day, month and year", code="required")
+            return None
+        try:
+            return date(day=int(day), month=int(month), year=int(year))
+        except (ValueError, OverflowError):
+            raise ValidationError(
+                "Enter a real review date, for example 31 3 2027", code="invalid"
+            ) from None
+
+
+class HoldForm(GovForm):
+    submit_label = "Place the hold"
+    kind = forms.ChoiceField(
+        label="What is the hold on?",
+        choices=RecordKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a referral or a committee action"},
+    )
+    reference = forms.CharField(
+        label="Reference",
+        max_length=20,
+        help_text="For example R-2019-000123 for a referral, or the action's reference.",
+        error_messages={"required": "Enter the reference of the record to keep"},
+    )
+    reason = forms.CharField(
+        label="Reason for the hold",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, a domestic homicide review, a complaint or proceedings. It is "
+        "shown to performance leads and admins on the retention page only.",
+        error_messages={"required": "Give the reason the record must be kept"},
+    )
+    review_on = ReviewDateField(
+        label="Review date",
+        help_text="When to check whether the hold is still needed, for example 31 3 2027.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        kind, reference = data.get("kind"), data.get("reference", "").strip()
+        if kind and reference:
+            model = Referral if kind == RecordKind.REFERRAL else Action
+            record = model.objects.filter(reference__iexact=reference).first()
+            if record is None:
+                label = RecordKind(kind).label.lower()
+                self.add_error("reference", f"There is no {label} with the reference {reference}")
+            data["record"] = record
+        return data
+
+
+class ReleaseForm(GovForm):
+    submit_label = "Release the hold"
+    note = forms.CharField(
+        label="Why the hold is no longer needed",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the hold is no longer needed"},
+    )
