@@ -46,7 +46,7 @@ class HoldForm(GovForm):
     reference = forms.CharField(
         label="Reference",
         max_length=20,
-        help_text="For example R-2019-000123 for a referral, or the action's reference.",
+        help_text="For example R-2019-000123 for a referral or A-2024-007 for an action.",
         error_messages={"required": "Enter the reference of the record to keep"},
     )
     reason = forms.CharField(
