@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from crispy_forms_gds.fields import DateInputField
 from django import forms
-from django.core.exceptions import ValidationError
 
+from partnership.forms import DIARY_YEARS, DateField, today
 from referrals.models import Referral
 from scrutiny.forms import GovForm
 from scrutiny.models import Action
 
 from .constants import RecordKind
-
-
-class ReviewDateField(DateInputField):
-    """crispy-forms-gds' date, refusing what `date()` cannot hold with a message, not a 500.
-
-    (The shared GOV.UK date field from issue 12 replaces this once it lands.)
-    """
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            if self.required:
-                raise ValidationError("Enter the review date: day, month and year", code="required")
-            return None
-        try:
-            return date(day=int(day), month=int(month), year=int(year))
-        except (ValueError, OverflowError):
-            raise ValidationError(
-                "Enter a real review date, for example 31 3 2027", code="invalid"
-            ) from None
 
 
 class HoldForm(GovForm):
@@ -57,8 +34,12 @@ class HoldForm(GovForm):
         "shown to performance leads and admins on the retention page only.",
         error_messages={"required": "Give the reason the record must be kept"},
     )
-    review_on = ReviewDateField(
+    review_on = DateField(
         label="Review date",
+        what="review date",
+        earliest=today,
+        latest=DIARY_YEARS,
+        example="31 3 2027",
         help_text="When to check whether the hold is still needed, for example 31 3 2027.",
     )
 

@@ -8,16 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
 from partnership.constants import Role
+from partnership.forms import save_and_redirect
 from partnership.permissions import role_required
-from scrutiny.forms import show_errors
 
 from . import selectors, services
 from .constants import DUE_WITHIN_DAYS, RecordKind
@@ -54,21 +52,21 @@ def retention_index(request):
 @role_required(Role.PERFORMANCE_LEAD)
 def hold_create(request):
     form = HoldForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        record = form.cleaned_data["record"]
-        try:
-            hold = services.legal_hold_place(
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                review_on=form.cleaned_data["review_on"],
-                request=request,
-                **{form.cleaned_data["kind"]: record},
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, f"{hold.record} is on legal hold.")
-            return redirect("retention:index")
+    placed = save_and_redirect(
+        request,
+        form,
+        lambda data: services.legal_hold_place(
+            by=request.user,
+            reason=data["reason"],
+            review_on=data["review_on"],
+            request=request,
+            **{data["kind"]: data["record"]},
+        ),
+        success=lambda hold: f"{hold.record} is on legal hold.",
+        to="retention:index",
+    )
+    if placed:
+        return placed
     return render(
         request,
         "scrutiny/form_page.html",
@@ -86,16 +84,17 @@ def hold_create(request):
 def hold_release(request, pk):
     hold = get_object_or_404(LegalHold.objects.active(), pk=pk)
     form = ReleaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.legal_hold_release(
-                by=request.user, hold=hold, note=form.cleaned_data["note"], request=request
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, f"The hold on {hold.record} is released.")
-            return redirect("retention:index")
+    released = save_and_redirect(
+        request,
+        form,
+        lambda data: services.legal_hold_release(
+            by=request.user, hold=hold, note=data["note"], request=request
+        ),
+        success=f"The hold on {hold.record} is released.",
+        to="retention:index",
+    )
+    if released:
+        return released
     kind = "referral" if hold.kind == RecordKind.REFERRAL else "committee action"
     return render(
         request,

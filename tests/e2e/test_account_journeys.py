@@ -15,9 +15,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from playwright.sync_api import expect
 
 from partnership import two_factor
+from referrals.constants import Status
 from tests.conftest import authenticator_for
 from tests.e2e.conftest import PASSWORD, authenticator_code, enter_authenticator_code
-from referrals.constants import Status
 from tests.factories import ReferralFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -71,6 +71,15 @@ def test_a_past_review_date_is_an_error_on_its_field(login, performance_lead, ol
         CREATE, hold_form(old_referral.reference, review_on=date(2020, 1, 1))
     )
 
+    assert "The review date must be on or after" in response.content.decode()
+    assert not LegalHold.objects.exists()
+
+
+def test_a_review_date_of_today_is_refused_by_the_service(login, performance_lead, old_referral):
+    response = login(performance_lead).post(
+        CREATE, hold_form(old_referral.reference, review_on=timezone.localdate())
+    )
+
     assert "The review date must be in the future" in response.content.decode()
     assert not LegalHold.objects.exists()
 
