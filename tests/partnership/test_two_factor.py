@@ -384,6 +384,7 @@ def test_demo_users_sign_in_with_the_printed_demo_key(client, db, settings):
 
     from partnership.demo import seed_demo
 
+    settings.DEBUG = True  # the demo commands refuse to run in production
     ctx = seed_demo(referrals=20, seed=7)
     output = StringIO()
     call_command("demo_code", stdout=output)
