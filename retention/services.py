@@ -151,7 +151,9 @@ def _anonymise_referrals(run: RetentionRun, today: date) -> int:
 @transaction.atomic
 def _anonymise_referral_batch(run: RetentionRun, batch: list[tuple[int, str, int]]) -> int:
     ids = [pk for pk, _key, _quarter in batch]
-    referrals = {r.pk: r for r in Referral.objects.select_for_update().filter(pk__in=ids)}
+    references = dict(
+        Referral.objects.select_for_update().filter(pk__in=ids).values_list("pk", "reference")
+    )
     # A hold placed since the batch was chosen keeps its whole household quarter back.
     held = set(
         LegalHold.objects.active().filter(referral_id__in=ids).values_list("referral_id", flat=True)
@@ -159,31 +161,27 @@ def _anonymise_referral_batch(run: RetentionRun, batch: list[tuple[int, str, int
     done = set(
         Anonymisation.objects.filter(referral_id__in=ids).values_list("referral_id", flat=True)
     )
+    skipped_groups = {(quarter, key) for pk, key, quarter in batch if key and pk in held}
     tokens: dict[tuple[int, str], str] = {}
-    skipped_groups = {(q, key) for pk, key, q in batch if key and pk in held}
-    changed = []
+    changed: list[int] = []
+    new_address_keys: list[Referral] = []
     for pk, key, quarter in batch:
-        if pk in held or pk in done or (quarter, key) in skipped_groups or pk not in referrals:
+        if pk in held or pk in done or (quarter, key) in skipped_groups or pk not in references:
             continue
-        referral = referrals[pk]
-        referral.person_key = ""
+        changed.append(pk)
         if key:
-            referral.address_key = tokens.setdefault((quarter, key), secrets.token_hex(32))
-        referral.referring_organisation = None
-        referral.repeat_of = None
-        referral.repeat_address_of = None
-        changed.append(referral)
+            token = tokens.setdefault((quarter, key), secrets.token_hex(32))
+            new_address_keys.append(Referral(pk=pk, address_key=token))
     if not changed:
         return 0
-    Referral.objects.bulk_update(
-        changed,
-        ["person_key", "address_key", "referring_organisation", "repeat_of", "repeat_address_of"],
+    Referral.objects.filter(pk__in=changed).update(
+        person_key="", referring_organisation=None, repeat_of=None, repeat_address_of=None
     )
-    changed_ids = [referral.pk for referral in changed]
+    Referral.objects.bulk_update(new_address_keys, ["address_key"], batch_size=100)
     # Later referrals keep their repeat flag but no longer point at the anonymised one.
-    Referral.objects.filter(repeat_of__in=changed_ids).update(repeat_of=None)
-    Referral.objects.filter(repeat_address_of__in=changed_ids).update(repeat_address_of=None)
-    Anonymisation.objects.bulk_create(Anonymisation(referral=r, run=run) for r in changed)
+    Referral.objects.filter(repeat_of__in=changed).update(repeat_of=None)
+    Referral.objects.filter(repeat_address_of__in=changed).update(repeat_address_of=None)
+    Anonymisation.objects.bulk_create(Anonymisation(referral_id=pk, run=run) for pk in changed)
     audit_record(
         by=None,
         action=AuditAction.UPDATE,
@@ -191,7 +189,7 @@ def _anonymise_referral_batch(run: RetentionRun, batch: list[tuple[int, str, int
         detail={
             "retention": "anonymised",
             "run": run.pk,
-            "references": [referral.reference for referral in changed],
+            "references": [references[pk] for pk in changed],
         },
     )
     return len(changed)
