@@ -41,6 +41,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         user = form.get_user()
         if not two_factor.required_for(user):
+            two_factor.clear_pending(self.request)  # an earlier, unfinished sign-in
             return super().form_valid(form)
         two_factor.start_pending(self.request, user, self.get_success_url())
         if two_factor.has_authenticator(user):
