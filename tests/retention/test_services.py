@@ -304,3 +304,17 @@ def test_the_task_runs_the_schedule(closed_referral):
     run_retention.delay()
 
     assert Referral.objects.get().person_key == ""
+
+
+def test_the_command_runs_the_schedule_and_says_what_it_did(closed_referral):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    closed_referral(date(2001, 1, 1))
+    output = StringIO()
+
+    call_command("retention_run", stdout=output)
+
+    assert "1 referrals anonymised" in output.getvalue()
+    assert Referral.objects.get().person_key == ""
