@@ -1,4 +1,5 @@
-"""The Django admin is for users holding the admin role, not for `is_staff` flags."""
+"""The Django admin is for users holding the admin role, not for `is_staff` flags, and only in a
+session verified with a second factor (partnership.two_factor)."""
 
 from django.contrib import admin
 
@@ -6,7 +7,8 @@ from .constants import Role
 
 
 def _has_admin_role(request) -> bool:
-    return request.user.is_active and request.user.has_role(Role.ADMIN)
+    user = request.user
+    return user.is_active and user.has_role(Role.ADMIN) and user.is_verified()
 
 
 admin.site.has_permission = _has_admin_role

@@ -34,6 +34,13 @@ app.conf.beat_schedule["referrals-rebuild-summary"] = {
     "schedule": crontab(hour=2, minute=30),
 }
 
+# Retention: anonymise referrals and remove evidence, reports and packs past their time
+# (settings.RETENTION_YEARS), skipping records under a legal hold.
+app.conf.beat_schedule["retention-run"] = {
+    "task": "retention.run_retention",
+    "schedule": crontab(hour=3, minute=15),
+}
+
 
 @app.task(name="partnership.ping")
 def ping(value: int) -> int:

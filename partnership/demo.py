@@ -19,6 +19,9 @@ from .constants import OrganisationKind, Role
 from .models import Area, Organisation, User
 
 DEMO_PASSWORD = "demo-password-eastshire"  # development only; printed by seed_demo
+# The demo users who need a second factor share this authenticator key (development only, printed
+# by seed_demo like the password): add it to any authenticator app, or run `manage.py demo_code`.
+DEMO_TOTP_KEY_HEX = b"eastshire-demo-totp!".hex()
 
 DISTRICTS = [
     # name, code, population
@@ -88,7 +91,7 @@ DEMO_USERS = {
     "admin": (Role.ADMIN, "Eastshire County Council", "Amira", "Quinn", "System administrator"),
 }
 
-APP_DEMOS = ["commissioning.demo", "referrals.demo", "scrutiny.demo"]
+APP_DEMOS = ["commissioning.demo", "referrals.demo", "scrutiny.demo", "retention.demo"]
 
 
 @dataclass
@@ -144,4 +147,18 @@ def _seed_core(ctx: DemoContext) -> None:
         user.save()
         user.groups.add(groups[role])
         ctx.users[username] = user
+    _set_up_demo_authenticators(ctx)
     ctx.log.append(f"{len(ctx.areas)} districts, {len(ctx.organisations)} organisations")
+
+
+def _set_up_demo_authenticators(ctx: DemoContext) -> None:
+    """Give demo users who need a second factor the shared demo key, so `make run` lets them in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .two_factor import required_for
+
+    for user in ctx.users.values():
+        if required_for(user):
+            TOTPDevice.objects.create(
+                user=user, name="Demo authenticator", key=DEMO_TOTP_KEY_HEX, confirmed=True
+            )

@@ -1,18 +1,39 @@
-"""Request rules that hold for every page: absolute session age, no caching, admin audit."""
+"""Request rules that hold for every page: second factor, absolute session age, no caching, admin
+audit."""
 
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from . import two_factor
 from .audit import audit_record
 from .constants import AuditAction, Role
 
 SESSION_STARTED_KEY = "session_started_at"
+
+
+def SecondFactorRequiredMiddleware(get_response):  # noqa: N802 (Django middleware naming)
+    """Refuse a signed-in session that needs a second factor and was not verified with one.
+
+    The sign-in pages only sign a user in after the second factor, so this never fires for
+    them; it closes every other way a session could be made (a role given mid-session, a
+    password reset, a future view) by signing the user out and sending them to sign in.
+    """
+
+    def middleware(request):
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and two_factor.required_for(user):
+            logout(request)
+            return redirect_to_login(request.get_full_path())
+        return get_response(request)
+
+    return middleware
 
 
 def SessionAbsoluteTimeoutMiddleware(get_response):  # noqa: N802 (Django middleware naming)

@@ -39,7 +39,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("My actions", "scrutiny:my_actions", tuple(Role)),
     NavItem("Commissioning", "commissioning:index", (Role.COMMISSIONER, Role.PERFORMANCE_LEAD)),
     NavItem("Funding", "commissioning:funding", (Role.COMMITTEE_MEMBER, Role.CLERK)),
+    NavItem("Retention", "retention:index", (Role.PERFORMANCE_LEAD,)),
     NavItem("Admin", "admin:index", (Role.ADMIN,)),
+    NavItem("Account", "account", tuple(Role)),
 ]
 
 # Where each role starts. A user with several roles sees a start page listing each of them.

@@ -55,10 +55,14 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "partnership",
     "commissioning",
     "referrals",
     "scrutiny",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "partnership.middleware.SecondFactorRequiredMiddleware",
     "partnership.middleware.SessionAbsoluteTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -151,6 +157,25 @@ AXES_LOCKOUT_TEMPLATE = "partnership/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+
+# Second factor (django-otp, TOTP with ten single-use recovery codes). Roles that see referral
+# records or commissioning data always need it; committee members and clerks only when listed.
+OTP_ALWAYS_REQUIRED_ROLES = ["officer", "performance_lead", "commissioner", "admin"]
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=OTP_ALWAYS_REQUIRED_ROLES)
+if missing := set(OTP_ALWAYS_REQUIRED_ROLES) - set(OTP_REQUIRED_ROLES):
+    raise ImproperlyConfigured(f"OTP_REQUIRED_ROLES must include {', '.join(sorted(missing))}.")
+if unknown := set(OTP_REQUIRED_ROLES) - {*OTP_ALWAYS_REQUIRED_ROLES, "committee_member", "clerk"}:
+    raise ImproperlyConfigured(f"OTP_REQUIRED_ROLES names no role: {', '.join(sorted(unknown))}.")
+OTP_TOTP_ISSUER = env.str("SERVICE_NAME", default="Domestic Abuse Partnership Board")
+# Wrong codes count as failed sign-ins for django-axes (the lockout rule above), so
+# django-otp's own back-off is off: one rule, one lockout page.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# How long the step between the password and the code may take.
+SECOND_FACTOR_PENDING_TIMEOUT = timedelta(minutes=10)
+
+# Password reset links work once and for one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -243,6 +268,20 @@ OPEN_DATA_LICENCE_URL = env.str(
 OPEN_DATA_RATE_LIMIT = env.int("OPEN_DATA_RATE_LIMIT", default=120)
 # How long an open data answer is kept (and may be kept by browsers and proxies).
 OPEN_DATA_CACHE_SECONDS = env.int("OPEN_DATA_CACHE_SECONDS", default=300)
+
+# Retention schedule, in whole years (README, "Retention"): referrals are anonymised this long
+# after they close; committee actions lose their evidence and update notes this long after they
+# close; quarterly report runs are deleted this long after they were made and agenda packs this
+# long after their meeting (the Local Government Act 1972, s.100C, keeps committee papers open
+# for inspection for six years).
+RETENTION_YEARS = {
+    "referral": env.int("RETENTION_REFERRAL_YEARS", default=6),
+    "action_evidence": env.int("RETENTION_ACTION_EVIDENCE_YEARS", default=6),
+    "report_run": env.int("RETENTION_REPORT_RUN_YEARS", default=6),
+    "agenda_pack": env.int("RETENTION_AGENDA_PACK_YEARS", default=6),
+}
+if bad := [kind for kind, years in RETENTION_YEARS.items() if not 1 <= years <= 100]:
+    raise ImproperlyConfigured(f"Retention periods must be 1 to 100 years: {', '.join(bad)}.")
 
 LOGGING = {
     "version": 1,

@@ -4,12 +4,42 @@ from django.urls import include, path
 
 from commissioning.opendata.urls import open_data_patterns, open_referral_patterns
 
-from . import views
+from . import views, views_account
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("login/code/", views_account.login_code, name="login_code"),
+    path("login/recovery-code/", views_account.login_recovery, name="login_recovery"),
+    path("login/set-up/", views_account.login_set_up, name="login_set_up"),
+    path("account/", views_account.account, name="account"),
+    path(
+        "account/recovery-codes/",
+        views_account.account_recovery_codes,
+        name="account_recovery_codes",
+    ),
+    path(
+        "account/recovery-codes/new/",
+        views_account.account_new_recovery_codes,
+        name="account_new_recovery_codes",
+    ),
+    path("password-reset/", views_account.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        views_account.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views_account.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/complete/",
+        views_account.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("commissioning/", include("commissioning.urls")),
     path("referrals/", include("referrals.urls")),
@@ -17,6 +47,7 @@ urlpatterns = [
     # Open to anyone, without signing in (commissioning/opendata/http.py).
     path("open-referral/", include(open_referral_patterns)),
     path("open-data/", include(open_data_patterns)),
+    path("retention/", include("retention.urls")),
 ]
 
 handler403 = "partnership.errors.permission_denied"

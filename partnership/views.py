@@ -1,4 +1,8 @@
-"""Login, logout and the start page that takes each role to its home."""
+"""Login, logout and the start page that takes each role to its home.
+
+The password is the first of two steps for users who need a second factor (see
+partnership.two_factor): a right password leads to the code page, not into the service.
+"""
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -6,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 
+from . import two_factor
 from .constants import Role
 from .navigation import home_url_for
 
@@ -32,6 +37,16 @@ class LoginView(auth_views.LoginView):
     template_name = "partnership/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not two_factor.required_for(user):
+            two_factor.clear_pending(self.request)  # an earlier, unfinished sign-in
+            return super().form_valid(form)
+        two_factor.start_pending(self.request, user, self.get_success_url())
+        if two_factor.has_authenticator(user):
+            return redirect("login_code")
+        return redirect("login_set_up")
 
 
 class LogoutView(auth_views.LogoutView):

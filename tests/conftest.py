@@ -1,11 +1,35 @@
 """Shared fixtures: named users whose names say what they may do, and a client per role."""
 
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from partnership import two_factor
 from partnership.constants import Role
 from tests.factories import OrganisationFactory, UserFactory
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def authenticator_for(user) -> TOTPDevice:
+    """The user's authenticator app, set up now if they have none (as if at first sign-in)."""
+    return two_factor.authenticator_of(user) or TOTPDevice.objects.create(
+        user=user, name="Test authenticator", confirmed=True
+    )
+
+
+def sign_in_client(client, user):
+    """Sign the test client in as `user` with both factors, as the two sign-in steps would.
+
+    Users who need a second factor (partnership.two_factor.required_for) get an authenticator
+    and a session verified with it; without that, SecondFactorRequiredMiddleware signs them out.
+    """
+    client.force_login(user, backend=MODEL_BACKEND)
+    if two_factor.required_for(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+        session.save()
+    return client
 
 
 @pytest.fixture(autouse=True)
@@ -65,11 +89,10 @@ def admin_user(db):
 
 @pytest.fixture
 def login(client):
-    """`login(user)` returns the test client signed in as that user."""
+    """`login(user)` returns the test client signed in as that user, second factor included."""
 
     def sign_in(user):
-        client.force_login(user, backend=MODEL_BACKEND)
-        return client
+        return sign_in_client(client, user)
 
     return sign_in
 

@@ -10,10 +10,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partnership.demo import seed_demo
-from tests.conftest import MODEL_BACKEND
+from tests.conftest import sign_in_client
 
 COLUMNS = ["anonymous", "officer", "performance", "commissioner", "councillor", "clerk", "admin"]
-TABLES = ["partnership", "commissioning", "referrals", "scrutiny"]
+TABLES = ["partnership", "commissioning", "referrals", "scrutiny", "retention"]
 # The Django admin's own pages are covered by admin:index; its model pages follow the same rule.
 IGNORED_NAMESPACES = {"admin"}
 
@@ -63,7 +63,7 @@ def test_every_url_answers_each_role_as_expected(client):
         for column, user, want in zip(COLUMNS, users, statuses, strict=True):
             client.logout()
             if user is not None:
-                client.force_login(user, backend=MODEL_BACKEND)
+                sign_in_client(client, user)
             got = client.get(url).status_code
             if got != want:
                 mismatches.append(f"{name} ({url}) as {column}: expected {want}, got {got}")

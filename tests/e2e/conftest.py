@@ -4,7 +4,9 @@ Fixtures for tests in this folder:
 
 - `page`: a Playwright `Page` on a fresh browser context whose `base_url` is the live test server,
   so `page.goto("/login/")` works.
-- `sign_in(page, user, password=PASSWORD)`: signs in through the login form.
+- `sign_in(page, user, password=PASSWORD)`: signs in through the login form and, for users who
+  need a second factor, the code page, with a TOTP code made in the test (pyotp) from the
+  user's authenticator (set up for them first if they have none).
 - `check_accessibility(page)`: runs axe-core on the current page and fails on any WCAG 2.x A or
   AA violation, listing each one.
 
@@ -16,12 +18,18 @@ the browser is Debian's (`apt-get install chromium`), and tests are skipped with
 import importlib
 import os
 import re
+import time
+from base64 import b32encode
 from pathlib import Path
 
+import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db import connection, connections
 from playwright.sync_api import sync_playwright
+
+from partnership import two_factor
+from tests.conftest import authenticator_for
 
 # Playwright's sync API keeps its asyncio loop marked as running in the test thread, and Django
 # refuses ORM calls (factories, checks on rows) from a thread with a running loop unless told it
@@ -134,21 +142,47 @@ def page(request, browser, live_server, audit_log_emptied_before_flush):
     context.close()
 
 
+def authenticator_code(device) -> str:
+    """The code the user's authenticator app would show, at a time step not yet used.
+
+    The service refuses a code from a step already used to sign in, so a second sign-in within
+    the same 30 seconds takes the next step's code (accepted: one step of clock drift is
+    allowed), waiting only if that one has been used too.
+    """
+    device.refresh_from_db()
+    now_step = int(time.time()) // device.step
+    step = max(now_step, device.last_t + 1)
+    if step > now_step + 1:
+        time.sleep((step - 1) * device.step - time.time() + 0.1)
+    totp = pyotp.TOTP(b32encode(device.bin_key).decode(), digits=device.digits)
+    return totp.at(step * device.step)
+
+
+def enter_authenticator_code(page, device):
+    page.get_by_label("Code from your authenticator app").fill(authenticator_code(device))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
+
+
 @pytest.fixture
 def sign_in():
     """`sign_in(page, user)` signs in through the login form and waits for the next page.
 
     From the login page (e.g. after being sent there from a protected page, with `next`) it
-    uses that form; from anywhere else it opens the login page first.
+    uses that form; from anywhere else it opens the login page first. A user who needs a second
+    factor gets an authenticator (if they have none) and the code page is answered.
     """
 
     def sign_in(page, user, password=PASSWORD):
+        device = authenticator_for(user) if two_factor.required_for(user) else None
         if not page.url.split("?")[0].endswith("/login/"):
             page.goto("/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         with page.expect_navigation():
             page.get_by_role("button", name="Sign in").click()
+        if device is not None and page.url.split("?")[0].endswith("/login/code/"):
+            enter_authenticator_code(page, device)
         return page
 
     return sign_in

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from partnership.constants import Role
 from referrals.constants import Status
 from referrals.models import Referral
-from tests.conftest import MODEL_BACKEND
+from tests.conftest import sign_in_client
 from tests.factories import (
     AreaFactory,
     CommissionedServiceFactory,
@@ -116,5 +116,5 @@ def test_an_officer_logs_a_repeat_referral_records_contact_and_closes_it(
         username="other.e2e", organisation=OrganisationFactory(name="Elsewhere"), roles=["officer"]
     )
     client = Client()
-    client.force_login(stranger, backend=MODEL_BACKEND)
+    sign_in_client(client, stranger)
     assert client.get(second.get_absolute_url()).status_code == 404

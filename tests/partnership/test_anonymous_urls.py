@@ -1,9 +1,9 @@
 """Nothing becomes public by accident: the URLs an anonymous visitor can reach are listed here.
 
 Every URL needs a signed-in user (Django's LoginRequiredMiddleware) unless its view is marked
-`login_not_required`. The sign-in page is; so are the open data endpoints, on purpose
-(commissioning/opendata/http.py). A new exemption anywhere fails these tests until it is added
-below, where a reviewer sees it.
+`login_not_required`. The sign-in page and its second step are, and password reset; so are the
+open data endpoints, on purpose (commissioning/opendata/http.py). A new exemption anywhere fails
+these tests until it is added below, where a reviewer sees it.
 """
 
 import importlib
@@ -26,9 +26,20 @@ OPEN_DATA = {
     "open_data:contracts",
     "open_data:contract",
 }
+# The steps after the password (partnership.two_factor): open, because the user is not signed in
+# until the code is right, but they send anyone who has not just given a right password back to
+# the sign-in page (so the access matrix sees 302 for anonymous visitors).
+SIGN_IN_STEPS = {"login_code", "login_recovery", "login_set_up"}
+# For people who cannot sign in: they show no data and say nothing about whether an account exists.
+PASSWORD_RESET = {
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 # The Django admin marks its own sign-in page as open; our middleware sends anonymous visitors
 # from it to ours (partnership.middleware.LoginRequiredEverywhereMiddleware).
-ANONYMOUS = {"login", "admin:login"} | OPEN_DATA
+ANONYMOUS = {"login", "admin:login"} | SIGN_IN_STEPS | PASSWORD_RESET | OPEN_DATA
 
 
 def _exempt_views(resolver: URLResolver, namespace: str = "") -> dict[str, str]:
@@ -44,7 +55,7 @@ def _exempt_views(resolver: URLResolver, namespace: str = "") -> dict[str, str]:
     return exempt
 
 
-def test_only_the_sign_in_page_and_the_open_data_are_exempt_from_login():
+def test_only_the_listed_pages_are_exempt_from_login():
     exempt = set(_exempt_views(get_resolver()))
     assert exempt == ANONYMOUS, (
         f"newly open to anonymous visitors: {sorted(exempt - ANONYMOUS)}; "
@@ -57,4 +68,4 @@ def test_the_access_matrix_lets_anonymous_visitors_reach_only_the_listed_urls():
     for name in TABLES:
         table = importlib.import_module(f"tests.access_matrix.{name}").EXPECTED
         reachable |= {url for url, statuses in table.items() if statuses[0] != 302}
-    assert reachable == ANONYMOUS - {"admin:login"}
+    assert reachable == ANONYMOUS - {"admin:login"} - SIGN_IN_STEPS

@@ -41,7 +41,8 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def user(db):
-    return UserFactory(username="session.user", roles=["officer", "clerk"])
+    """Roles without a second factor, so the password alone signs in (codes: test_two_factor)."""
+    return UserFactory(username="session.user", roles=["clerk", "committee_member"])
 
 
 def sign_in(client, username, password=PASSWORD, **extra):
@@ -190,7 +191,7 @@ def test_four_wrong_passwords_do_not_lock_the_account(client, user):
 
 
 def test_one_locked_account_does_not_lock_colleagues_at_the_same_address(client, user):
-    colleague = UserFactory(username="colleague", roles=["officer"])
+    colleague = UserFactory(username="colleague", roles=["clerk"])
     for _ in range(5):
         sign_in(client, user.username, password="wrong-password-here")
 

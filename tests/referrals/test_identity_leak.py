@@ -21,7 +21,7 @@ from django.views.debug import ExceptionReporter
 
 from referrals import services
 from referrals.models import Referral
-from tests.conftest import MODEL_BACKEND
+from tests.conftest import sign_in_client
 
 NAME = "Zebedee Quillfeather"
 POSTCODE = "ZZ99 9ZZ"
@@ -128,7 +128,7 @@ def test_identifying_input_never_reaches_logs_pages_errors_or_database(
     every_log_line, officer, service, district, monkeypatch
 ):
     client = Client(raise_request_exception=False)
-    client.force_login(officer, backend=MODEL_BACKEND)
+    sign_in_client(client, officer)
     create = reverse("referrals:referral_create")
     base = {"service": service.pk, "area": district.pk}
     pages = []

@@ -12,7 +12,7 @@ from partnership.models import AuditEvent
 from referrals import services, views
 from referrals.constants import Status
 from referrals.models import Referral
-from tests.conftest import MODEL_BACKEND
+from tests.conftest import sign_in_client
 from tests.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_a_repeat_at_another_agency_is_shown_without_its_reference(
     login, officer, other_agency_officer, other_service, service, district
 ):
     elsewhere = Client()
-    elsewhere.force_login(other_agency_officer, backend=MODEL_BACKEND)
+    sign_in_client(elsewhere, other_agency_officer)
     elsewhere.post(CREATE, form_data(other_service, district))
     earlier = Referral.objects.get()
     response = login(officer).post(CREATE, form_data(service, district), follow=True)

@@ -4,11 +4,18 @@ Development only: it refuses to run with DJANGO_DEBUG off, because the demo pass
 """
 
 import time
+from base64 import b32encode
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from partnership.demo import DEMO_PASSWORD, DEMO_USERS, demo_data_exists, seed_demo
+from partnership.demo import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_KEY_HEX,
+    DEMO_USERS,
+    demo_data_exists,
+    seed_demo,
+)
 
 
 class Command(BaseCommand):
@@ -45,3 +52,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, (role, organisation, *_rest) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<16} {role.label:<18} {organisation}")
+        key = b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
+        self.stdout.write(
+            "Officers, performance leads, commissioners and admins then enter a code from an "
+            f"authenticator app set up with the demo key {key}\n"
+            "  (any app, `oathtool --totp -b KEY`, or `uv run python manage.py demo_code`)."
+        )

@@ -1,0 +1,271 @@
+"""Writes of the retention schedule: legal holds, and the nightly run that anonymises and deletes
+what is due (retention.selectors says what that is). Every change is audited.
+
+A referral is made a statistical row: its person key, referring organisation and the links to
+the same person's or household's other referrals are cleared, and its address key becomes a
+random token shared only by the household's referrals of that quarter (so "different
+households" still counts the same, and nothing links the row to a person or an address any
+more). What the dashboard counts (dates, service, district, categories, the repeat and SLA flags,
+outcomes) is kept, so every figure stays the same. A committee action loses its evidence file,
+evidence link and name, its closure note and the text of its updates; its description and
+status stay. Report runs and agenda packs past their time are deleted with their PDFs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from partnership.audit import audit_record
+from partnership.constants import AuditAction, Role
+from partnership.models import User
+from referrals.models import Referral
+from scrutiny.models import Action, ActionUpdate
+
+from . import selectors
+from .constants import BATCH, REMOVED_TEXT, RecordKind
+from .models import Anonymisation, LegalHold, RetentionRun
+
+HOLD_ROLES = (Role.PERFORMANCE_LEAD, Role.ADMIN)
+
+
+# Legal holds --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def legal_hold_place(
+    *,
+    by: User,
+    referral: Referral | None = None,
+    action: Action | None = None,
+    reason: str,
+    review_on: date,
+    request=None,
+) -> LegalHold:
+    """Keep a referral or an action from the schedule until the hold is released."""
+    if not by.has_role(*HOLD_ROLES):
+        raise PermissionDenied
+    record = referral or action
+    if Anonymisation.objects.filter(**{_kind(record).value: record}).exists():
+        raise ValidationError(
+            {"reference": f"{record} was anonymised under the retention schedule already."}
+        )
+    if review_on <= timezone.localdate():
+        raise ValidationError({"review_on": "The review date must be in the future."})
+    hold = LegalHold(
+        referral=referral, action=action, reason=reason.strip(), review_on=review_on, placed_by=by
+    )
+    hold.full_clean()
+    hold.save()
+    # The reason stays on the hold: it may name a review or a person, so not in the audit log.
+    audit_record(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=hold,
+        detail={"record": str(record), "kind": hold.kind.value, "review_on": str(review_on)},
+        request=request,
+    )
+    return hold
+
+
+@transaction.atomic
+def legal_hold_release(*, by: User, hold: LegalHold, note: str, request=None) -> LegalHold:
+    """End a hold. The record is due again at its next run if its time has passed."""
+    if not by.has_role(*HOLD_ROLES):
+        raise PermissionDenied
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    if not hold.is_active:
+        raise ValidationError("This hold has been released already.")
+    hold.released_by = by
+    hold.released_at = timezone.now()
+    hold.release_note = note.strip()
+    hold.full_clean()
+    hold.save()
+    audit_record(
+        by=by,
+        action=AuditAction.UPDATE,
+        obj=hold,
+        detail={"record": str(hold.record), "kind": hold.kind.value, "released": True},
+        request=request,
+    )
+    return hold
+
+
+def _kind(record) -> RecordKind:
+    return RecordKind.REFERRAL if isinstance(record, Referral) else RecordKind.ACTION
+
+
+# The run ------------------------------------------------------------------------------------
+
+
+def retention_run(*, today: date | None = None) -> RetentionRun:
+    """Anonymise and delete everything due on `today` (default: today) that is not held.
+
+    Each batch is its own transaction, so a long first run keeps what it finished if it stops;
+    a second run picks up the rest and never does a record twice.
+    """
+    today = today or timezone.localdate()
+    run = RetentionRun.objects.create(as_of=today)
+    run.held = (
+        selectors.referrals_held_when_due(today).count()
+        + selectors.actions_held_when_due(today).count()
+    )
+    run.referrals_anonymised = _anonymise_referrals(run, today)
+    run.actions_cleared, action_files = _clear_actions(run, today)
+    run.report_runs_deleted, report_files = _delete_pdfs(selectors.report_runs_due(today), run)
+    run.agenda_packs_deleted, pack_files = _delete_pdfs(selectors.agenda_packs_due(today), run)
+    run.files_deleted = action_files + report_files + pack_files
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _households(rows: Iterable[tuple[int, str, int]]) -> Iterator[list[tuple[int, str, int]]]:
+    """Rows (pk, address_key, quarter) grouped so one household's quarter is never split."""
+    groups: dict[tuple[int, str], list] = defaultdict(list)
+    for pk, key, quarter in rows:
+        groups[(quarter, key) if key else (quarter, f"pk:{pk}")].append((pk, key, quarter))
+    batch: list = []
+    for group in groups.values():
+        batch.extend(group)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _anonymise_referrals(run: RetentionRun, today: date) -> int:
+    rows = selectors.referrals_ready(today).values_list("pk", "address_key", "quarter")
+    return sum(_anonymise_referral_batch(run, batch) for batch in _households(rows))
+
+
+@transaction.atomic
+def _anonymise_referral_batch(run: RetentionRun, batch: list[tuple[int, str, int]]) -> int:
+    ids = [pk for pk, _key, _quarter in batch]
+    references = dict(
+        Referral.objects.select_for_update().filter(pk__in=ids).values_list("pk", "reference")
+    )
+    # A hold placed since the batch was chosen keeps its whole household quarter back.
+    held = set(
+        LegalHold.objects.active().filter(referral_id__in=ids).values_list("referral_id", flat=True)
+    )
+    done = set(
+        Anonymisation.objects.filter(referral_id__in=ids).values_list("referral_id", flat=True)
+    )
+    skipped_groups = {(quarter, key) for pk, key, quarter in batch if key and pk in held}
+    tokens: dict[tuple[int, str], str] = {}
+    changed: list[int] = []
+    new_address_keys: list[Referral] = []
+    for pk, key, quarter in batch:
+        if pk in held or pk in done or (quarter, key) in skipped_groups or pk not in references:
+            continue
+        changed.append(pk)
+        if key:
+            token = tokens.setdefault((quarter, key), secrets.token_hex(32))
+            new_address_keys.append(Referral(pk=pk, address_key=token))
+    if not changed:
+        return 0
+    Referral.objects.filter(pk__in=changed).update(
+        person_key="", referring_organisation=None, repeat_of=None, repeat_address_of=None
+    )
+    Referral.objects.bulk_update(new_address_keys, ["address_key"], batch_size=100)
+    # Later referrals keep their repeat flag but no longer point at the anonymised one.
+    Referral.objects.filter(repeat_of__in=changed).update(repeat_of=None)
+    Referral.objects.filter(repeat_address_of__in=changed).update(repeat_address_of=None)
+    Anonymisation.objects.bulk_create(Anonymisation(referral_id=pk, run=run) for pk in changed)
+    audit_record(
+        by=None,
+        action=AuditAction.UPDATE,
+        object_type=Referral._meta.label,
+        detail={
+            "retention": "anonymised",
+            "run": run.pk,
+            "references": [references[pk] for pk in changed],
+        },
+    )
+    return len(changed)
+
+
+def _delete_file_after_commit(name: str) -> None:
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def _clear_actions(run: RetentionRun, today: date) -> tuple[int, int]:
+    ids = list(selectors.actions_ready(today).values_list("pk", flat=True))
+    cleared = files = 0
+    for start in range(0, len(ids), BATCH):
+        batch_cleared, batch_files = _clear_action_batch(run, ids[start : start + BATCH])
+        cleared += batch_cleared
+        files += batch_files
+    return cleared, files
+
+
+@transaction.atomic
+def _clear_action_batch(run: RetentionRun, ids: list[int]) -> tuple[int, int]:
+    done = set(Anonymisation.objects.filter(action_id__in=ids).values_list("action_id", flat=True))
+    held = set(
+        LegalHold.objects.active().filter(action_id__in=ids).values_list("action_id", flat=True)
+    )
+    actions = list(
+        Action.objects.select_for_update().filter(pk__in=set(ids) - done - held).order_by("pk")
+    )
+    if not actions:
+        return 0, 0
+    files = [action.evidence_file.name for action in actions if action.evidence_file]
+    for name in files:
+        _delete_file_after_commit(name)
+    action_ids = [action.pk for action in actions]
+    Action.objects.filter(pk__in=action_ids).update(
+        evidence_file="", evidence_name="", evidence_url=""
+    )
+    Action.objects.filter(pk__in=action_ids).exclude(closure_note="").update(
+        closure_note=REMOVED_TEXT
+    )
+    ActionUpdate.objects.filter(action_id__in=action_ids).update(text=REMOVED_TEXT)
+    Anonymisation.objects.bulk_create(Anonymisation(action=a, run=run) for a in actions)
+    audit_record(
+        by=None,
+        action=AuditAction.UPDATE,
+        object_type=Action._meta.label,
+        detail={
+            "retention": "evidence and notes removed",
+            "run": run.pk,
+            "references": [action.reference for action in actions],
+            "files_deleted": len(files),
+        },
+    )
+    return len(actions), len(files)
+
+
+def _delete_pdfs(queryset, run: RetentionRun) -> tuple[int, int]:
+    """Delete report runs or agenda packs and their PDFs; returns (rows, files) deleted."""
+    deleted = files = 0
+    for obj in queryset.order_by("pk").iterator():
+        try:
+            with transaction.atomic():
+                name = obj.pdf.name
+                label, pk, text = obj._meta.label, obj.pk, str(obj)
+                obj.delete()
+                _delete_file_after_commit(name)
+                audit_record(
+                    by=None,
+                    action=AuditAction.DELETE,
+                    object_type=label,
+                    object_id=str(pk),
+                    detail={"retention": "deleted", "run": run.pk, "record": text[:150]},
+                )
+        except ProtectedError:
+            continue  # something still points at it: kept, and tried again next run
+        deleted += 1
+        files += bool(name)
+    return deleted, files
