@@ -62,7 +62,7 @@ INSTALLED_APPS = [
     "commissioning",
     "referrals",
     "scrutiny",
-    "retention",
+    "scrutiny.retention",
 ]
 
 MIDDLEWARE = [

@@ -47,7 +47,7 @@ urlpatterns = [
     # Open to anyone, without signing in (commissioning/opendata/http.py).
     path("open-referral/", include(open_referral_patterns)),
     path("open-data/", include(open_data_patterns)),
-    path("retention/", include("retention.urls")),
+    path("retention/", include("scrutiny.retention.urls")),
 ]
 
 handler403 = "partnership.errors.permission_denied"

@@ -6,8 +6,8 @@ import pytest
 from partnership.demo import seed_demo
 from referrals.models import Referral
 from referrals.summary import rebuild_summary
-from retention.services import retention_run
 from scrutiny.dashboard import build_dashboard, quarters_with_referrals
+from scrutiny.retention.services import retention_run
 
 
 def dashboard_figures(today, service_id=None) -> dict:

@@ -10,10 +10,10 @@ from partnership.constants import AuditAction
 from partnership.models import AuditEvent
 from referrals.identity import demo_key
 from referrals.models import Referral
-from retention import selectors, services
-from retention.constants import REMOVED_TEXT
-from retention.models import Anonymisation, LegalHold
 from scrutiny.models import ActionUpdate, AgendaPack, ReportRun
+from scrutiny.retention import selectors, services
+from scrutiny.retention.constants import REMOVED_TEXT
+from scrutiny.retention.models import Anonymisation, LegalHold
 from tests.factories import AgendaPackFactory, MeetingFactory, ReportRunFactory
 
 SIX_YEARS_AGO = date(2020, 6, 15)  # six years before TODAY in conftest
@@ -297,7 +297,7 @@ def test_old_report_runs_and_agenda_packs_are_deleted_with_their_pdfs(
 
 
 def test_the_task_runs_the_schedule(closed_referral):
-    from retention.tasks import run_retention
+    from scrutiny.retention.tasks import run_retention
 
     closed_referral(date(2001, 1, 1))
 

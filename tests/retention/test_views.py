@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from retention import services
-from retention.models import LegalHold
+from scrutiny.retention import services
+from scrutiny.retention.models import LegalHold
 
 INDEX = reverse("retention:index")
 CREATE = reverse("retention:hold_create")

@@ -2,5 +2,6 @@ from django.apps import AppConfig
 
 
 class RetentionConfig(AppConfig):
-    name = "retention"
+    name = "scrutiny.retention"
+    label = "retention"
     verbose_name = "Retention"

@@ -6,7 +6,7 @@ settings.RETENTION_YEARS has passed, skipping records under a legal hold.
 
 from django.core.management.base import BaseCommand
 
-from retention.services import retention_run
+from scrutiny.retention.services import retention_run
 
 
 class Command(BaseCommand):
