@@ -395,17 +395,19 @@ def question_add(*, by: User, meeting: Meeting, request=None, **fields) -> Advan
 
 
 @transaction.atomic
-def question_update(*, by: User, question: AdvanceQuestion, request=None, **fields):
+def question_update(*, by: User, advance_question: AdvanceQuestion, request=None, **fields):
+    """Change a question or add its answer (`fields` are QUESTION_FIELDS)."""
     _require_manager(by)
-    require_minutes_not_approved(question.meeting)
-    _check_question_item(question.meeting, fields.get("agenda_item"))
-    changed = _set_fields(question, fields, QUESTION_FIELDS)
-    question.full_clean()
-    question.save()
+    entry = advance_question
+    require_minutes_not_approved(entry.meeting)
+    _check_question_item(entry.meeting, fields.get("agenda_item"))
+    changed = _set_fields(entry, fields, QUESTION_FIELDS)
+    entry.full_clean()
+    entry.save()
     audit_record(
-        by=by, action=AuditAction.UPDATE, obj=question, detail={"changed": changed}, request=request
+        by=by, action=AuditAction.UPDATE, obj=entry, detail={"changed": changed}, request=request
     )
-    return question
+    return entry
 
 
 # Approval ---------------------------------------------------------------------------------------

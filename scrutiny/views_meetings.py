@@ -160,8 +160,9 @@ def attendance_record(request, pk):
     for member_id, row in recorded.items():
         initial[f"status_{member_id}"] = row.status
         initial[f"substitute_{member_id}"] = row.substitute_id
+    # Bound on every POST: a form of radios left blank posts nothing but must still say so.
     form = AttendanceForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=initial,
         seats=seats,
         substitutes=_substitute_choices(seats),
@@ -437,7 +438,7 @@ def question_edit(request, pk):
         request,
         form,
         lambda data: services_meetings.question_update(
-            by=request.user, question=question, request=request, **data
+            by=request.user, advance_question=question, request=request, **data
         ),
         success=f"Question {question.position} saved.",
         to=_minutes_url(meeting.pk) + "#annex-public",

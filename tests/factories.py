@@ -57,7 +57,6 @@ from scrutiny.models import (  # noqa: E402
     Topic,
 )
 
-
 MEMBERS_FROM = _dt.date(2020, 1, 1)
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from partnership.constants import AuditAction, Role
+from partnership.constants import AuditAction
 from partnership.models import AuditEvent
 from scrutiny import services
 from scrutiny.constants import ActionStatus, MeetingStatus, Purpose
@@ -15,7 +15,6 @@ from tests.factories import (
     AreaFactory,
     MeetingFactory,
     ResolutionFactory,
-    UserFactory,
 )
 
 from .conftest import TODAY
