@@ -75,8 +75,6 @@ class AttendanceForm(GovForm):
     def __init__(self, *args, seats: list[CommitteeMembership], substitutes, **kwargs):
         self.seats = seats
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_method = "post"
         for seat in seats:
             name = seat.member.get_full_name() or seat.member.username
             self.fields[f"status_{seat.member_id}"] = forms.ChoiceField(
@@ -91,6 +89,9 @@ class AttendanceForm(GovForm):
                 required=False,
                 empty_label="No substitute",
             )
+        # The layout is made from the fields, so only now that each member has theirs.
+        self.helper = FormHelper(self)
+        self.helper.form_method = "post"
         self.helper.layout.append(Button("submit", self.submit_label))
 
     def statuses(self) -> dict[int, str]:

@@ -295,3 +295,9 @@ def test_a_former_member_loses_the_meeting_pages(login, clerk, committee_member,
     assert login(committee_member).get(meeting.get_absolute_url()).status_code == 200
     services_meetings.membership_end(by=clerk, membership=seat, end_date=TODAY - timedelta(days=1))
     assert login(committee_member).get(meeting.get_absolute_url()).status_code == 404
+
+
+def test_the_attendance_page_asks_about_each_member(login, clerk, meeting, committee_member):
+    page = login(clerk).get(url("attendance_record", meeting.pk)).content.decode()
+    assert f'name="status_{committee_member.pk}"' in page
+    assert f'name="substitute_{committee_member.pk}"' in page
