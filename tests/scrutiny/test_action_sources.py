@@ -191,8 +191,14 @@ def test_rag_is_the_same_rule_for_every_source(every_source):
     assert set(rags.values()) == {Rag.RED}
 
 
-def test_existing_actions_keep_their_resolutions_through_the_migration(transactional_db):
-    """The data migration: actions made before sources existed are resolution actions."""
+def test_existing_actions_keep_their_resolutions_through_the_migration(
+    transactional_db, django_db_serialized_rollback
+):
+    """The data migration: actions made before sources existed are resolution actions.
+
+    With a serialized rollback, so the rows data migrations made (role groups, content types)
+    are put back as they were for the tests after it.
+    """
     executor = MigrationExecutor(connection)
     before = [("scrutiny", "0002_reports")]
     after = [("scrutiny", "0003_meeting_cycle")]
@@ -426,7 +432,7 @@ def test_the_committee_dashboard_and_report_still_count_committee_actions_only(e
     """The dashboard's action panel and the report's appendix are about committee actions,
     and never show a review recommendation to committee members."""
     from partnership.calendar import FinancialQuarter
-    from scrutiny.reports import action_appendix
+    from scrutiny.reports.content import action_appendix
 
     appendix = action_appendix(
         quarter=FinancialQuarter.parse("2025/26 Q3"), committee=None, today=TODAY
