@@ -26,6 +26,7 @@ from partnership.calendar import FinancialQuarter
 from partnership.disclosure import Disclosed
 
 from .constants import PlanMeasure, Rag, worst_rag
+from .dashboard import build_dashboard
 from .models import Action, Commitment, Strategy
 
 # measure: (headline figure, its target on the headlines or None, dashboard panel)
@@ -99,8 +100,6 @@ def dashboard_link(quarter: FinancialQuarter, panel: str) -> str:
 
 
 def _headlines(quarter: FinancialQuarter, today: date):
-    from .dashboard import build_dashboard  # the dashboard imports the plan's app modules
-
     return build_dashboard(quarter=quarter, exact=False, today=today).headlines
 
 
@@ -118,13 +117,20 @@ def figure_for(measure: str, headlines, quarter: FinancialQuarter) -> Figure | N
     )
 
 
-def plan_progress(strategy: Strategy, *, today: date, headlines=None) -> PlanProgress:
+def plan_progress(
+    strategy: Strategy,
+    *,
+    today: date,
+    headlines=None,
+    quarter: FinancialQuarter | None = None,
+) -> PlanProgress:
     """Every theme and commitment of the strategy with its RAG, milestones and figure.
 
-    `headlines` are the dashboard's for the last complete quarter (the quarterly report passes
-    its own); without them the dashboard is built once, only if a commitment has a measure.
+    Figures are for `quarter` (by default the last complete one), from `headlines`, the
+    dashboard's for that quarter (the quarterly report passes its own); without them the
+    dashboard is built once, and only if a commitment has a measure. RAG is as of `today`.
     """
-    quarter = FinancialQuarter.last_complete(today)
+    quarter = quarter or FinancialQuarter.last_complete(today)
     themes = list(strategy.themes.all())
     commitments = list(
         Commitment.objects.filter(theme__strategy=strategy).select_related(

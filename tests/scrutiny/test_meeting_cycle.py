@@ -582,3 +582,27 @@ def test_the_minutes_document_lists_attendance_and_declarations(
     by_number = {entry.number: entry for entry in document.items}
     assert by_number[declarations.number].declarations[0].left_room
     assert by_number[item.number].declarations[0].nature == "A relative works for the provider."
+
+
+# Agenda packs -----------------------------------------------------------------------------------
+
+
+def test_the_next_meetings_pack_carries_the_draft_minutes_and_no_covers_for_standard_items(
+    clerk, meeting, next_meeting, item, exempt_item
+):
+    from scrutiny.reports.packs import agenda_pack_pdf
+
+    services_meetings.item_minute_save(by=clerk, agenda_item=item, discussion="Caseloads.")
+    services_meetings.item_minute_save(by=clerk, agenda_item=exempt_item, discussion="Prices.")
+    approval = services_meetings.minutes_circulate(by=clerk, meeting=meeting)
+    AgendaItem.objects.create(
+        meeting=next_meeting, number=2, kind=ItemKind.APOLOGIES, title="Apologies for absence"
+    )
+    public = " ".join(pdf_text(agenda_pack_pdf(next_meeting, restricted=False).data).split())
+    assert f"{approval.number} Minutes of the previous meeting" in public
+    assert "Of the meeting held on 12 June 2025" in public
+    assert "DRAFT" in public and "Caseloads." in public
+    assert "Prices." not in public
+    assert "Report of" not in public  # no report cover for a standard item
+    restricted = agenda_pack_pdf(next_meeting, restricted=True).data
+    assert "Prices." in " ".join(pdf_text(restricted).split())

@@ -257,3 +257,38 @@ def test_a_year_that_is_not_a_number_is_a_clear_error(login, commissioner):
     )
     assert "Enter the year the strategy starts as a number" in response.content.decode()
     assert not Strategy.objects.exists()
+
+
+# The quarterly report ---------------------------------------------------------------------------
+
+
+def test_the_quarterly_report_has_the_plans_progress_with_the_reports_own_figures(
+    strategy, commitment, commissioner
+):
+    from scrutiny.reports.content import quarterly_report_content
+    from scrutiny.reports.rendering import render_report_body, report_contents
+
+    milestone(commissioner, commitment, -2)
+    quarter = FinancialQuarter.parse("2025/26 Q2")
+    content = quarterly_report_content(quarter=quarter, committee=None, today=TODAY)
+    [entry] = content.delivery_plan.commitments
+    assert entry.rag == Rag.RED
+    assert entry.figure.value == content.dashboard.headlines.contacted_within_one_day
+    assert entry.figure.quarter == quarter
+    assert ("delivery-plan", "Delivery plan progress") in [
+        (e.anchor, e.title) for e in report_contents(content)
+    ]
+    body = str(render_report_body(content))
+    assert "1.1 Contact every referral within one working day" in body
+    assert "Commitments: 1 red" in body
+
+
+def test_without_a_strategy_in_force_the_report_has_no_plan_section(db):
+    from scrutiny.reports.content import quarterly_report_content
+    from scrutiny.reports.rendering import report_contents
+
+    content = quarterly_report_content(
+        quarter=FinancialQuarter.parse("2025/26 Q2"), committee=None, today=TODAY
+    )
+    assert content.delivery_plan is None
+    assert "delivery-plan" not in [entry.anchor for entry in report_contents(content)]
