@@ -105,6 +105,10 @@ class MinutesDocument:
         return self.part == Part.EXEMPT
 
     @property
+    def restricted_mark(self) -> str:
+        return RESTRICTED_MARK if self.restricted else ""
+
+    @property
     def is_draft(self) -> bool:
         return self.status != MinutesStatus.APPROVED
 
@@ -162,13 +166,15 @@ def _item_minutes(item, declarations: list[DeclarationLine]) -> ItemMinutes:
     )
 
 
-def _declarations(items) -> list[DeclarationLine]:
+def _declarations(items, *, part: Part) -> list[DeclarationLine]:
+    """Every declaration on these items. In the public part a declaration on an exempt item is
+    listed without what the interest is: that may say what the exempt item is about."""
     return [
         DeclarationLine(
             member=_name(declaration.member),
             item_number=item.number,
             kind=declaration.get_kind_display(),
-            nature=declaration.nature,
+            nature="" if item.exempt and part == Part.PUBLIC else declaration.nature,
             left_room=declaration.left_room,
         )
         for item in items
@@ -222,7 +228,7 @@ def minutes_document(meeting: Meeting, *, part: Part = Part.PUBLIC) -> MinutesDo
     )
     exempt = part == Part.EXEMPT
     items = [item for item in every_item if item.exempt == exempt]
-    declarations = _declarations(items)
+    declarations = _declarations(every_item if not exempt else items, part=part)
     minuted = [
         _item_minutes(
             item,

@@ -606,3 +606,24 @@ def test_the_next_meetings_pack_carries_the_draft_minutes_and_no_covers_for_stan
     assert "Report of" not in public  # no report cover for a standard item
     restricted = agenda_pack_pdf(next_meeting, restricted=True).data
     assert "Prices." in " ".join(pdf_text(restricted).split())
+
+
+def test_a_declaration_on_an_exempt_item_is_public_but_not_what_the_interest_is(
+    clerk, meeting, item, exempt_item, present, committee_member
+):
+    AgendaItem.objects.create(
+        meeting=meeting, number=5, kind=ItemKind.DECLARATIONS, title="Declarations of interest"
+    )
+    services_meetings.declaration_add(
+        by=clerk,
+        agenda_item=exempt_item,
+        member=committee_member,
+        kind=InterestKind.NON_REGISTRABLE,
+        nature="A relative works for the refuge provider bidding.",
+        left_room=True,
+    )
+    public = minutes_document(meeting, part=Part.PUBLIC)
+    [line] = next(i for i in public.items if i.kind == ItemKind.DECLARATIONS).declarations
+    assert (line.item_number, line.nature, line.left_room) == (exempt_item.number, "", True)
+    exempt = minutes_document(meeting, part=Part.EXEMPT)
+    assert exempt.items[0].declarations[0].nature.startswith("A relative")
