@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.audit import audit_record
 from partnership.constants import AuditAction, Role
-from partnership.forms import save_and_redirect, show_errors
+from partnership.forms import save_and_redirect
 from partnership.models import User
 from partnership.permissions import role_required
 
@@ -514,6 +514,15 @@ def _publish(request, minutes: Minutes, *, approved: bool = False) -> None:
     )
 
 
+def _republish(request, minutes: Minutes) -> list[str]:
+    """Publish the minutes again; what went wrong, if anything, as warnings to show."""
+    try:
+        services_meetings.minutes_publish(by=request.user, minutes=minutes, request=request)
+    except ValidationError as error:
+        return [" ".join(error.messages) + " Try publishing again."]
+    return []
+
+
 @manager_required
 @require_POST
 def minutes_publish(request, pk):
@@ -556,24 +565,24 @@ def minutes_amend(request, pk):
         new_text_label=labels[kind],
         markdown=kind == AmendmentKind.DISCUSSION,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_meetings.minutes_amend(
-                by=request.user,
-                minutes=minutes,
-                kind=kind,
-                agenda_item=item,
-                resolution=resolution,
-                request=request,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, "Amendment recorded.")
-            _publish(request, minutes)  # the published PDF must show the amendment
-            return redirect(_minutes_url(meeting.pk))
-    return render(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services_meetings.minutes_amend(
+            by=request.user,
+            minutes=minutes,
+            kind=kind,
+            agenda_item=item,
+            resolution=resolution,
+            request=request,
+            **data,
+        ),
+        success="Amendment recorded.",
+        # The published PDF must show the amendment: publish again, and say if that failed.
+        notices=lambda _amendment: _republish(request, minutes),
+        to=_minutes_url(meeting.pk),
+    )
+    return saved or render(
         request,
         "scrutiny/minutes_amend.html",
         {
