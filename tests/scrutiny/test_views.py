@@ -638,7 +638,9 @@ def test_a_clerk_adds_a_topic(login, clerk):
 def test_the_admin_shows_scrutiny_rows_but_changes_none(login, admin_user, action):
     client = login(admin_user)
     models = ["committee", "meeting", "agendaitem", "resolution", "action", "remindersent"]
-    for model in [*models, "reportrun", "agendapack"]:
+    cycle = ["committeemembership", "memberattendance", "declaration", "minutes"]
+    cycle += ["minutesamendment", "advancequestion", "strategy", "theme", "commitment", "review"]
+    for model in [*models, "reportrun", "agendapack", *cycle]:
         assert client.get(reverse(f"admin:scrutiny_{model}_changelist")).status_code == 200
     assert client.get(reverse("admin:scrutiny_action_change", args=[action.pk])).status_code == 200
     assert client.get(reverse("admin:scrutiny_action_add")).status_code == 403
