@@ -37,6 +37,14 @@ NAV_ITEMS: list[NavItem] = [
         (Role.CLERK, Role.PERFORMANCE_LEAD, Role.COMMITTEE_MEMBER),
     ),
     NavItem("My actions", "scrutiny:my_actions", tuple(Role)),
+    NavItem(
+        "Delivery plan",
+        "scrutiny:strategy_list",
+        (Role.COMMISSIONER, Role.PERFORMANCE_LEAD, Role.COMMITTEE_MEMBER, Role.CLERK),
+    ),
+    # The review register is restricted; committee members and clerks get counts only.
+    NavItem("Reviews", "scrutiny:review_list", (Role.PERFORMANCE_LEAD, Role.COMMISSIONER)),
+    NavItem("Reviews summary", "scrutiny:review_summary", (Role.COMMITTEE_MEMBER, Role.CLERK)),
     NavItem("Commissioning", "commissioning:index", (Role.COMMISSIONER, Role.PERFORMANCE_LEAD)),
     NavItem("Funding", "commissioning:funding", (Role.COMMITTEE_MEMBER, Role.CLERK)),
     NavItem("Retention", "retention:index", (Role.PERFORMANCE_LEAD,)),

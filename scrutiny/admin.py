@@ -11,14 +11,24 @@ from partnership.constants import Role
 from .models import (
     Action,
     ActionUpdate,
+    AdvanceQuestion,
     AgendaDocument,
     AgendaItem,
     AgendaPack,
+    Commitment,
     Committee,
+    CommitteeMembership,
+    Declaration,
     Meeting,
+    MemberAttendance,
+    Minutes,
+    MinutesAmendment,
     ReminderSent,
     ReportRun,
     Resolution,
+    Review,
+    Strategy,
+    Theme,
     Topic,
 )
 
@@ -62,8 +72,8 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(ReadOnlyAdmin):
-    list_display = ["meeting", "number", "title", "purpose", "exempt"]
-    list_filter = ["meeting__committee", "purpose", "exempt"]
+    list_display = ["meeting", "number", "kind", "title", "purpose", "exempt"]
+    list_filter = ["meeting__committee", "kind", "purpose", "exempt"]
     search_fields = ["title"]
 
 
@@ -81,8 +91,8 @@ class ResolutionAdmin(ReadOnlyAdmin):
 
 @admin.register(Action)
 class ActionAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "owner", "due_date", "status"]
-    list_filter = ["status"]
+    list_display = ["reference", "source", "owner", "due_date", "priority", "status"]
+    list_filter = ["source", "priority", "status"]
     search_fields = ["reference", "description"]
     exclude = ["evidence_file"]
 
@@ -108,3 +118,58 @@ class ReportRunAdmin(ReadOnlyAdmin):
 class AgendaPackAdmin(ReadOnlyAdmin):
     list_display = ["meeting", "restricted", "status", "requested_by", "created_at"]
     list_filter = ["status", "restricted"]
+
+
+@admin.register(CommitteeMembership)
+class CommitteeMembershipAdmin(ReadOnlyAdmin):
+    list_display = ["committee", "member", "role", "start_date", "end_date"]
+    list_filter = ["committee", "role"]
+
+
+@admin.register(MemberAttendance)
+class MemberAttendanceAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "member", "status", "substitute"]
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(ReadOnlyAdmin):
+    list_display = ["agenda_item", "member", "kind", "left_room"]
+
+
+@admin.register(Minutes)
+class MinutesAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "status", "approved_on", "published_at"]
+    list_filter = ["status"]
+    # No link to the files: minutes are served only through the permission-checked views.
+    exclude = ["public_pdf", "exempt_pdf"]
+
+
+@admin.register(MinutesAmendment)
+class MinutesAmendmentAdmin(ReadOnlyAdmin):
+    list_display = ["minutes", "kind", "recorded_by", "recorded_at"]
+
+
+@admin.register(AdvanceQuestion)
+class AdvanceQuestionAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "position", "asked_by"]
+
+
+@admin.register(Strategy)
+class StrategyAdmin(ReadOnlyAdmin):
+    list_display = ["title", "start_year", "end_year"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(ReadOnlyAdmin):
+    list_display = ["strategy", "position", "title"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ReadOnlyAdmin):
+    list_display = ["theme", "position", "title", "lead_organisation", "measure"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "kind", "area", "status", "commissioned_on"]
+    list_filter = ["kind", "status"]

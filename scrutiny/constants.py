@@ -1,4 +1,5 @@
-"""Choices and the rules built on them: meeting and action statuses, RAG, reminder windows."""
+"""Choices and the rules built on them: meeting, minutes and action statuses, RAG, reminder
+windows, and who may keep each kind of record."""
 
 from datetime import date, timedelta
 
@@ -12,6 +13,51 @@ class MeetingStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     AGENDA_PUBLISHED = "agenda_published", "Agenda published"
     MINUTES_APPROVED = "minutes_approved", "Minutes approved"
+
+
+class ItemKind(models.TextChoices):
+    """A report, or one of the standard items every meeting starts with."""
+
+    REPORT = "report", "Report"
+    APOLOGIES = "apologies", "Apologies for absence"
+    DECLARATIONS = "declarations", "Declarations of interest"
+    PREVIOUS_MINUTES = "previous_minutes", "Minutes of the previous meeting"
+
+
+# The standard items, in the order a new meeting's agenda starts with them.
+STANDARD_ITEMS = (ItemKind.APOLOGIES, ItemKind.DECLARATIONS, ItemKind.PREVIOUS_MINUTES)
+
+
+class MembershipRole(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    VICE_CHAIR = "vice_chair", "Vice-chair"
+    MEMBER = "member", "Member"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Sent apologies"
+    ABSENT = "absent", "Absent without apologies"
+
+
+class InterestKind(models.TextChoices):
+    """The kinds of interest in a members' code of conduct (Localism Act 2011)."""
+
+    DISCLOSABLE_PECUNIARY = "disclosable_pecuniary", "Disclosable pecuniary interest"
+    OTHER_REGISTRABLE = "other_registrable", "Other registrable interest"
+    NON_REGISTRABLE = "non_registrable", "Non-registrable interest"
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    CIRCULATED = "circulated", "Draft, sent to the next meeting"
+    APPROVED = "approved", "Approved"
+
+
+class AmendmentKind(models.TextChoices):
+    DISCUSSION = "discussion", "An item's minutes"
+    RESOLUTION = "resolution", "A resolution"
+    NOTE = "note", "A correction recorded as a note"
 
 
 class Purpose(models.TextChoices):
@@ -30,6 +76,21 @@ class ExemptParagraph(models.IntegerChoices):
     LEGAL_PRIVILEGE = 5, "5: legal professional privilege"
     NOTICES = 6, "6: notices, orders or directions the council proposes to give or make"
     CRIME = 7, "7: prevention, investigation or prosecution of crime"
+
+
+class ActionSource(models.TextChoices):
+    """Where an action comes from. Each source but "other" links to its record."""
+
+    RESOLUTION = "resolution", "Committee resolution"
+    COMMITMENT = "commitment", "Delivery plan commitment"
+    RECOMMENDATION = "recommendation", "Review recommendation"
+    OTHER = "other", "Other"
+
+
+class Priority(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
 
 
 class ActionStatus(models.TextChoices):
@@ -62,9 +123,45 @@ RAG_DESCRIPTIONS = {
 }
 
 
+# Worst first: a commitment's RAG is the worst RAG among its milestones (see `worst_rag`).
+RAG_SEVERITY = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE)
+
+
+def worst_rag(rags) -> Rag | None:
+    """The worst of some RAG values (red before amber, green, complete); None if there are none.
+
+    The values themselves come from `ActionQuerySet.with_rag`, the one definition of RAG.
+    """
+    found = {Rag(rag) for rag in rags}
+    return next((rag for rag in RAG_SEVERITY if rag in found), None)
+
+
 class ReminderKind(models.TextChoices):
     OWNER_REMINDER = "owner_reminder", "Reminder to the action's owner"
-    CLERK_DIGEST = "clerk_digest", "Weekly digest of overdue actions to the clerk"
+    CLERK_DIGEST = "clerk_digest", "Weekly digest of overdue actions to whoever keeps them"
+
+
+class ReviewKind(models.TextChoices):
+    DOMESTIC_HOMICIDE = "domestic_homicide", "Domestic homicide review"
+    RELATED_DEATH = "related_death", "Domestic abuse related death review"
+
+
+class ReviewStatus(models.TextChoices):
+    COMMISSIONED = "commissioned", "Commissioned"
+    IN_PROGRESS = "in_progress", "In progress"
+    WITH_HOME_OFFICE = "with_home_office", "With the Home Office quality assurance panel"
+    PUBLISHED = "published", "Published"
+    CLOSED = "closed", "Closed"
+
+
+class PlanMeasure(models.TextChoices):
+    """Dashboard figures a delivery-plan commitment can be measured by (scrutiny/plans.py)."""
+
+    REFERRALS = "referrals", "Referrals received in the quarter"
+    CONTACTED = "contacted", "Referrals contacted within one working day"
+    OVERSIGHT = "oversight", "Cases with managerial oversight within 24 hours"
+    WAITING_LIST = "waiting_list", "Referrals waiting for support at the quarter's end"
+    REPEAT_RATE = "repeat_rate", "Repeat referrals"
 
 
 AMBER_WITHIN_DAYS = 14
@@ -91,6 +188,21 @@ MANAGER_ROLES = (Role.CLERK,)
 TRACKER_ROLES = (Role.CLERK, Role.PERFORMANCE_LEAD, Role.COMMISSIONER, Role.COMMITTEE_MEMBER)
 # Who may open committee and meeting pages: clerks for all, members for their own committees.
 COMMITTEE_ROLES = (Role.CLERK, Role.COMMITTEE_MEMBER)
+
+# Delivery plans: commissioners and performance leads keep them; members and clerks read them.
+PLAN_EDITOR_ROLES = (Role.COMMISSIONER, Role.PERFORMANCE_LEAD)
+PLAN_READER_ROLES = (*PLAN_EDITOR_ROLES, Role.COMMITTEE_MEMBER, Role.CLERK)
+# Domestic homicide and related death reviews: only these roles (and admins) see the register
+# and its recommendations; the others who read aggregates see counts through disclosure control.
+REVIEW_ROLES = (Role.PERFORMANCE_LEAD, Role.COMMISSIONER)
+REVIEW_SUMMARY_ROLES = (*REVIEW_ROLES, Role.COMMITTEE_MEMBER, Role.CLERK)
+# Who raises, changes and closes actions of each source (owners work on their own actions).
+ACTION_MANAGER_ROLES = {
+    ActionSource.RESOLUTION: MANAGER_ROLES,
+    ActionSource.COMMITMENT: PLAN_EDITOR_ROLES,
+    ActionSource.RECOMMENDATION: REVIEW_ROLES,
+    ActionSource.OTHER: (*MANAGER_ROLES, *PLAN_EDITOR_ROLES),
+}
 
 # Uploads. Agenda documents are PDFs so they can be merged into agenda packs.
 AGENDA_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024

@@ -3,7 +3,9 @@
 Resolutions are paraphrased from the kind of RESOLVED lists found in real overview and scrutiny
 minutes; every name, committee and contact is invented. Dates are relative to `ctx.today`, so
 the demo always has past and upcoming meetings and actions in every status and every RAG.
-Objects the access-matrix test needs are left in `ctx.extra["scrutiny"]`.
+Objects the access-matrix test needs are left in `ctx.extra["scrutiny"]`. The meeting cycle
+(membership, attendance, minutes), the delivery plan and the review register are seeded by
+`scrutiny/demo_cycle.py`, after these meetings and actions.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from partnership.constants import Role
 from partnership.demo import DemoContext
 from partnership.models import User
 
+from . import demo_cycle
 from .constants import ActionStatus, ExemptParagraph, MeetingStatus, Purpose
 from .models import (
     Action,
@@ -241,14 +244,16 @@ def seed(ctx: DemoContext) -> None:
         "social care, health and community safety, including domestic abuse.",
         clerk=s.clerk,
     )
-    overview.members.set(overview_members)
+    # Seated before the first meeting below; demo_cycle adds the chairs and a former member.
+    seated_from = s.day(-400)
+    overview.members.set(overview_members, through_defaults={"start_date": seated_from})
     board = Committee.objects.create(
         name="Eastshire Domestic Abuse Partnership Board",
         description="The multi-agency board the Domestic Abuse Act 2021 requires: it assesses "
         "need, sets the strategy and oversees safe accommodation and support.",
         clerk=s.clerk,
     )
-    board.members.set(board_members)
+    board.members.set(board_members, through_defaults={"start_date": seated_from})
 
     services_topic = Topic.objects.create(
         name="Domestic abuse services",
@@ -263,7 +268,7 @@ def seed(ctx: DemoContext) -> None:
     committee_room = "Committee Room 2, County Hall, Eastshire"
 
     # Overview and scrutiny: a year of meetings, an update promised and delivered.
-    first = s.meeting(overview, -300, MeetingStatus.MINUTES_APPROVED, chamber)
+    first = s.meeting(overview, -300, MeetingStatus.AGENDA_PUBLISHED, chamber)
     new_approach = s.item(
         first,
         5,
@@ -311,7 +316,7 @@ def seed(ctx: DemoContext) -> None:
         ],
     )
 
-    second = s.meeting(overview, -120, MeetingStatus.MINUTES_APPROVED, chamber)
+    second = s.meeting(overview, -120, MeetingStatus.AGENDA_PUBLISHED, chamber)
     pandemic = s.item(
         second,
         6,
@@ -436,7 +441,7 @@ def seed(ctx: DemoContext) -> None:
     upcoming = s.meeting(overview, 30, MeetingStatus.AGENDA_PUBLISHED, chamber)
     s.item(
         upcoming,
-        3,
+        4,
         topics=[services_topic],
         title="Domestic abuse quarterly performance report",
         report_of="Performance and Intelligence Lead",
@@ -452,7 +457,7 @@ def seed(ctx: DemoContext) -> None:
     draft = s.meeting(overview, 120, MeetingStatus.DRAFT, chamber)
     s.item(
         draft,
-        1,
+        4,
         title="Work programme",
         report_of="Democratic Services",
         purpose=Purpose.DECISION,
@@ -464,10 +469,10 @@ def seed(ctx: DemoContext) -> None:
     )
 
     # The partnership board.
-    board_first = s.meeting(board, -200, MeetingStatus.MINUTES_APPROVED, committee_room)
+    board_first = s.meeting(board, -200, MeetingStatus.AGENDA_PUBLISHED, committee_room)
     needs = s.item(
         board_first,
-        3,
+        4,
         topics=[accommodation],
         title="Safe accommodation needs assessment",
         report_of="Domestic Abuse Commissioning Manager",
@@ -495,7 +500,7 @@ def seed(ctx: DemoContext) -> None:
             ),
         ],
     )
-    board_second = s.meeting(board, -60, MeetingStatus.MINUTES_APPROVED, "Online (Microsoft Teams)")
+    board_second = s.meeting(board, -60, MeetingStatus.AGENDA_PUBLISHED, "Online (Microsoft Teams)")
     lived = s.item(
         board_second,
         4,
@@ -510,7 +515,7 @@ def seed(ctx: DemoContext) -> None:
     lived_resolutions = s.resolutions(
         lived, [("a", "the project's first findings be shared with the Board.")]
     )
-    s.meeting(board, 45, MeetingStatus.AGENDA_PUBLISHED, committee_room)
+    board_next = s.meeting(board, 45, MeetingStatus.AGENDA_PUBLISHED, committee_room)
 
     # Actions in every status and every RAG.
     s.action(
@@ -633,6 +638,7 @@ def seed(ctx: DemoContext) -> None:
     )
 
     ctx.extra["scrutiny"] = {
+        "meetings": [first, second, third, upcoming, draft, board_first, board_second, board_next],
         "committee": overview,
         "board": board,
         "meeting": second,
@@ -645,6 +651,7 @@ def seed(ctx: DemoContext) -> None:
         "action_with_evidence": waiting_times,
         "topic": services_topic,
     }
+    demo_cycle.seed(ctx)
     ctx.log.append(
         f"{Committee.objects.count()} committees, {Meeting.objects.count()} meetings, "
         f"{Action.objects.count()} actions"

@@ -14,19 +14,21 @@ from partnership.models import Area, User
 
 from .constants import (
     OPEN_STATUSES,
+    ActionSource,
     ActionStatus,
     ExemptParagraph,
     MeetingStatus,
+    Priority,
     Purpose,
     Rag,
 )
 from .models import Action, Committee, Meeting, Topic
 
 
-def users_with_role(role: Role):
-    """Active users holding `role` (admins hold every role)."""
+def users_with_role(*roles: Role):
+    """Active users holding any of `roles` (admins hold every role)."""
     return (
-        User.objects.filter(is_active=True, groups__name__in=[role, Role.ADMIN])
+        User.objects.filter(is_active=True, groups__name__in=[*roles, Role.ADMIN])
         .select_related("organisation")
         .distinct()
         .order_by("first_name", "last_name", "username")
@@ -34,12 +36,6 @@ def users_with_role(role: Role):
 
 
 class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        name = obj.get_full_name() or obj.username
-        return f"{name}, {obj.organisation}" if obj.organisation else name
-
-
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         name = obj.get_full_name() or obj.username
         return f"{name}, {obj.organisation}" if obj.organisation else name
@@ -82,20 +78,13 @@ class CommitteeForm(GovForm):
     clerk = UserChoiceField(
         queryset=User.objects.none(),
         error_messages={"required": "Choose the committee's clerk"},
-        help_text="The clerk gets a weekly e-mail of the committee's overdue actions.",
-    )
-    members = UserMultipleChoiceField(
-        queryset=User.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Members read the committee's meetings, including exempt items, and its "
-        "actions. Only users with the committee member role are listed.",
+        help_text="The clerk gets a weekly e-mail of the committee's overdue actions. Members "
+        "are added on the committee's page, with the date each joins.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clerk"].queryset = users_with_role(Role.CLERK)
-        self.fields["members"].queryset = users_with_role(Role.COMMITTEE_MEMBER)
 
 
 class TopicForm(GovForm):
@@ -126,11 +115,23 @@ class MeetingForm(GovForm):
         help_text="For example, Council Chamber, County Hall, or Online (Microsoft Teams).",
     )
     status = forms.ChoiceField(
-        choices=MeetingStatus.choices,
+        choices=[
+            (status.value, status.label)
+            for status in (MeetingStatus.DRAFT, MeetingStatus.AGENDA_PUBLISHED)
+        ],
         initial=MeetingStatus.DRAFT,
         widget=forms.RadioSelect,
-        help_text="Committee members see a meeting once its agenda is published.",
+        help_text="Committee members see a meeting once its agenda is published. It becomes "
+        "Minutes approved when the committee approves its minutes at the next meeting.",
     )
+
+    def __init__(self, *args, minutes_approved: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if minutes_approved:
+            # Approved minutes fix the status; the field says so rather than offering a change.
+            self.fields["status"].choices = [
+                (MeetingStatus.MINUTES_APPROVED.value, MeetingStatus.MINUTES_APPROVED.label)
+            ]
 
 
 class AgendaItemForm(GovForm):
@@ -269,6 +270,12 @@ class ActionForm(GovForm):
         example="31 3 2026",
         help_text="After the meeting, e.g. 31 3 2026",
     )
+    priority = forms.ChoiceField(
+        choices=Priority.choices,
+        initial=Priority.MEDIUM,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the action's priority"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -277,6 +284,22 @@ class ActionForm(GovForm):
             .select_related("organisation")
             .order_by("first_name", "last_name", "username")
         )
+
+
+class OtherActionForm(ActionForm):
+    """An action that comes from none of the linked sources: the form asks where it came from."""
+
+    field_order = ["other_source", "description", "owner", "due_date", "priority"]
+    other_source = forms.CharField(
+        label="Where the action came from",
+        max_length=200,
+        error_messages={"required": "Say where the action came from"},
+        help_text="For example, Board development day, 4 March 2026, or Home Office letter.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_date"].help_text = "For example, 31 3 2026"
 
 
 class ActionUpdateForm(GovForm):
@@ -361,7 +384,9 @@ class ActionFilterForm(forms.Form):
     meeting = forms.ModelChoiceField(
         queryset=Meeting.objects.none(), required=False, empty_label="All meetings"
     )
+    source = forms.ChoiceField(choices=[("", "Any source")] + ActionSource.choices, required=False)
     status = forms.ChoiceField(choices=[("", "Any status")] + ActionStatus.choices, required=False)
+    priority = forms.ChoiceField(choices=[("", "Any priority")] + Priority.choices, required=False)
     rag = forms.ChoiceField(label="RAG", choices=[("", "Any RAG")] + Rag.choices, required=False)
     owner = UserChoiceField(queryset=User.objects.none(), required=False, empty_label="Anyone")
     overdue = forms.BooleanField(label="Only overdue actions", required=False)
@@ -369,6 +394,10 @@ class ActionFilterForm(forms.Form):
     def __init__(self, *args, actions, **kwargs):
         super().__init__(*args, **kwargs)
         visible = actions.values("pk")
+        sources = set(actions.order_by().values_list("source", flat=True).distinct())
+        self.fields["source"].choices = [("", "Any source")] + [
+            (source.value, source.label) for source in ActionSource if source in sources
+        ]
         self.fields["committee"].queryset = Committee.objects.filter(
             meetings__agenda_items__resolutions__actions__in=visible
         ).distinct()
@@ -393,8 +422,12 @@ class ActionFilterForm(forms.Form):
             actions = actions.filter(resolution__agenda_item__meeting__committee=data["committee"])
         if data["meeting"]:
             actions = actions.filter(resolution__agenda_item__meeting=data["meeting"])
+        if data["source"]:
+            actions = actions.filter(source=data["source"])
         if data["status"]:
             actions = actions.filter(status=data["status"])
+        if data["priority"]:
+            actions = actions.filter(priority=data["priority"])
         if data["rag"]:
             actions = actions.filter(rag=data["rag"])
         if data["owner"]:

@@ -1,7 +1,9 @@
-"""Action counts for committees: the one place these numbers are computed.
+"""Action and review counts for committees: the one place these numbers are computed.
 
-Counts of actions describe the council's own follow-up, not people, so they are shown exactly
-(disclosure control is for figures about victims and referrals).
+Counts of committee actions describe the council's own follow-up, not people, so they are shown
+exactly (disclosure control is for figures about victims and referrals). Counts of domestic
+homicide and related death reviews, and of their recommendations, are about deaths in a small
+area: what committee members and clerks see of them passes through disclosure control.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from datetime import date
 
 from django.db.models import Count, QuerySet
 
-from .constants import Rag
-from .models import Action, Committee
+from partnership.disclosure import DisclosedSeries, Disclosure
+
+from .constants import ActionSource, Rag, ReviewStatus
+from .models import Action, Committee, Review
 
 
 @dataclass(frozen=True)
@@ -48,3 +52,32 @@ def actions_by_rag(
     counts = {rag: found.get(rag.value, 0) for rag in Rag}
     overdue = list(actions.for_tracker(today).filter(rag=Rag.RED))  # as in `.overdue(today)`
     return ActionsByRag(today=today, committee=committee, counts=counts, overdue=overdue)
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """Reviews by status and their recommendations by RAG, as disclosed to the viewer."""
+
+    today: date
+    exact: bool
+    reviews: DisclosedSeries[ReviewStatus]
+    recommendations: DisclosedSeries[Rag]
+
+
+def review_summary(*, today: date, disclosure: Disclosure) -> ReviewSummary:
+    """Counts of reviews by status and of recommendations by RAG, each a series with its total
+    under `disclosure` (suppressed and rounded for committee members and clerks)."""
+    found = dict(Review.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    reviews = disclosure.series({status: found.get(status.value, 0) for status in ReviewStatus})
+    rows = (
+        Action.objects.filter(source=ActionSource.RECOMMENDATION)
+        .with_rag(today)
+        .order_by()
+        .values_list("rag")
+        .annotate(n=Count("pk"))
+    )
+    by_rag = dict(rows)
+    recommendations = disclosure.series({rag: by_rag.get(rag.value, 0) for rag in Rag})
+    return ReviewSummary(
+        today=today, exact=disclosure.exact, reviews=reviews, recommendations=recommendations
+    )

@@ -3,13 +3,17 @@
 Who sees what (tests/access_matrix/scrutiny.py has the table for every URL):
 
 - Clerks (and admins) run every committee: all committees, meetings (drafts too), items,
-  exempt items, documents, resolutions and actions.
-- Committee members see the committees they sit on: their meetings once the agenda is
-  published (not drafts), every item of those meetings including exempt ones, and the actions
-  raised at them.
+  exempt items, documents, resolutions, minutes and actions.
+- Committee members see the committees they sit on now (a current `CommitteeMembership`):
+  their meetings once the agenda is published (not drafts), every item of those meetings
+  including exempt ones, their minutes once sent to the next meeting, and the actions raised
+  at them.
 - Performance leads and commissioners read the action tracker for every committee, except
   actions raised on exempt items of committees they do not sit on. They do not open meeting
   pages unless they are committee members.
+- Actions from delivery-plan commitments and other sources are in every tracker reader's
+  tracker. Actions from review recommendations are only in the trackers of performance leads,
+  commissioners and admins (`REVIEW_ROLES`), like the review register itself.
 - Anyone sees and works on the actions they own ("my actions").
 """
 
@@ -23,8 +27,22 @@ from django.shortcuts import get_object_or_404
 from partnership.constants import Role
 from partnership.models import User
 
-from .constants import MANAGER_ROLES, MeetingStatus
-from .models import Action, AgendaDocument, AgendaItem, Committee, Meeting, Topic
+from .constants import (
+    ACTION_MANAGER_ROLES,
+    MANAGER_ROLES,
+    REVIEW_ROLES,
+    ActionSource,
+    MeetingStatus,
+)
+from .models import (
+    Action,
+    AgendaDocument,
+    AgendaItem,
+    Committee,
+    CommitteeMembership,
+    Meeting,
+    Topic,
+)
 
 
 def is_manager(user: User) -> bool:
@@ -36,11 +54,17 @@ def _is_committee_member(user: User) -> bool:
     return user.has_role(Role.COMMITTEE_MEMBER)
 
 
+def current_committees(user: User) -> QuerySet[Committee]:
+    """The committees the user sits on today."""
+    seats = CommitteeMembership.objects.current().filter(member=user)
+    return Committee.objects.filter(pk__in=seats.values("committee"))
+
+
 def committees_for_user(user: User) -> QuerySet[Committee]:
     if is_manager(user):
         return Committee.objects.all()
     if _is_committee_member(user):
-        return Committee.objects.filter(members=user)
+        return current_committees(user)
     return Committee.objects.none()
 
 
@@ -53,7 +77,9 @@ def meetings_for_user(user: User) -> QuerySet[Meeting]:
     if is_manager(user):
         return meetings
     if _is_committee_member(user):
-        return meetings.filter(committee__members=user).exclude(status=MeetingStatus.DRAFT)
+        return meetings.filter(committee__in=current_committees(user)).exclude(
+            status=MeetingStatus.DRAFT
+        )
     return meetings.none()
 
 
@@ -64,7 +90,7 @@ def get_meeting_for_user(user: User, pk: int) -> Meeting:
 def _exempt_visible(user: User, prefix: str = "") -> Q:
     """Items that are not exempt, or exempt items of a committee the user sits on."""
     # A subquery, not a join on members: OR-ed with a join, each member would repeat each row.
-    theirs = Committee.objects.filter(members=user)
+    theirs = current_committees(user)
     return Q(**{f"{prefix}exempt": False}) | Q(**{f"{prefix}meeting__committee__in": theirs})
 
 
@@ -90,16 +116,28 @@ def get_document_for_user(user: User, pk: int) -> AgendaDocument:
     )
 
 
+def may_see_reviews(user: User) -> bool:
+    """The review register and its recommendations: performance leads, commissioners, admins."""
+    return user.has_role(*REVIEW_ROLES)
+
+
 def tracker_actions_for_user(user: User) -> QuerySet[Action]:
     """The actions the user may read in the tracker (not counting actions they own)."""
-    actions = Action.objects.all()
+    from_resolutions = Q(source=ActionSource.RESOLUTION)
     if is_manager(user):
-        return actions
-    if user.has_role(Role.PERFORMANCE_LEAD, Role.COMMISSIONER):
-        return actions.filter(_exempt_visible(user, "resolution__agenda_item__"))
-    if _is_committee_member(user):
-        return actions.filter(resolution__agenda_item__meeting__committee__members=user)
-    return actions.none()
+        visible = from_resolutions
+    elif user.has_role(Role.PERFORMANCE_LEAD, Role.COMMISSIONER):
+        visible = from_resolutions & _exempt_visible(user, "resolution__agenda_item__")
+    elif _is_committee_member(user):
+        visible = from_resolutions & Q(
+            resolution__agenda_item__meeting__committee__in=current_committees(user)
+        )
+    else:
+        return Action.objects.none()
+    visible |= Q(source__in=[ActionSource.COMMITMENT, ActionSource.OTHER])
+    if may_see_reviews(user):
+        visible |= Q(source=ActionSource.RECOMMENDATION)
+    return Action.objects.filter(visible)
 
 
 def actions_for_user(user: User) -> QuerySet[Action]:
@@ -117,9 +155,15 @@ def my_actions(user: User, *, today: date) -> QuerySet[Action]:
     return Action.objects.filter(owner=user).for_tracker(today)
 
 
+def may_manage_action(user: User, action: Action) -> bool:
+    """Who raises, changes and closes an action: clerks for committee actions, plan editors for
+    milestones, review readers for recommendations (`ACTION_MANAGER_ROLES`)."""
+    return user.has_role(*ACTION_MANAGER_ROLES[ActionSource(action.source)])
+
+
 def is_owner_or_manager(user: User, action: Action) -> bool:
-    """Who works on an action: its owner, and clerks on the owner's behalf."""
-    return action.owner_id == user.pk or is_manager(user)
+    """Who works on an action: its owner, and its managers on the owner's behalf."""
+    return action.owner_id == user.pk or may_manage_action(user, action)
 
 
 def may_work_on_action(user: User, action: Action) -> bool:

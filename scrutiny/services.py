@@ -1,4 +1,8 @@
-"""Writes for scrutiny, each in one transaction with its audit row, and the action reminders."""
+"""Writes for scrutiny, each in one transaction with its audit row, and the action reminders.
+
+The meeting cycle (membership, attendance, declarations, standard items, minutes) has its own
+module, `services_meetings.py`; delivery plans and the review register, `services_plans.py`.
+"""
 
 from __future__ import annotations
 
@@ -12,28 +16,48 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from partnership.audit import audit_record
 from partnership.constants import AuditAction, Role
 from partnership.models import Area, User
 
-from .constants import OPEN_STATUSES, ActionStatus, MeetingStatus, Rag, ReminderKind
+from .constants import (
+    ACTION_MANAGER_ROLES,
+    OPEN_STATUSES,
+    REVIEW_ROLES,
+    STANDARD_ITEMS,
+    ActionSource,
+    ActionStatus,
+    ItemKind,
+    MeetingStatus,
+    Priority,
+    Rag,
+    ReminderKind,
+)
 from .files import clean_filename
 from .models import (
     Action,
     ActionUpdate,
     AgendaDocument,
     AgendaItem,
+    Commitment,
     Committee,
     Meeting,
     ReminderSent,
     Resolution,
+    Review,
     Topic,
 )
-from .selectors import is_manager, is_owner_or_manager
+from .selectors import (
+    is_manager,
+    is_owner_or_manager,
+    may_manage_action,
+    tracker_actions_for_user,
+)
 
 
 def _set_fields(obj, fields: dict[str, Any], allowed: Iterable[str]) -> list[str]:
@@ -54,14 +78,28 @@ def _require_manager(user: User) -> None:
         raise PermissionDenied
 
 
+MINUTES_LOCKED = (
+    "The minutes of this meeting are approved, so they cannot be changed. Record an amendment "
+    "to the minutes instead."
+)
+
+
+def require_minutes_not_approved(meeting: Meeting) -> Meeting:
+    """Refuse a change to what the minutes record (resolutions, attendance, declarations, the
+    items' minutes) once they are approved. Locks the meeting's row for the transaction, so a
+    change and the approval cannot cross."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == MeetingStatus.MINUTES_APPROVED:
+        raise ValidationError(MINUTES_LOCKED, code="minutes_approved")
+    return meeting
+
+
 # Committees -------------------------------------------------------------------------------------
 
 
-def _check_committee_people(clerk: User, members: Iterable[User]) -> None:
+def _check_clerk(clerk: User) -> None:
     if not clerk.has_role(Role.CLERK):
         raise ValidationError({"clerk": "The clerk must be a user with the clerk role."})
-    if any(not member.has_role(Role.COMMITTEE_MEMBER) for member in members):
-        raise ValidationError({"members": "Members must be users with the committee member role."})
 
 
 @transaction.atomic
@@ -71,39 +109,25 @@ def committee_create(
     name: str,
     description: str,
     clerk: User,
-    members: Iterable[User],
     request=None,
 ) -> Committee:
+    """Add a committee; its members are added with their start dates (`membership_add`)."""
     _require_manager(by)
-    members = list(members)
-    _check_committee_people(clerk, members)
+    _check_clerk(clerk)
     committee = Committee(name=name, description=description, clerk=clerk)
     committee.full_clean()
     committee.save()
-    committee.members.set(members)
-    audit_record(
-        by=by,
-        action=AuditAction.CREATE,
-        obj=committee,
-        detail={"members": len(members)},
-        request=request,
-    )
+    audit_record(by=by, action=AuditAction.CREATE, obj=committee, request=request)
     return committee
 
 
 @transaction.atomic
-def committee_update(
-    *, by: User, committee: Committee, members: Iterable[User], request=None, **fields: Any
-) -> Committee:
+def committee_update(*, by: User, committee: Committee, request=None, **fields: Any) -> Committee:
     _require_manager(by)
-    members = list(members)
-    _check_committee_people(fields.get("clerk", committee.clerk), members)
+    _check_clerk(fields.get("clerk", committee.clerk))
     changed = _set_fields(committee, fields, ["name", "description", "clerk"])
     committee.full_clean()
     committee.save()
-    if {member.pk for member in members} != set(committee.members.values_list("pk", flat=True)):
-        committee.members.set(members)
-        changed.append("members")
     audit_record(
         by=by,
         action=AuditAction.UPDATE,
@@ -127,6 +151,43 @@ def topic_create(*, by: User, name: str, description: str = "", request=None) ->
 # Meetings and agenda items ----------------------------------------------------------------------
 
 MEETING_FIELDS = ["date", "start_time", "venue", "status"]
+APPROVED_BY_THE_COMMITTEE = (
+    "Minutes are approved by the committee at its next meeting: record the approval on that "
+    "meeting's item Minutes of the previous meeting."
+)
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    """The committee's last meeting before this one."""
+    return (
+        Meeting.objects.filter(committee=meeting.committee_id)
+        .filter(Q(date__lt=meeting.date) | Q(date=meeting.date, start_time__lt=meeting.start_time))
+        .order_by("-date", "-start_time")
+        .first()
+    )
+
+
+def _add_standard_items(meeting: Meeting) -> list[AgendaItem]:
+    """Apologies, declarations of interest and (when there are minutes to approve) the previous
+    meeting's minutes, as items 1, 2 and 3. The clerk may remove any of them."""
+    items = []
+    for kind in STANDARD_ITEMS:
+        minutes_of = None
+        if kind == ItemKind.PREVIOUS_MINUTES:
+            minutes_of = previous_meeting(meeting)
+            if minutes_of is None or minutes_of.status == MeetingStatus.MINUTES_APPROVED:
+                continue
+        item = AgendaItem(
+            meeting=meeting,
+            number=len(items) + 1,
+            kind=kind,
+            title=ItemKind(kind).label,
+            minutes_of=minutes_of,
+        )
+        item.full_clean()
+        item.save()
+        items.append(item)
+    return items
 
 
 @transaction.atomic
@@ -138,21 +199,45 @@ def meeting_create(
     start_time: time,
     venue: str,
     status: str = MeetingStatus.DRAFT,
+    standard_items: bool = True,
     request=None,
 ) -> Meeting:
+    """Add a meeting, its agenda starting with the standard items (unless told not to)."""
     _require_manager(by)
+    if status == MeetingStatus.MINUTES_APPROVED:
+        raise ValidationError({"status": APPROVED_BY_THE_COMMITTEE})
     meeting = Meeting(
         committee=committee, date=date, start_time=start_time, venue=venue, status=status
     )
     meeting.full_clean()
     meeting.save()
-    audit_record(by=by, action=AuditAction.CREATE, obj=meeting, request=request)
+    items = _add_standard_items(meeting) if standard_items else []
+    audit_record(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=meeting,
+        detail={"standard_items": [item.kind for item in items]},
+        request=request,
+    )
     return meeting
 
 
 @transaction.atomic
 def meeting_update(*, by: User, meeting: Meeting, request=None, **fields: Any) -> Meeting:
+    """Change a meeting's details or publish its agenda. "Minutes approved" is not set here:
+    it follows from approving the minutes (services_meetings.minutes_approve)."""
     _require_manager(by)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    approved = meeting.status == MeetingStatus.MINUTES_APPROVED
+    if "status" in fields and approved != (fields["status"] == MeetingStatus.MINUTES_APPROVED):
+        raise ValidationError(
+            {
+                "status": APPROVED_BY_THE_COMMITTEE
+                if not approved
+                else "The minutes of this meeting are approved, so its status stays "
+                "Minutes approved."
+            }
+        )
     changed = _set_fields(meeting, fields, MEETING_FIELDS)
     meeting.full_clean()
     meeting.save()
@@ -317,6 +402,7 @@ def resolution_create(
     *, by: User, agenda_item: AgendaItem, label: str, text: str, request=None
 ) -> Resolution:
     _require_manager(by)
+    require_minutes_not_approved(agenda_item.meeting)
     last = agenda_item.resolutions.aggregate(last=Max("position"))["last"] or 0
     resolution = Resolution(agenda_item=agenda_item, position=last + 1, label=label, text=text)
     resolution.full_clean()
@@ -330,6 +416,7 @@ def resolution_update(
     *, by: User, resolution: Resolution, label: str, text: str, request=None
 ) -> Resolution:
     _require_manager(by)
+    require_minutes_not_approved(resolution.agenda_item.meeting)
     changed = _set_fields(resolution, {"label": label, "text": text}, ["label", "text"])
     resolution.full_clean()
     resolution.save()
@@ -353,25 +440,78 @@ def next_action_sequence(year: int) -> int:
     return last + 1
 
 
+def _source_of(
+    resolution: Resolution | None,
+    commitment: Commitment | None,
+    review: Review | None,
+    other_source: str,
+) -> ActionSource:
+    """The source an action's links make it: exactly one of them must be given."""
+    given = [
+        source
+        for source, link in (
+            (ActionSource.RESOLUTION, resolution),
+            (ActionSource.COMMITMENT, commitment),
+            (ActionSource.RECOMMENDATION, review),
+            (ActionSource.OTHER, other_source.strip()),
+        )
+        if link
+    ]
+    if not given:
+        raise ValidationError({"other_source": "Say where the action came from."})
+    if len(given) > 1:
+        raise TypeError(f"An action has one source, not {', '.join(given)}")
+    return given[0]
+
+
+def _check_owner(owner: User, source: str) -> None:
+    if source == ActionSource.RECOMMENDATION and not owner.has_role(*REVIEW_ROLES):
+        raise ValidationError(
+            {
+                "owner": "A review recommendation's owner must be a performance lead or a "
+                "commissioner: only they may see the review register."
+            }
+        )
+
+
 @transaction.atomic
 def action_create(
     *,
     by: User,
-    resolution: Resolution,
     description: str,
     owner: User,
     due_date: date,
+    priority: str = Priority.MEDIUM,
+    resolution: Resolution | None = None,
+    commitment: Commitment | None = None,
+    review: Review | None = None,
+    source_agency=None,
+    other_source: str = "",
     request=None,
 ) -> Action:
-    """Raise an action from a resolution. Its reference is A-<meeting year>-<sequence>."""
-    _require_manager(by)
-    year = resolution.agenda_item.meeting.date.year
+    """Raise an action from its source: a resolution, a delivery-plan commitment (a milestone),
+    a review recommendation (with the agency it is made to) or another source described in words.
+
+    Its reference is A-<year>-<sequence>: the year of the meeting for a resolution's action,
+    else the year it is raised.
+    """
+    source = _source_of(resolution, commitment, review, other_source)
+    if not by.has_role(*ACTION_MANAGER_ROLES[source]):
+        raise PermissionDenied
+    _check_owner(owner, source)
+    year = resolution.agenda_item.meeting.date.year if resolution else timezone.localdate().year
     sequence = next_action_sequence(year)
     action = Action(
         reference=f"A-{year}-{sequence:03d}",
         year=year,
         sequence=sequence,
+        source=source,
         resolution=resolution,
+        commitment=commitment,
+        review=review,
+        source_agency=source_agency,
+        other_source=other_source.strip(),
+        priority=priority,
         description=description,
         owner=owner,
         owner_organisation=owner.organisation,
@@ -380,22 +520,41 @@ def action_create(
     )
     action.full_clean()
     action.save()
-    audit_record(by=by, action=AuditAction.CREATE, obj=action, request=request)
+    audit_record(
+        by=by, action=AuditAction.CREATE, obj=action, detail={"source": source}, request=request
+    )
     return action
 
 
 def _require_owner_or_manager(user: User, action: Action) -> None:
-    """Owners and clerks work on an open action; a closed one takes no more changes."""
+    """Owners and the action's managers work on an open action; a closed one takes no more
+    changes."""
     if not is_owner_or_manager(user, action):
         raise PermissionDenied
     if not action.is_open:
         raise ValidationError("This action is already closed.")
 
 
+def _require_action_manager(user: User, action: Action) -> None:
+    if not may_manage_action(user, action):
+        raise PermissionDenied
+
+
 def _fresh(action: Action) -> Action:
     """The action as stored now, locked for this transaction, so a failed change leaves the
     caller's copy untouched."""
     return Action.objects.select_for_update().get(pk=action.pk)
+
+
+ACTION_EDIT_FIELDS = [
+    "description",
+    "due_date",
+    "priority",
+    "owner",
+    "owner_organisation",
+    "source_agency",
+    "other_source",
+]
 
 
 @transaction.atomic
@@ -406,17 +565,26 @@ def action_edit(
     description: str,
     owner: User,
     due_date: date,
+    priority: str | None = None,
+    source_agency=None,
+    other_source: str | None = None,
     request=None,
 ) -> Action:
-    """Change what an action asks, who owns it or when it is due (clerks only)."""
-    _require_manager(by)
+    """Change what an action asks, who owns it, when it is due or its priority (its managers
+    only: clerks for committee actions). Its source stays what it is."""
     action = _fresh(action)
+    _require_action_manager(by, action)
+    _check_owner(owner, action.source)
     fields: dict[str, Any] = {"description": description, "due_date": due_date}
+    if priority is not None:
+        fields["priority"] = priority
     if owner.pk != action.owner_id:
         fields |= {"owner": owner, "owner_organisation": owner.organisation}
-    changed = _set_fields(
-        action, fields, ["description", "due_date", "owner", "owner_organisation"]
-    )
+    if action.source == ActionSource.RECOMMENDATION and source_agency is not None:
+        fields["source_agency"] = source_agency
+    if action.source == ActionSource.OTHER and other_source is not None:
+        fields["other_source"] = other_source.strip()
+    changed = _set_fields(action, fields, ACTION_EDIT_FIELDS)
     action.full_clean()
     action.save()
     audit_record(
@@ -496,9 +664,9 @@ def action_close(
     superseded_by: Action | None = None,
     request=None,
 ) -> Action:
-    """Close an action as not feasible (with the reason) or superseded (clerks only)."""
-    _require_manager(by)
+    """Close an action as not feasible (with the reason) or superseded (its managers only)."""
     action = _fresh(action)
+    _require_action_manager(by, action)
     if not action.is_open:
         raise ValidationError("This action is already closed.")
     if status not in (ActionStatus.NOT_FEASIBLE, ActionStatus.SUPERSEDED):
@@ -540,18 +708,18 @@ def _long_date(day: date) -> str:
 
 
 def _action_lines(action: Action) -> list[str]:
-    meeting = action.resolution.agenda_item.meeting
     return [
-        f"- {action.reference}, due {_long_date(action.due_date)} ({Rag(action.rag).label})",
+        f"- {action.reference}, due {_long_date(action.due_date)} ({Rag(action.rag).label}, "
+        f"{action.get_priority_display().lower()} priority)",
         f"  {action.description}",
-        f"  {meeting.committee}, meeting of {_long_date(meeting.date)}, "
-        f"resolution ({action.resolution.label})",
+        f"  {action.get_source_display()}: {action.source_detail}",
     ]
 
 
-def _not_yet_sent(actions, kind: str, recipient_field: str | None, today: date, recipient=None):
-    sent = ReminderSent.objects.filter(kind=kind, action=OuterRef("pk"), sent_on=today)
-    sent = sent.filter(recipient=OuterRef(recipient_field) if recipient_field else recipient)
+def _not_yet_sent(actions, kind: str, recipient_field: str, today: date):
+    sent = ReminderSent.objects.filter(
+        kind=kind, action=OuterRef("pk"), sent_on=today, recipient=OuterRef(recipient_field)
+    )
     return actions.filter(~Exists(sent))
 
 
@@ -568,8 +736,9 @@ def _deliver(*, kind: str, recipient: User, actions: list[Action], today: date, 
 def send_action_reminders(*, today: date) -> RemindersSent:
     """E-mail each owner, once a day, their open actions that are overdue or due within 7 days.
 
-    One e-mail per owner listing every such action; an action already in a reminder to that
-    owner today is left out, so running this twice in a day e-mails no one twice.
+    One e-mail per owner listing every such action, whatever its source; an action already in a
+    reminder to that owner today is left out, so running this twice in a day e-mails no one
+    twice.
     """
     candidates = _not_yet_sent(
         Action.objects.due_for_reminder(today)
@@ -589,8 +758,8 @@ def send_action_reminders(*, today: date) -> RemindersSent:
         lines = [
             f"Dear {owner.get_full_name() or owner.username},",
             "",
-            "These committee actions are yours and are overdue or due within 7 days. Please "
-            "add an update, or complete them with evidence, in My actions:",
+            "These actions are yours and are overdue or due within 7 days. Please add an "
+            "update, or complete them with evidence, in My actions:",
             _site_link("scrutiny:my_actions"),
         ]
         for heading, group in (("Overdue", overdue), ("Due within 7 days", due_soon)):
@@ -599,7 +768,7 @@ def send_action_reminders(*, today: date) -> RemindersSent:
                 for action in group:
                     lines += _action_lines(action)
         lines += ["", "You get this e-mail once a day while you have actions due or overdue."]
-        subject = f"Committee actions: {len(overdue)} overdue, {len(due_soon)} due within 7 days"
+        subject = f"Your actions: {len(overdue)} overdue, {len(due_soon)} due within 7 days"
         _deliver(
             kind=ReminderKind.OWNER_REMINDER,
             recipient=owner,
@@ -613,52 +782,82 @@ def send_action_reminders(*, today: date) -> RemindersSent:
     return RemindersSent(emails=emails, actions=actions)
 
 
+def digest_recipient(action: Action) -> User:
+    """Who keeps an action and hears when it is overdue: the committee's clerk for a
+    resolution's action, otherwise whoever raised it (a plan editor or a review reader)."""
+    if action.source == ActionSource.RESOLUTION:
+        return action.resolution.agenda_item.meeting.committee.clerk
+    return action.raised_by
+
+
+def _digest_heading(action: Action) -> str:
+    if action.source == ActionSource.RESOLUTION:
+        return str(action.resolution.agenda_item.meeting.committee)
+    if action.source == ActionSource.COMMITMENT:
+        return f"Delivery plan: {action.commitment.theme.strategy}"
+    if action.source == ActionSource.RECOMMENDATION:
+        return "Review recommendations"
+    return "Actions from other sources"
+
+
+def _overdue_by_recipient(today: date) -> dict[User, list[Action]]:
+    overdue = (
+        Action.objects.for_tracker(today)
+        .filter(rag=Rag.RED)  # as in `.overdue(today)`
+        .select_related("raised_by", "resolution__agenda_item__meeting__committee__clerk")
+    )
+    already = set(
+        ReminderSent.objects.filter(kind=ReminderKind.CLERK_DIGEST, sent_on=today).values_list(
+            "recipient_id", "action_id"
+        )
+    )
+    grouped: dict[User, list[Action]] = defaultdict(list)
+    for action in overdue:
+        recipient = digest_recipient(action)
+        if recipient.is_active and recipient.email and (recipient.pk, action.pk) not in already:
+            grouped[recipient].append(action)
+    # Nobody hears of an action they may not read (a clerk, of a review recommendation).
+    for recipient, actions in list(grouped.items()):
+        visible = set(
+            tracker_actions_for_user(recipient)
+            .filter(pk__in=[action.pk for action in actions])
+            .values_list("pk", flat=True)
+        )
+        grouped[recipient] = [action for action in actions if action.pk in visible]
+    return {recipient: actions for recipient, actions in grouped.items() if actions}
+
+
 def send_overdue_digest(*, today: date) -> RemindersSent:
-    """E-mail each committee's clerk the overdue actions of the committees they clerk.
+    """E-mail whoever keeps overdue actions a weekly list of them: each committee's clerk its
+    committees' actions, and whoever raised a milestone, recommendation or other action those.
 
     Scheduled weekly (partnership/celery.py); like the owners' reminders, never twice a day.
     """
     emails = actions = 0
-    clerks = (
-        User.objects.filter(is_active=True, committees_clerked__isnull=False)
-        .exclude(email="")
-        .distinct()
-    )
-    for clerk in clerks:
-        overdue = list(
-            _not_yet_sent(
-                Action.objects.filter(resolution__agenda_item__meeting__committee__clerk=clerk),
-                ReminderKind.CLERK_DIGEST,
-                None,
-                today,
-                recipient=clerk,
-            )
-            .for_tracker(today)
-            .filter(rag=Rag.RED)
-        )
-        if not overdue:
-            continue
+    for recipient, overdue in sorted(
+        _overdue_by_recipient(today).items(), key=lambda pair: pair[0].pk
+    ):
         lines = [
-            f"Dear {clerk.get_full_name() or clerk.username},",
+            f"Dear {recipient.get_full_name() or recipient.username},",
             "",
-            f"{len(overdue)} committee action{'s are' if len(overdue) != 1 else ' is'} overdue "
-            "in the committees you clerk. The action tracker has the latest updates:",
+            f"{len(overdue)} action{'s are' if len(overdue) != 1 else ' is'} overdue among "
+            "those you keep. The action tracker has the latest updates:",
             _site_link("scrutiny:action_list"),
         ]
-        by_committee: dict[Committee, list[Action]] = defaultdict(list)
+        by_heading: dict[str, list[Action]] = defaultdict(list)
         for action in overdue:
-            by_committee[action.resolution.agenda_item.meeting.committee].append(action)
-        for committee, group in sorted(by_committee.items(), key=lambda pair: pair[0].name):
-            lines += ["", f"{committee}:"]
+            by_heading[_digest_heading(action)].append(action)
+        for heading, group in sorted(by_heading.items()):
+            lines += ["", f"{heading}:"]
             for action in group:
                 lines += _action_lines(action)
                 lines.append(f"  Owner: {action.owner.get_full_name() or action.owner.username}")
         _deliver(
             kind=ReminderKind.CLERK_DIGEST,
-            recipient=clerk,
+            recipient=recipient,
             actions=overdue,
             today=today,
-            subject=f"Weekly digest: {len(overdue)} overdue committee action"
+            subject=f"Weekly digest: {len(overdue)} overdue action"
             + ("s" if len(overdue) != 1 else ""),
             body="\n".join(lines),
         )

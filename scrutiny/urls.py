@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_dashboard, views_reports
+from . import views, views_dashboard, views_meetings, views_plans, views_reports
 
 app_name = "scrutiny"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("actions/<int:pk>/complete/", views.action_complete, name="action_complete"),
     path("actions/<int:pk>/close/", views.action_close, name="action_close"),
     path("actions/<int:pk>/evidence/", views.action_evidence, name="action_evidence"),
+    path("actions/add/", views.action_create_other, name="action_create_other"),
     # Committees, meetings and their papers.
     path("committees/", views.committee_list, name="committee_list"),
     path("committees/add/", views.committee_create, name="committee_create"),
@@ -52,6 +53,99 @@ urlpatterns = [
         "resolutions/<int:resolution_pk>/actions/add/",
         views.action_create,
         name="action_create",
+    ),
+    # The meeting cycle: membership, attendance, declarations, minutes.
+    path(
+        "committees/<int:committee_pk>/members/add/",
+        views_meetings.membership_add,
+        name="membership_add",
+    ),
+    path("memberships/<int:pk>/end/", views_meetings.membership_end, name="membership_end"),
+    path(
+        "meetings/<int:pk>/attendance/",
+        views_meetings.attendance_record,
+        name="attendance_record",
+    ),
+    path(
+        "meetings/<int:pk>/attendees/add/",
+        views_meetings.other_attendee_add,
+        name="other_attendee_add",
+    ),
+    path(
+        "attendees/<int:pk>/remove/",
+        views_meetings.other_attendee_remove,
+        name="other_attendee_remove",
+    ),
+    path(
+        "meetings/<int:pk>/declarations/add/",
+        views_meetings.declaration_add,
+        name="declaration_add",
+    ),
+    path(
+        "declarations/<int:pk>/remove/",
+        views_meetings.declaration_remove,
+        name="declaration_remove",
+    ),
+    path("items/<int:pk>/remove/", views_meetings.agenda_item_remove, name="agenda_item_remove"),
+    path("items/<int:pk>/minute/", views_meetings.item_minute_edit, name="item_minute_edit"),
+    path(
+        "items/<int:pk>/approve-minutes/",
+        views_meetings.minutes_approve,
+        name="minutes_approve",
+    ),
+    path("meetings/<int:pk>/questions/add/", views_meetings.question_add, name="question_add"),
+    path("questions/<int:pk>/edit/", views_meetings.question_edit, name="question_edit"),
+    path("meetings/<int:pk>/minutes/", views_meetings.minutes_detail, name="minutes_detail"),
+    path(
+        "meetings/<int:pk>/minutes/circulate/",
+        views_meetings.minutes_circulate,
+        name="minutes_circulate",
+    ),
+    path("meetings/<int:pk>/minutes/amend/", views_meetings.minutes_amend, name="minutes_amend"),
+    path(
+        "meetings/<int:pk>/minutes/publish/",
+        views_meetings.minutes_publish,
+        name="minutes_publish",
+    ),
+    path(
+        "meetings/<int:pk>/minutes/minutes.pdf",
+        views_meetings.minutes_download,
+        name="minutes_download",
+    ),
+    path(
+        "meetings/<int:pk>/minutes/exempt-items.pdf",
+        views_meetings.minutes_exempt_download,
+        name="minutes_exempt_download",
+    ),
+    # The strategy and delivery plan.
+    path("plans/", views_plans.strategy_list, name="strategy_list"),
+    path("plans/add/", views_plans.strategy_create, name="strategy_create"),
+    path("plans/<int:pk>/", views_plans.strategy_detail, name="strategy_detail"),
+    path("plans/<int:pk>/edit/", views_plans.strategy_edit, name="strategy_edit"),
+    path("plans/<int:strategy_pk>/themes/add/", views_plans.theme_create, name="theme_create"),
+    path("themes/<int:pk>/edit/", views_plans.theme_edit, name="theme_edit"),
+    path(
+        "themes/<int:theme_pk>/commitments/add/",
+        views_plans.commitment_create,
+        name="commitment_create",
+    ),
+    path("commitments/<int:pk>/", views_plans.commitment_detail, name="commitment_detail"),
+    path("commitments/<int:pk>/edit/", views_plans.commitment_edit, name="commitment_edit"),
+    path(
+        "commitments/<int:commitment_pk>/milestones/add/",
+        views_plans.milestone_create,
+        name="milestone_create",
+    ),
+    # Domestic homicide and related death reviews.
+    path("reviews/", views_plans.review_list, name="review_list"),
+    path("reviews/summary/", views_plans.review_summary_page, name="review_summary"),
+    path("reviews/add/", views_plans.review_create, name="review_create"),
+    path("reviews/<int:pk>/", views_plans.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/edit/", views_plans.review_edit, name="review_edit"),
+    path(
+        "reviews/<int:review_pk>/recommendations/add/",
+        views_plans.recommendation_create,
+        name="recommendation_create",
     ),
     # Topics followed across meetings.
     path("topics/", views.topic_list, name="topic_list"),

@@ -1,7 +1,9 @@
 """Pages for committees, meetings, agenda items, resolutions and the action tracker.
 
 Each view checks the role first (403), then fetches its object through a selector (404 when the
-user may not see it). Writes go through services; their errors are shown on the form.
+user may not see it). Writes go through services; their errors are shown on the form. The
+meeting cycle's pages (membership, attendance, minutes) are in `views_meetings.py`; the
+delivery plan's and the review register's in `views_plans.py`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,19 @@ from partnership.forms import save_and_redirect
 from partnership.permissions import role_required
 
 from . import selectors, services
-from .constants import COMMITTEE_ROLES, MANAGER_ROLES, RAG_DESCRIPTIONS, TRACKER_ROLES, Rag
+from .constants import (
+    ACTION_MANAGER_ROLES,
+    COMMITTEE_ROLES,
+    MANAGER_ROLES,
+    PLAN_READER_ROLES,
+    RAG_DESCRIPTIONS,
+    TRACKER_ROLES,
+    ActionSource,
+    ItemKind,
+    MeetingStatus,
+    MinutesStatus,
+    Rag,
+)
 from .files import download_response
 from .forms import (
     ActionCloseForm,
@@ -33,11 +47,14 @@ from .forms import (
     AgendaItemForm,
     CommitteeForm,
     MeetingForm,
+    OtherActionForm,
     ResolutionForm,
     TopicForm,
 )
+from .forms_plans import MilestoneForm, RecommendationForm
 from .metrics import actions_by_rag
-from .models import Resolution, Topic
+from .models import CommitteeMembership, Declaration, ItemMinute, Minutes, Resolution, Topic
+from .services_meetings import members_on
 
 manager_required = role_required(*MANAGER_ROLES)
 committee_roles_required = role_required(*COMMITTEE_ROLES)
@@ -85,7 +102,13 @@ def committee_detail(request, pk):
         "scrutiny/committee_detail.html",
         {
             "committee": committee,
-            "members": committee.members.select_related("organisation").order_by("last_name"),
+            "members": members_on(committee, today),
+            "former_members": CommitteeMembership.objects.filter(
+                committee=committee, end_date__lt=today
+            ).select_related("member__organisation"),
+            "future_members": CommitteeMembership.objects.filter(
+                committee=committee, start_date__gt=today
+            ).select_related("member__organisation"),
             "upcoming": meetings.filter(date__gte=today).order_by("date", "start_time"),
             "past": meetings.filter(date__lt=today),
             "summary": actions_by_rag(
@@ -119,7 +142,6 @@ def committee_edit(request, pk):
         "name": committee.name,
         "description": committee.description,
         "clerk": committee.clerk,
-        "members": list(committee.members.all()),
     }
     form = CommitteeForm(request.POST or None, initial=initial)
     saved = save_and_redirect(
@@ -148,10 +170,17 @@ def meeting_create(request, committee_pk):
         lambda data: services.meeting_create(
             by=request.user, committee=committee, request=request, **data
         ),
-        success="Meeting added. Now add its agenda items.",
+        success="Meeting added with its standard items. Now add its reports.",
     )
     return saved or _form_page(
-        request, form, title="Add a meeting", caption=committee.name, back_url=committee
+        request,
+        form,
+        title="Add a meeting",
+        caption=committee.name,
+        back_url=committee,
+        intro="Its agenda starts with the standard items: apologies for absence, declarations "
+        "of interest and, when there are draft minutes to approve, the minutes of the previous "
+        "meeting. You can remove any of them.",
     )
 
 
@@ -161,15 +190,21 @@ def meeting_detail(request, pk):
     items = (
         selectors.agenda_items_for_user(request.user)
         .filter(meeting=meeting)
+        .select_related("minutes_of")
         .prefetch_related("resolutions__actions__owner", "documents")
     )
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    is_manager = selectors.is_manager(request.user)
     return render(
         request,
         "scrutiny/meeting_detail.html",
         {
             "meeting": meeting,
             "items": items,
-            "is_manager": selectors.is_manager(request.user),
+            "minutes": minutes,
+            "minutes_readable": is_manager
+            or (minutes is not None and minutes.status != MinutesStatus.DRAFT),
+            "is_manager": is_manager,
         },
     )
 
@@ -183,7 +218,11 @@ def meeting_edit(request, pk):
         "venue": meeting.venue,
         "status": meeting.status,
     }
-    form = MeetingForm(request.POST or None, initial=initial)
+    form = MeetingForm(
+        request.POST or None,
+        initial=initial,
+        minutes_approved=meeting.status == MeetingStatus.MINUTES_APPROVED,
+    )
     saved = save_and_redirect(
         request,
         form,
@@ -237,12 +276,30 @@ def agenda_item_detail(request, pk):
     actions_by_resolution: dict[int, list] = {}
     for action in actions:
         actions_by_resolution.setdefault(action.resolution_id, []).append(action)
+    meeting = item.meeting
+    declarations = Declaration.objects.filter(agenda_item__meeting=meeting).select_related(
+        "member", "agenda_item"
+    )
+    if item.kind != ItemKind.DECLARATIONS:
+        declarations = declarations.filter(agenda_item=item)
+    if not selectors.is_manager(request.user):
+        declarations = declarations.filter(
+            agenda_item__in=selectors.agenda_items_for_user(request.user)
+        )
     return render(
         request,
         "scrutiny/agenda_item_detail.html",
         {
             "item": item,
-            "meeting": item.meeting,
+            "meeting": meeting,
+            "minute": ItemMinute.objects.filter(agenda_item=item).first(),
+            "declarations": declarations,
+            "attendance": meeting.attendance.select_related("member", "substitute")
+            if item.kind == ItemKind.APOLOGIES
+            else [],
+            "previous_minutes": Minutes.objects.filter(meeting=item.minutes_of_id).first()
+            if item.minutes_of_id
+            else None,
             "resolutions": [
                 (resolution, actions_by_resolution.get(resolution.pk, []))
                 for resolution in resolutions
@@ -258,6 +315,9 @@ def agenda_item_detail(request, pk):
 @manager_required
 def agenda_item_edit(request, pk):
     item = selectors.get_agenda_item_for_user(request.user, pk)
+    if not item.is_report:
+        messages.info(request, f"{item.title} is a standard item: it has no report to change.")
+        return redirect(item)
     fields = services.AGENDA_ITEM_FIELDS
     initial = {name: getattr(item, name) for name in fields}
     initial |= {"wards": list(item.wards.all()), "topics": list(item.topics.all())}
@@ -437,10 +497,13 @@ def topic_create(request):
 
 TRACKER_HEADER = [
     "Reference",
+    "Source",
+    "Source detail",
     "Committee",
     "Meeting date",
     "Resolution",
     "Action",
+    "Priority",
     "Owner",
     "Owner's organisation",
     "Due date",
@@ -448,6 +511,27 @@ TRACKER_HEADER = [
     "Status",
     "RAG",
 ]
+
+
+def _tracker_row(action) -> list[str]:
+    """One action as the tracker's CSV has it; the committee columns only for resolutions."""
+    meeting = action.meeting
+    return [
+        action.reference,
+        action.get_source_display(),
+        action.source_detail,
+        meeting.committee.name if meeting else "",
+        meeting.date.isoformat() if meeting else "",
+        f"({action.resolution.label}) {action.resolution.text}" if action.resolution_id else "",
+        action.description,
+        action.get_priority_display(),
+        action.owner.get_full_name() or action.owner.username,
+        action.owner_organisation or "",
+        action.due_date.isoformat(),
+        action.latest_update_text or "",
+        action.get_status_display(),
+        Rag(action.rag).label,
+    ]
 
 
 def _tracker(request):
@@ -472,6 +556,7 @@ def action_list(request):
             "rag_descriptions": [(Rag(rag), text) for rag, text in RAG_DESCRIPTIONS.items()],
             "query": request.GET.urlencode(),
             "today": today,
+            "may_raise_other": request.user.has_role(*ACTION_MANAGER_ROLES[ActionSource.OTHER]),
         },
     )
 
@@ -479,22 +564,7 @@ def action_list(request):
 @tracker_roles_required
 def action_export(request):
     today, _visible, _form, actions = _tracker(request)
-    rows = [
-        [
-            action.reference,
-            action.resolution.agenda_item.meeting.committee.name,
-            action.resolution.agenda_item.meeting.date.isoformat(),
-            f"({action.resolution.label}) {action.resolution.text}",
-            action.description,
-            action.owner.get_full_name() or action.owner.username,
-            action.owner_organisation or "",
-            action.due_date.isoformat(),
-            action.latest_update_text or "",
-            action.get_status_display(),
-            Rag(action.rag).label,
-        ]
-        for action in actions
-    ]
+    rows = [_tracker_row(action) for action in actions]
     audit_record(
         by=request.user,
         action=AuditAction.EXPORT,
@@ -518,23 +588,35 @@ def my_actions(request):
     )
 
 
+def _source_link(user, action) -> str:
+    """A link to the action's source, when the user may open it."""
+    if action.source == ActionSource.RESOLUTION:
+        item = action.resolution.agenda_item
+        return (
+            item.get_absolute_url()
+            if selectors.agenda_items_for_user(user).filter(pk=item.pk).exists()
+            else ""
+        )
+    if action.source == ActionSource.COMMITMENT and user.has_role(*PLAN_READER_ROLES):
+        return action.commitment.get_absolute_url()
+    if action.source == ActionSource.RECOMMENDATION and selectors.may_see_reviews(user):
+        return action.review.get_absolute_url()
+    return ""
+
+
 def action_detail(request, pk):
     action = selectors.get_action_for_user(request.user, pk, today=_today())
-    meeting = action.resolution.agenda_item.meeting
     return render(
         request,
         "scrutiny/action_detail.html",
         {
             "action": action,
-            "meeting": meeting,
-            "item": action.resolution.agenda_item,
+            "meeting": action.meeting,
+            "source_url": _source_link(request.user, action),
             "updates": action.updates.select_related("author"),
             "supersedes": action.supersedes.all(),
             "may_work": selectors.may_work_on_action(request.user, action),
-            "is_manager": selectors.is_manager(request.user),
-            "may_see_meeting": selectors.meetings_for_user(request.user)
-            .filter(pk=meeting.pk)
-            .exists(),
+            "may_manage": selectors.may_manage_action(request.user, action),
             "back_url": resolve_url(
                 "scrutiny:action_list"
                 if request.user.has_role(*TRACKER_ROLES)
@@ -550,7 +632,7 @@ def action_create(request, resolution_pk):
         Resolution.objects.select_related("agenda_item__meeting__committee"), pk=resolution_pk
     )
     item = resolution.agenda_item
-    form = ActionForm(request.POST or None)
+    form = ActionForm(request.POST or None, initial={"priority": "medium"})
     saved = save_and_redirect(
         request,
         form,
@@ -571,17 +653,55 @@ def action_create(request, resolution_pk):
     )
 
 
-@manager_required
-def action_edit(request, pk):
-    action = selectors.get_action_for_user(request.user, pk, today=_today())
-    form = ActionForm(
-        request.POST or None,
-        initial={
-            "description": action.description,
-            "owner": action.owner,
-            "due_date": action.due_date,
-        },
+@role_required(*ACTION_MANAGER_ROLES[ActionSource.OTHER])
+def action_create_other(request):
+    """An action from a source the app does not keep (a development day, a letter)."""
+    form = OtherActionForm(request.POST or None, initial={"priority": "medium"})
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: services.action_create(by=request.user, request=request, **data),
+        success=lambda action: f"Action {action.reference} raised.",
     )
+    return saved or _form_page(
+        request,
+        form,
+        title="Raise an action from another source",
+        back_url="scrutiny:action_list",
+        intro="For an action that comes from neither a committee resolution, nor the delivery "
+        "plan, nor a review: say where it came from. It is tracked like every other action.",
+    )
+
+
+# The form for each source's actions: the same fields, plus what that source asks for.
+ACTION_FORMS = {
+    ActionSource.RESOLUTION: ActionForm,
+    ActionSource.COMMITMENT: MilestoneForm,
+    ActionSource.RECOMMENDATION: RecommendationForm,
+    ActionSource.OTHER: OtherActionForm,
+}
+
+
+def _action_to_manage(request, pk):
+    """The action, if the user may change or close it (its source's managers); else 403."""
+    action = selectors.get_action_for_user(request.user, pk, today=_today())
+    if not selectors.may_manage_action(request.user, action):
+        raise PermissionDenied
+    return action
+
+
+@tracker_roles_required
+def action_edit(request, pk):
+    action = _action_to_manage(request, pk)
+    initial = {
+        "description": action.description,
+        "owner": action.owner,
+        "due_date": action.due_date,
+        "priority": action.priority,
+        "source_agency": action.source_agency,
+        "other_source": action.other_source,
+    }
+    form = ACTION_FORMS[ActionSource(action.source)](request.POST or None, initial=initial)
     saved = save_and_redirect(
         request,
         form,
@@ -651,9 +771,9 @@ def action_complete(request, pk):
     )
 
 
-@manager_required
+@tracker_roles_required
 def action_close(request, pk):
-    action = selectors.get_action_for_user(request.user, pk, today=_today())
+    action = _action_to_manage(request, pk)
     if not action.is_open:
         messages.info(request, "This action is already closed.")
         return redirect(action)

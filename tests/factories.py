@@ -57,6 +57,8 @@ from scrutiny.models import (  # noqa: E402
     Topic,
 )
 
+MEMBERS_FROM = _dt.date(2020, 1, 1)
+
 
 class CommitteeFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -68,8 +70,9 @@ class CommitteeFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def members(self, create, extracted, **kwargs):
+        # Seated long before any test meeting, so they are members on its date.
         if create and extracted:
-            self.members.add(*extracted)
+            self.members.add(*extracted, through_defaults={"start_date": MEMBERS_FROM})
 
 
 class TopicFactory(factory.django.DjangoModelFactory):

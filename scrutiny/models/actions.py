@@ -1,4 +1,9 @@
-"""Actions raised from resolutions, their updates, and the record of reminders sent."""
+"""Actions, their updates, and the record of reminders sent.
+
+An action comes from a committee resolution, a delivery-plan commitment (a milestone), a review
+recommendation, or another source described in words (`source`, with the link it names). The
+tracker, RAG, reminders, evidence and CSV treat every source alike.
+"""
 
 from datetime import date, timedelta
 
@@ -6,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
+from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -17,13 +22,18 @@ from ..constants import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
     REMINDER_WITHIN_DAYS,
+    ActionSource,
     ActionStatus,
+    Priority,
     Rag,
     ReminderKind,
     rag_conditions,
 )
 from ..files import evidence_path, validate_evidence_file
+from ..validators import reject_identifying_details
 from .committees import Meeting, Resolution
+from .plans import Commitment
+from .reviews import Review
 
 _https_url = URLValidator(schemes=["https"])
 
@@ -81,18 +91,67 @@ class ActionQuerySet(models.QuerySet):
                 "owner",
                 "owner_organisation",
                 "resolution__agenda_item__meeting__committee",
+                "commitment__theme__strategy",
+                "review",
+                "source_agency",
             )
             .order_by("due_date", "reference")
         )
 
 
+# Each source names its own link and no other (the check constraint below says the same).
+SOURCE_LINKS = {
+    ActionSource.RESOLUTION: "resolution",
+    ActionSource.COMMITMENT: "commitment",
+    ActionSource.RECOMMENDATION: "review",
+    ActionSource.OTHER: None,
+}
+
+
+def _source_rule() -> Q:
+    none = {f"{link}__isnull": True for link in SOURCE_LINKS.values() if link}
+    rule = Q()
+    for source, link in SOURCE_LINKS.items():
+        fields = dict(none)
+        if link:
+            fields[f"{link}__isnull"] = False
+        if source == ActionSource.RECOMMENDATION:
+            rule |= Q(source=source, source_agency__isnull=False, other_source="", **fields)
+        elif source == ActionSource.OTHER:
+            rule |= Q(source=source, source_agency__isnull=True, **fields) & ~Q(other_source="")
+        else:
+            rule |= Q(source=source, source_agency__isnull=True, other_source="", **fields)
+    return rule
+
+
 class Action(models.Model):
-    """Something a resolution asks someone to do, by a date, with evidence that it was done."""
+    """Something someone is to do, by a date, with evidence that it was done."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     year = models.PositiveSmallIntegerField(editable=False)
     sequence = models.PositiveIntegerField(editable=False)
-    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="actions")
+    source = models.CharField(
+        max_length=20, choices=ActionSource.choices, default=ActionSource.RESOLUTION
+    )
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, null=True, blank=True, related_name="milestones"
+    )
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, null=True, blank=True, related_name="recommendations"
+    )
+    # The agency a review recommendation is made to (e.g. the police, the integrated care board).
+    source_agency = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    other_source = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where an action from another source came from, e.g. Board development day.",
+    )
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
     description = models.TextField()
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scrutiny_actions"
@@ -128,7 +187,12 @@ class Action(models.Model):
     class Meta:
         ordering = ["due_date", "reference"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "sequence"], name="action_sequence_unique")
+            models.UniqueConstraint(fields=["year", "sequence"], name="action_sequence_unique"),
+            models.CheckConstraint(
+                condition=_source_rule(),
+                name="action_source_names_its_link",
+                violation_error_message="An action's source must name its record, and only it.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -139,7 +203,17 @@ class Action(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        meeting = self.meeting if self.resolution_id else None
+        if self.source == ActionSource.OTHER and not self.other_source.strip():
+            errors["other_source"] = "Say where the action came from."
+        if self.source == ActionSource.RECOMMENDATION:
+            if self.source_agency_id is None:
+                errors["source_agency"] = "Choose the agency the recommendation is made to."
+            for name in ("description", "closure_note"):
+                try:
+                    reject_identifying_details(getattr(self, name))
+                except ValidationError as error:
+                    errors[name] = error.messages[0]
+        meeting = self.meeting
         if meeting is not None and self.due_date and self.due_date <= meeting.date:
             errors["due_date"] = (
                 f"The due date must be after the meeting on {format_date(meeting.date, 'j F Y')}."
@@ -168,8 +242,24 @@ class Action(models.Model):
             raise ValidationError(errors)
 
     @property
-    def meeting(self) -> Meeting:
-        return self.resolution.agenda_item.meeting
+    def meeting(self) -> Meeting | None:
+        """The meeting whose resolution raised the action; None for other sources."""
+        return self.resolution.agenda_item.meeting if self.resolution_id else None
+
+    @property
+    def source_detail(self) -> str:
+        """The source in words, as the tracker, its CSV and reminders show it."""
+        if self.source == ActionSource.RESOLUTION:
+            meeting = self.resolution.agenda_item.meeting
+            return (
+                f"{meeting.committee}, meeting of {format_date(meeting.date, 'j F Y')}, "
+                f"resolution ({self.resolution.label})"
+            )
+        if self.source == ActionSource.COMMITMENT:
+            return f"{self.commitment.theme.strategy}, commitment {self.commitment.reference}"
+        if self.source == ActionSource.RECOMMENDATION:
+            return f"Review {self.review.reference}, recommendation to {self.source_agency}"
+        return self.other_source
 
     @property
     def is_open(self) -> bool:
@@ -194,6 +284,13 @@ class ActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} update {self.written_at:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        if self.action_id and self.action.source == ActionSource.RECOMMENDATION:
+            try:
+                reject_identifying_details(self.text)
+            except ValidationError as error:
+                raise ValidationError({"text": error.messages[0]}) from None
 
 
 class ReminderSent(models.Model):

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
 from partnership.models import Area
 
-from ..constants import ExemptParagraph, MeetingStatus, Purpose
+from ..constants import ExemptParagraph, ItemKind, MeetingStatus, Purpose
 from ..files import agenda_document_path, validate_agenda_document
 
 
@@ -23,8 +24,13 @@ class Committee(models.Model):
     clerk = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="committees_clerked"
     )
+    # Everyone who sits or sat on the committee, with the dates of their membership
+    # (CommitteeMembership). Who sits on it now: `CommitteeMembership.objects.current()`.
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="committees"
+        settings.AUTH_USER_MODEL,
+        through="CommitteeMembership",
+        blank=True,
+        related_name="committees",
     )
 
     class Meta:
@@ -72,25 +78,43 @@ class Meeting(models.Model):
         return reverse("scrutiny:meeting_detail", args=[self.pk])
 
 
+# What a report must have; a standard item (apologies, declarations, previous minutes) has none.
+REPORT_REQUIRED = {
+    "report_of": "Enter who the report is of",
+    "purpose": "Choose the purpose of the report",
+    "recommendation": "Enter the recommendation",
+    "summary": "Enter a summary",
+    "contact_name": "Enter the contact officer's name",
+    "contact_title": "Enter the contact officer's job title",
+    "contact_email": "Enter the contact officer's e-mail address",
+}
+
+
 class AgendaItem(models.Model):
-    """An item on a meeting's agenda, laid out as a committee report."""
+    """An item on a meeting's agenda: a committee report, or one of the standard items."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="agenda_items")
     number = models.PositiveSmallIntegerField(help_text="The item's number on the agenda.")
+    kind = models.CharField(max_length=20, choices=ItemKind.choices, default=ItemKind.REPORT)
     title = models.CharField(max_length=300)
+    # The meeting whose minutes a "Minutes of the previous meeting" item brings for approval.
+    minutes_of = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="approval_items"
+    )
     report_of = models.CharField(
         max_length=200,
+        blank=True,
         help_text="The portfolio holder or officer presenting the report.",
     )
     all_wards = models.BooleanField(default=True)
     wards = models.ManyToManyField(Area, blank=True, related_name="+")
-    purpose = models.CharField(max_length=20, choices=Purpose.choices)
-    recommendation = models.TextField()
-    summary = models.TextField(help_text="Markdown.")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, blank=True)
+    recommendation = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text="Markdown.")
     body = models.TextField(blank=True, help_text="Markdown.")
-    contact_name = models.CharField(max_length=200)
-    contact_title = models.CharField(max_length=200)
-    contact_email = models.EmailField()
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_title = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
     contact_telephone = models.CharField(max_length=30, blank=True)
     exempt = models.BooleanField(
         default=False,
@@ -104,7 +128,17 @@ class AgendaItem(models.Model):
     class Meta:
         ordering = ["meeting", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "number"], name="agenda_item_number_unique")
+            models.UniqueConstraint(fields=["meeting", "number"], name="agenda_item_number_unique"),
+            models.UniqueConstraint(
+                fields=["meeting", "kind"],
+                condition=~Q(kind=ItemKind.REPORT),
+                name="agenda_standard_item_once",
+                violation_error_message="The meeting already has this standard item.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=ItemKind.PREVIOUS_MINUTES) | Q(minutes_of__isnull=True),
+                name="agenda_item_minutes_of_only_for_previous_minutes",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,7 +147,28 @@ class AgendaItem(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("scrutiny:agenda_item_detail", args=[self.pk])
 
+    @property
+    def is_report(self) -> bool:
+        return self.kind == ItemKind.REPORT
+
     def clean(self) -> None:
+        if self.is_report:
+            missing = {
+                name: text for name, text in REPORT_REQUIRED.items() if not getattr(self, name)
+            }
+            if missing:
+                raise ValidationError(missing)
+        elif self.exempt:
+            raise ValidationError({"exempt": "A standard item is never exempt."})
+        if self.minutes_of_id is not None and self.meeting_id is not None:
+            earlier = self.minutes_of
+            if (
+                earlier.committee_id != self.meeting.committee_id
+                or earlier.date >= self.meeting.date
+            ):
+                raise ValidationError(
+                    {"minutes_of": "Choose an earlier meeting of the same committee."}
+                )
         if self.exempt and self.exempt_paragraph is None:
             raise ValidationError(
                 {"exempt_paragraph": "Choose the paragraph of Schedule 12A that makes it exempt."}

@@ -1,6 +1,6 @@
 """What the quarterly report prints, worked out: the dashboard as committee members see it, the
-executive summary and the action tracker appendix. Plain dataclasses, so rendering can be tested
-with hand-made content and no database."""
+executive summary, the delivery plan's progress and the action tracker appendix. Plain
+dataclasses, so rendering can be tested with hand-made content and no database."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from partnership.calendar import FinancialQuarter
 from ..dashboard import build_dashboard
 from ..metrics import ActionsByRag, actions_by_rag
 from ..models import Action, Committee
+from ..plans import PlanProgress, current_strategy, plan_progress
 from .covers import BOARD_NAME
 from .sentences import summary_sentences
 
@@ -36,6 +37,8 @@ class ReportContent:
     summary: list[str]
     appendix: ActionAppendix
     committee_name: str
+    # The strategy in force at the quarter's end, with each commitment's RAG and figure.
+    delivery_plan: PlanProgress | None = None
 
     @property
     def threshold(self) -> int:
@@ -73,10 +76,16 @@ def quarterly_report_content(
 ) -> ReportContent:
     """Work out everything the report prints: the dashboard exactly as committee members see it."""
     dashboard = build_dashboard(quarter=quarter, exact=False, today=today)
+    strategy = current_strategy(quarter.end)
     return ReportContent(
         quarter=quarter,
         dashboard=dashboard,
         summary=summary_sentences(dashboard.headlines, threshold=dashboard.threshold),
         appendix=action_appendix(quarter=quarter, committee=committee, today=today),
         committee_name=committee.name if committee else BOARD_NAME,
+        delivery_plan=plan_progress(
+            strategy, today=today, headlines=dashboard.headlines, quarter=quarter
+        )
+        if strategy
+        else None,
     )

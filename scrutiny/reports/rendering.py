@@ -49,6 +49,8 @@ def report_contents(content: ReportContent) -> list[ContentsEntry]:
     entries += [
         ContentsEntry(panel_anchor(panel.slug), panel.title) for panel in content.dashboard.panels
     ]
+    if content.delivery_plan is not None:
+        entries.append(ContentsEntry("delivery-plan", "Delivery plan progress"))
     entries += [
         ContentsEntry("data-notes", "Data notes"),
         ContentsEntry("appendix-actions", "Appendix: the committee's action tracker"),

@@ -10,7 +10,7 @@ from partnership.constants import Role
 from partnership.models import User
 
 from ..models import AgendaPack, Meeting, ReportRun, RunStatus
-from ..selectors import is_manager
+from ..selectors import current_committees, is_manager
 
 # Who may ask for a quarterly report; clerks also publish it and attach it to agenda items.
 REPORT_REQUEST_ROLES = (Role.CLERK, Role.PERFORMANCE_LEAD)
@@ -27,7 +27,7 @@ def report_runs_for_user(user: User) -> QuerySet[ReportRun]:
     if may_request_reports(user):
         return runs
     if user.has_role(Role.COMMITTEE_MEMBER):
-        return runs.filter(published=True, committee__members=user)
+        return runs.filter(published=True, committee__in=current_committees(user))
     return runs.none()
 
 
@@ -37,7 +37,7 @@ def packs_for_user(user: User, meeting: Meeting) -> QuerySet[AgendaPack]:
     packs = AgendaPack.objects.filter(meeting=meeting).select_related("requested_by")
     if is_manager(user):
         return packs
-    if meeting.committee.members.filter(pk=user.pk).exists():
+    if current_committees(user).filter(pk=meeting.committee_id).exists():
         return packs.filter(status=RunStatus.READY)
     return packs.none()
 

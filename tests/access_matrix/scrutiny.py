@@ -11,6 +11,11 @@ Who may do what in scrutiny (scrutiny/selectors.py has the object rules):
   actions on exempt items of committees they do not sit on) but not meeting pages.
 - Officers use "My actions" only. Anyone who owns an action opens it, adds updates and
   completes it with evidence; readers of the tracker open it but may not change it (403).
+- The meeting cycle (membership, attendance, declarations, minutes) is the clerk's; committee
+  members read minutes once sent to the next meeting and download the published PDFs.
+- Delivery plans: commissioners and performance leads edit; committee members and clerks read.
+- The review register: performance leads and commissioners only; committee members and clerks
+  see the summary of counts.
 
 The demo objects (scrutiny/demo.py): the overview and scrutiny committee, which the demo
 councillor sits on; one of its past meetings and an item; an open action owned by the demo
@@ -22,6 +27,10 @@ CLERKS = (302, 403, 403, 403, 403, 200, 200)
 COMMITTEES = (302, 403, 403, 403, 200, 200, 200)
 TRACKER = (302, 403, 200, 200, 200, 200, 200)
 REPORT_READERS = (302, 403, 200, 403, 200, 200, 200)
+POST_ONLY_CLERKS = (302, 403, 403, 403, 403, 405, 405)
+PLAN_READERS = (302, 403, 200, 200, 200, 200, 200)
+PLAN_EDITORS = (302, 403, 200, 200, 403, 403, 200)
+REVIEW_READERS = (302, 403, 200, 200, 403, 403, 200)
 
 # anonymous, officer, performance lead, commissioner, committee member, clerk, admin
 EXPECTED = {
@@ -75,6 +84,48 @@ EXPECTED = {
     "scrutiny:agenda_pack_list": COMMITTEES,
     "scrutiny:agenda_pack_export": (302, 403, 403, 403, 403, 405, 405),
     "scrutiny:agenda_pack_download": COMMITTEES,
+    # Actions from other sources: clerks and the plan's editors raise them.
+    "scrutiny:action_create_other": (302, 403, 200, 200, 403, 200, 200),
+    # The meeting cycle.
+    "scrutiny:membership_add": CLERKS,
+    "scrutiny:membership_end": CLERKS,
+    "scrutiny:attendance_record": CLERKS,
+    "scrutiny:other_attendee_add": CLERKS,
+    "scrutiny:other_attendee_remove": CLERKS,
+    "scrutiny:declaration_add": CLERKS,
+    "scrutiny:declaration_remove": CLERKS,
+    "scrutiny:agenda_item_remove": CLERKS,
+    # An item of the meeting whose minutes are still a draft (sent to the next meeting).
+    "scrutiny:item_minute_edit": CLERKS,
+    "scrutiny:question_add": CLERKS,
+    "scrutiny:question_edit": CLERKS,
+    # The next meeting's item that brings those draft minutes for approval.
+    "scrutiny:minutes_approve": CLERKS,
+    # The demo meeting's approved and published minutes, with an exempt item.
+    "scrutiny:minutes_detail": COMMITTEES,
+    "scrutiny:minutes_amend": CLERKS,
+    "scrutiny:minutes_download": COMMITTEES,
+    "scrutiny:minutes_exempt_download": COMMITTEES,
+    "scrutiny:minutes_circulate": POST_ONLY_CLERKS,
+    "scrutiny:minutes_publish": POST_ONLY_CLERKS,
+    # The strategy and delivery plan.
+    "scrutiny:strategy_list": PLAN_READERS,
+    "scrutiny:strategy_create": PLAN_EDITORS,
+    "scrutiny:strategy_detail": PLAN_READERS,
+    "scrutiny:strategy_edit": PLAN_EDITORS,
+    "scrutiny:theme_create": PLAN_EDITORS,
+    "scrutiny:theme_edit": PLAN_EDITORS,
+    "scrutiny:commitment_create": PLAN_EDITORS,
+    "scrutiny:commitment_detail": PLAN_READERS,
+    "scrutiny:commitment_edit": PLAN_EDITORS,
+    "scrutiny:milestone_create": PLAN_EDITORS,
+    # The review register, and the counts everyone who reads aggregates sees.
+    "scrutiny:review_list": REVIEW_READERS,
+    "scrutiny:review_create": REVIEW_READERS,
+    "scrutiny:review_detail": REVIEW_READERS,
+    "scrutiny:review_edit": REVIEW_READERS,
+    "scrutiny:recommendation_create": REVIEW_READERS,
+    "scrutiny:review_summary": (302, 403, 200, 200, 200, 200, 200),
 }
 
 
@@ -114,7 +165,41 @@ KWARGS = {
     "scrutiny:agenda_pack_list": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
     "scrutiny:agenda_pack_export": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
     "scrutiny:agenda_pack_download": lambda ctx: {"pk": _agenda_pack(ctx).pk},
+    "scrutiny:membership_add": lambda ctx: {"committee_pk": _demo(ctx, "committee").pk},
+    "scrutiny:membership_end": lambda ctx: {"pk": _demo(ctx, "membership").pk},
+    "scrutiny:attendance_record": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
+    "scrutiny:other_attendee_add": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
+    "scrutiny:other_attendee_remove": lambda ctx: {"pk": _demo(ctx, "attendee").pk},
+    "scrutiny:declaration_add": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
+    "scrutiny:declaration_remove": lambda ctx: {"pk": _demo(ctx, "declaration").pk},
+    "scrutiny:agenda_item_remove": lambda ctx: {"pk": _demo(ctx, "agenda_item").pk},
+    "scrutiny:item_minute_edit": lambda ctx: {"pk": _draft_minutes_item(ctx).pk},
+    "scrutiny:question_add": lambda ctx: {"pk": _demo(ctx, "draft_minutes_meeting").pk},
+    "scrutiny:question_edit": lambda ctx: {"pk": _demo(ctx, "question").pk},
+    "scrutiny:minutes_approve": lambda ctx: {"pk": _demo(ctx, "approval_item").pk},
+    "scrutiny:minutes_detail": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
+    "scrutiny:minutes_amend": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
+    "scrutiny:minutes_download": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
+    "scrutiny:minutes_exempt_download": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
+    "scrutiny:minutes_circulate": lambda ctx: {"pk": _demo(ctx, "draft_minutes_meeting").pk},
+    "scrutiny:minutes_publish": lambda ctx: {"pk": _demo(ctx, "meeting").pk},
+    "scrutiny:strategy_detail": lambda ctx: {"pk": _demo(ctx, "strategy").pk},
+    "scrutiny:strategy_edit": lambda ctx: {"pk": _demo(ctx, "strategy").pk},
+    "scrutiny:theme_create": lambda ctx: {"strategy_pk": _demo(ctx, "strategy").pk},
+    "scrutiny:theme_edit": lambda ctx: {"pk": _demo(ctx, "commitment").theme_id},
+    "scrutiny:commitment_create": lambda ctx: {"theme_pk": _demo(ctx, "commitment").theme_id},
+    "scrutiny:commitment_detail": lambda ctx: {"pk": _demo(ctx, "commitment").pk},
+    "scrutiny:commitment_edit": lambda ctx: {"pk": _demo(ctx, "commitment").pk},
+    "scrutiny:milestone_create": lambda ctx: {"commitment_pk": _demo(ctx, "commitment").pk},
+    "scrutiny:review_detail": lambda ctx: {"pk": _demo(ctx, "review").pk},
+    "scrutiny:review_edit": lambda ctx: {"pk": _demo(ctx, "review").pk},
+    "scrutiny:recommendation_create": lambda ctx: {"review_pk": _demo(ctx, "review").pk},
 }
+
+
+def _draft_minutes_item(ctx):
+    """A report on the agenda of the meeting whose minutes are a draft sent for approval."""
+    return _demo(ctx, "draft_minutes_meeting").agenda_items.filter(kind="report").first()
 
 
 def _report_run(ctx):

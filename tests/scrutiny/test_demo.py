@@ -5,8 +5,23 @@ import pytest
 
 from partnership.demo import DemoContext, _seed_core
 from scrutiny import demo
-from scrutiny.constants import ActionStatus, MeetingStatus, Rag
-from scrutiny.models import Action, AgendaDocument, Committee, Meeting
+from scrutiny.constants import (
+    ActionSource,
+    ActionStatus,
+    ItemKind,
+    MeetingStatus,
+    MinutesStatus,
+    Rag,
+)
+from scrutiny.models import (
+    Action,
+    AgendaDocument,
+    Committee,
+    Meeting,
+    Minutes,
+    MinutesAmendment,
+    Review,
+)
 
 TODAY = date(2025, 11, 3)
 
@@ -58,3 +73,45 @@ def test_the_demo_pdf_is_a_pdf_that_pypdf_reads():
 
     reader = PdfReader(io.BytesIO(demo.minimal_pdf("Appendix A (draft)")))
     assert "Appendix A (draft)" in reader.pages[0].extract_text()
+
+
+def test_every_demo_agenda_starts_with_the_standard_items(ctx):
+    for meeting in Meeting.objects.all():
+        kinds = list(meeting.agenda_items.order_by("number").values_list("kind", flat=True))
+        assert kinds[:2] == [ItemKind.APOLOGIES, ItemKind.DECLARATIONS]
+
+
+def test_the_demo_minutes_are_approved_at_the_next_meeting_and_published(ctx):
+    approved = Minutes.objects.filter(status=MinutesStatus.APPROVED)
+    assert approved.count() == 3
+    for minutes in approved:
+        assert minutes.meeting.status == MeetingStatus.MINUTES_APPROVED
+        assert minutes.approved_at.meeting.date > minutes.meeting.date
+        assert minutes.public_pdf.read().startswith(b"%PDF")
+    assert Minutes.objects.filter(status=MinutesStatus.CIRCULATED).count() == 1
+    assert MinutesAmendment.objects.exists()
+    assert Minutes.objects.exclude(exempt_pdf="").count() == 1
+
+
+def test_the_demo_has_actions_from_every_source_and_a_plan_in_several_rags(ctx):
+    from scrutiny.plans import plan_progress
+
+    assert set(Action.objects.values_list("source", flat=True)) == set(ActionSource.values)
+
+    class NoFigures:  # the dashboard is not what this test is about
+        def __getattr__(self, name):
+            return None
+
+    progress = plan_progress(ctx.extra["scrutiny"]["strategy"], today=TODAY, headlines=NoFigures())
+    rags = {entry.rag for entry in progress.commitments}
+    assert {Rag.RED, Rag.AMBER, None} <= rags
+
+
+def test_the_demo_reviews_hold_nothing_identifying(ctx):
+    from scrutiny.validators import identifying_details_in
+
+    for review in Review.objects.all():
+        review.full_clean()
+    for action in Action.objects.filter(source=ActionSource.RECOMMENDATION):
+        assert identifying_details_in(action.description) is None
+        assert action.owner.has_role("performance_lead", "commissioner")

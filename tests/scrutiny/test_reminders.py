@@ -36,7 +36,7 @@ def test_each_owner_gets_one_email_listing_overdue_and_due_within_7_days(
     assert (sent.emails, sent.actions) == (2, 3)
     by_recipient = {mail.to[0]: mail for mail in mailoutbox}
     mine = by_recipient[officer.email]
-    assert mine.subject == "Committee actions: 1 overdue, 1 due within 7 days"
+    assert mine.subject == "Your actions: 1 overdue, 1 due within 7 days"
     assert overdue.reference in mine.body and soon.reference in mine.body
     assert mine.body.index("Overdue:") < mine.body.index(overdue.reference)
     assert mine.body.index("Due within 7 days:") < mine.body.index(soon.reference)
@@ -113,7 +113,7 @@ def test_the_clerk_digest_lists_overdue_actions_of_their_committees(
 
     assert sent.emails == 2  # our clerk, and the other committee's clerk
     ours = next(mail for mail in mailoutbox if mail.to == [clerk.email])
-    assert ours.subject == "Weekly digest: 1 overdue committee action"
+    assert ours.subject == "Weekly digest: 1 overdue action"
     assert late.reference in ours.body
     assert "Overview and Scrutiny Committee:" in ours.body
     assert elsewhere.reference not in ours.body

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from partnership.constants import AuditAction, Role
+from partnership.constants import AuditAction
 from partnership.models import AuditEvent
 from scrutiny import services
 from scrutiny.constants import ActionStatus, MeetingStatus, Purpose
@@ -15,7 +15,6 @@ from tests.factories import (
     AreaFactory,
     MeetingFactory,
     ResolutionFactory,
-    UserFactory,
 )
 
 from .conftest import TODAY
@@ -48,51 +47,40 @@ def audit_actions(obj) -> list[str]:
 # Committees and meetings
 
 
-def test_committee_create_sets_members_and_writes_an_audit_row(clerk, committee_member):
+def test_committee_create_writes_an_audit_row(clerk):
     committee = services.committee_create(
-        by=clerk, name="Health Scrutiny", description="", clerk=clerk, members=[committee_member]
+        by=clerk, name="Health Scrutiny", description="", clerk=clerk
     )
-    assert list(committee.members.all()) == [committee_member]
+    assert not committee.members.exists()  # members join with dates: services_meetings
     assert audit_actions(committee) == [AuditAction.CREATE]
 
 
 def test_a_committee_member_cannot_create_a_committee(committee_member, clerk):
     with pytest.raises(PermissionDenied):
-        services.committee_create(
-            by=committee_member, name="X", description="", clerk=clerk, members=[]
-        )
+        services.committee_create(by=committee_member, name="X", description="", clerk=clerk)
     assert not Committee.objects.exists()
 
 
 def test_a_committee_clerk_must_hold_the_clerk_role(clerk, officer):
     with pytest.raises(ValidationError) as error:
-        services.committee_create(by=clerk, name="X", description="", clerk=officer, members=[])
+        services.committee_create(by=clerk, name="X", description="", clerk=officer)
     assert "clerk role" in str(error.value)
     assert not Committee.objects.exists()
 
 
-def test_committee_members_must_hold_the_committee_member_role(clerk, officer):
-    with pytest.raises(ValidationError, match="committee member role"):
-        services.committee_create(
-            by=clerk, name="X", description="", clerk=clerk, members=[officer]
-        )
-
-
-def test_committee_update_records_which_fields_changed(clerk, committee, commissioner):
-    member = UserFactory(roles=[Role.COMMITTEE_MEMBER])
+def test_committee_update_records_which_fields_changed(clerk, committee, committee_member):
     services.committee_update(
         by=clerk,
         committee=committee,
         name="Renamed Committee",
         description=committee.description,
         clerk=clerk,
-        members=[member],
     )
     committee.refresh_from_db()
     assert committee.name == "Renamed Committee"
-    assert list(committee.members.all()) == [member]
+    assert list(committee.members.all()) == [committee_member]
     event = AuditEvent.objects.filter(action=AuditAction.UPDATE).get()
-    assert event.detail == {"changed": ["name", "members"]}
+    assert event.detail == {"changed": ["name"]}
 
 
 def test_meeting_create_starts_as_a_draft(clerk, committee):

@@ -272,6 +272,7 @@ def test_raising_an_action_due_before_the_meeting_is_refused_with_a_clear_messag
             "due_date_0": "1",
             "due_date_1": "6",
             "due_date_2": "2025",
+            "priority": "medium",
         },
     )
     assert response.status_code == 200
@@ -347,11 +348,13 @@ def test_a_clerk_raises_an_action_from_a_resolution(login, clerk, resolution, of
             "due_date_0": "30",
             "due_date_1": "9",
             "due_date_2": "2025",
+            "priority": "high",
         },
     )
     action = Action.objects.get()
     assert response.url == resolution.agenda_item.get_absolute_url()
-    assert (action.reference, action.owner) == ("A-2025-001", officer)
+    assert (action.reference, action.owner, action.priority) == ("A-2025-001", officer, "high")
+    assert action.source == "resolution"
 
 
 def test_a_clerk_closes_an_action_as_superseded_by_its_reference(login, clerk, action, resolution):
@@ -463,10 +466,13 @@ def test_the_tracker_csv_has_the_councils_columns_and_follows_the_filters(
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == [
         "Reference",
+        "Source",
+        "Source detail",
         "Committee",
         "Meeting date",
         "Resolution",
         "Action",
+        "Priority",
         "Owner",
         "Owner's organisation",
         "Due date",
@@ -477,9 +483,11 @@ def test_the_tracker_csv_has_the_councils_columns_and_follows_the_filters(
     assert len(rows) == 2
     red = tracker_actions["red"]
     assert rows[1][0] == red.reference
-    assert rows[1][2] == "2025-06-12"
-    assert rows[1][7] == red.due_date.isoformat()
-    assert rows[1][9:] == ["Open", "Red"]
+    assert rows[1][1] == "Committee resolution"
+    assert rows[1][4] == "2025-06-12"
+    assert rows[1][7] == "Medium"
+    assert rows[1][10] == red.due_date.isoformat()
+    assert rows[1][12:] == ["Open", "Red"]
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).get().detail["rows"] == 1
 
 
@@ -487,7 +495,7 @@ def test_the_tracker_csv_defuses_formulas_typed_into_actions(login, clerk, resol
     ActionFactory(resolution=resolution, description='=HYPERLINK("http://evil")')
     response = login(clerk).get(url("action_export"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[1][4].startswith("'=")
+    assert rows[1][6].startswith("'=")
 
 
 def test_the_latest_update_is_shown_in_the_tracker(login, clerk, action, officer):
@@ -560,7 +568,25 @@ def test_a_members_committee_filter_offers_only_their_committees(
 
 
 def test_a_clerk_changes_a_meeting_status(login, clerk, meeting):
+    meeting.status = MeetingStatus.DRAFT
+    meeting.save()
     login(clerk).post(
+        url("meeting_edit", meeting.pk),
+        {
+            "date_0": "12",
+            "date_1": "6",
+            "date_2": "2025",
+            "start_time": "10:00",
+            "venue": meeting.venue,
+            "status": MeetingStatus.AGENDA_PUBLISHED,
+        },
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.AGENDA_PUBLISHED
+
+
+def test_a_clerk_cannot_mark_minutes_approved_by_hand(login, clerk, meeting):
+    response = login(clerk).post(
         url("meeting_edit", meeting.pk),
         {
             "date_0": "12",
@@ -571,8 +597,10 @@ def test_a_clerk_changes_a_meeting_status(login, clerk, meeting):
             "status": MeetingStatus.MINUTES_APPROVED,
         },
     )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
     meeting.refresh_from_db()
-    assert meeting.status == MeetingStatus.MINUTES_APPROVED
+    assert meeting.status == MeetingStatus.AGENDA_PUBLISHED
 
 
 def test_a_clerk_changes_an_agenda_item_and_its_topics(login, clerk, item):
@@ -610,7 +638,9 @@ def test_a_clerk_adds_a_topic(login, clerk):
 def test_the_admin_shows_scrutiny_rows_but_changes_none(login, admin_user, action):
     client = login(admin_user)
     models = ["committee", "meeting", "agendaitem", "resolution", "action", "remindersent"]
-    for model in [*models, "reportrun", "agendapack"]:
+    cycle = ["committeemembership", "memberattendance", "declaration", "minutes"]
+    cycle += ["minutesamendment", "advancequestion", "strategy", "theme", "commitment", "review"]
+    for model in [*models, "reportrun", "agendapack", *cycle]:
         assert client.get(reverse(f"admin:scrutiny_{model}_changelist")).status_code == 200
     assert client.get(reverse("admin:scrutiny_action_change", args=[action.pk])).status_code == 200
     assert client.get(reverse("admin:scrutiny_action_add")).status_code == 403
