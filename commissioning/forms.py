@@ -30,14 +30,14 @@ from partnership.models import Area, Organisation
 
 from . import allocation
 from .constants import (
-    DEFAULT_CASELOAD_BAND,
-    DEFAULT_CASELOAD_BENCHMARK,
     DEFAULT_FIRST_CONTACT_TARGET,
     DEFAULT_OVERSIGHT_TARGET,
     SAFE_ACCOMMODATION_TYPES,
     AllocationMethod,
+    CaseloadCounts,
     ClientGroup,
     ExtensionStatus,
+    FirstContactRule,
     ServiceType,
 )
 from .models import CommissionedService, long_date
@@ -177,23 +177,6 @@ class ServiceForm(forms.Form):
         example="95",
         initial=DEFAULT_OVERSIGHT_TARGET,
     )
-    caseload_benchmark = NumberField(
-        label="Caseload benchmark (open cases per caseworker FTE)",
-        what="the caseload benchmark",
-        example="30",
-        minimum=Decimal("0.01"),
-        maximum=Decimal("999"),
-        initial=DEFAULT_CASELOAD_BENCHMARK,
-        help_text="30 is the commonly quoted safe caseload for an IDVA; "
-        "use your own benchmark if it differs.",
-    )
-    caseload_band_percent = PercentField(
-        label="Band either side of the benchmark (%)",
-        what="the band",
-        example="20",
-        initial=DEFAULT_CASELOAD_BAND,
-        help_text="With a benchmark of 30 and a band of 20%, caseloads from 24 to 36 are in range.",
-    )
     is_active = forms.BooleanField(label="The service is running", required=False, initial=True)
 
     def __init__(self, *args, service: CommissionedService | None = None, **kwargs):
@@ -219,8 +202,6 @@ class ServiceForm(forms.Form):
             Fieldset(
                 Field.text("first_contact_target_percent"),
                 Field.text("oversight_target_percent"),
-                Field.text("caseload_benchmark"),
-                Field.text("caseload_band_percent"),
                 legend="KPI targets",
                 legend_size="s",
             ),
@@ -257,6 +238,143 @@ class CapacityForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Field.text("quarter"), Field.text("fte"))
+
+
+# Definitions a board signs off -----------------------------------------------------------
+
+
+def _yes_no(label: str, message: str, **kwargs) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": message},
+        **kwargs,
+    )
+
+
+def _caseload(label: str, what: str, example: str, **kwargs) -> NumberField:
+    return NumberField(
+        label=label,
+        what=what,
+        example=example,
+        minimum=Decimal("0.01"),
+        maximum=Decimal("999"),
+        **kwargs,
+    )
+
+
+class DefinitionForm(forms.Form):
+    """A change to a service's definitions, from a day (today or later)."""
+
+    effective_from = DateField(
+        what="date the change starts",
+        label="From",
+        earliest=today,
+        latest=PLANNING_YEARS,
+        help_text="Today or a later date. Figures before it keep the definitions they were "
+        "made with. For example, 1 4 2026",
+    )
+    caseload_benchmark = _caseload(
+        "Caseload benchmark (open cases per caseworker FTE)", "the caseload benchmark", "30"
+    )
+    caseload_band_low = _caseload(
+        "Bottom of the band", "the bottom of the band", "27", help_text="Caseloads from here..."
+    )
+    caseload_band_high = _caseload(
+        "Top of the band", "the top of the band", "33", help_text="...to here are in range."
+    )
+    caseload_counts = forms.ChoiceField(
+        label="What counts toward caseload",
+        choices=CaseloadCounts.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what counts toward caseload"},
+    )
+    oversight_applies = _yes_no(
+        "Does the 24-hour managerial oversight standard apply?",
+        "Choose whether the oversight standard applies",
+    )
+    first_contact_rule = forms.ChoiceField(
+        label="First contact within one working day means",
+        choices=FirstContactRule.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what first contact within one working day means"},
+    )
+    repeats_same_role = _yes_no(
+        "Count a repeat referral only for the same person in the same role?",
+        "Choose whether repeats must be in the same role",
+        help_text="With yes, a victim earlier referred as a perpetrator is not a repeat.",
+    )
+    agreed_by = forms.CharField(
+        label="Agreed by (optional)",
+        required=False,
+        max_length=200,
+        help_text="Who signed the change off and when, like: partnership board, 12 March 2026",
+    )
+
+    def __init__(self, *args, current=None, **kwargs):
+        if current is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "effective_from": today(),
+                    "caseload_benchmark": current.caseload_benchmark,
+                    "caseload_band_low": current.caseload_band_low,
+                    "caseload_band_high": current.caseload_band_high,
+                    "caseload_counts": current.caseload_counts,
+                    "oversight_applies": "yes" if current.oversight_applies else "no",
+                    "first_contact_rule": current.first_contact_rule,
+                    "repeats_same_role": "yes" if current.repeats_same_role else "no",
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field("effective_from"),
+            Fieldset(
+                Field.text("caseload_benchmark"),
+                Field.text("caseload_band_low"),
+                Field.text("caseload_band_high"),
+                Field.radios("caseload_counts", small=True),
+                legend="Caseload",
+                legend_size="s",
+            ),
+            Field.radios("oversight_applies", small=True, inline=True, legend_size=Size.SMALL),
+            Field.radios("first_contact_rule", small=True, legend_size=Size.SMALL),
+            Field.radios("repeats_same_role", small=True, inline=True, legend_size=Size.SMALL),
+            Field.text("agreed_by"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        low, benchmark, high = (
+            cleaned.get("caseload_band_low"),
+            cleaned.get("caseload_benchmark"),
+            cleaned.get("caseload_band_high"),
+        )
+        if low is not None and benchmark is not None and low > benchmark:
+            self.add_error(
+                "caseload_band_low", "The bottom of the band cannot be above the benchmark"
+            )
+        if high is not None and benchmark is not None and high < benchmark:
+            self.add_error(
+                "caseload_band_high", "The top of the band cannot be below the benchmark"
+            )
+        return cleaned
+
+    def definitions(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in (
+                "caseload_benchmark",
+                "caseload_band_low",
+                "caseload_band_high",
+                "caseload_counts",
+                "oversight_applies",
+                "first_contact_rule",
+                "repeats_same_role",
+            )
+        }
 
 
 # Contracts ---------------------------------------------------------------------------------

@@ -505,18 +505,6 @@ def caseworker_fte(
     return dict(rows.values_list("service_id", "fte"))
 
 
-def caseload_band(service: CommissionedService) -> tuple[Decimal, Decimal, Decimal]:
-    """(low, benchmark, high) open cases per caseworker FTE: the benchmark ± its band."""
-    cent = Decimal("0.01")
-    benchmark = Decimal(service.caseload_benchmark)
-    margin = benchmark * Decimal(service.caseload_band_percent) / 100
-    return (
-        (benchmark - margin).quantize(cent),
-        benchmark.quantize(cent),
-        (benchmark + margin).quantize(cent),
-    )
-
-
 @dataclass(frozen=True)
 class SafeAccommodationCapacity:
     """Active Part 4 safe accommodation: how many services, bed spaces and units."""

@@ -20,14 +20,14 @@ from partnership.calendar import FinancialQuarter, FinancialYear
 from partnership.models import Area, Organisation
 
 from .constants import (
-    DEFAULT_CASELOAD_BAND,
-    DEFAULT_CASELOAD_BENCHMARK,
     DEFAULT_FIRST_CONTACT_TARGET,
     DEFAULT_OVERSIGHT_TARGET,
     PUBLIC_LOCATION_FIELDS,
     SAFE_ACCOMMODATION_TYPES,
+    CaseloadCounts,
     ClientGroup,
     ExtensionStatus,
+    FirstContactRule,
     Language,
     ServiceType,
     Weekday,
@@ -91,19 +91,6 @@ class CommissionedService(models.Model):
         default=DEFAULT_OVERSIGHT_TARGET,
         validators=PERCENT_VALIDATORS,
     )
-    caseload_benchmark = models.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        default=DEFAULT_CASELOAD_BENCHMARK,
-        validators=[MinValueValidator(Decimal("0.01"))],
-    )
-    caseload_band_percent = models.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        default=DEFAULT_CASELOAD_BAND,
-        validators=PERCENT_VALIDATORS,
-    )
-
     # The public directory listing (Open Referral UK, see commissioning/opendata/). Nothing here
     # is public until a commissioner publishes it, and only while the service is running.
     directory_id = models.UUIDField(
@@ -144,10 +131,7 @@ class CommissionedService(models.Model):
                 condition=models.Q(first_contact_target_percent__gte=0)
                 & models.Q(first_contact_target_percent__lte=100)
                 & models.Q(oversight_target_percent__gte=0)
-                & models.Q(oversight_target_percent__lte=100)
-                & models.Q(caseload_band_percent__gte=0)
-                & models.Q(caseload_band_percent__lte=100)
-                & models.Q(caseload_benchmark__gt=0),
+                & models.Q(oversight_target_percent__lte=100),
                 name="service_targets_in_range",
             ),
             models.CheckConstraint(
@@ -330,6 +314,82 @@ class CaseworkerCapacity(models.Model):
     @property
     def quarter(self) -> FinancialQuarter:
         return FinancialQuarter.from_index(self.quarter_index)
+
+
+class ServiceDefinition(models.Model):
+    """How a service's figures are defined, as a board signed it off, in force from a day.
+
+    A service's definitions on any day are those of its row with the latest `effective_from`
+    on or before that day (commissioning.definitions reads them). A row never starts before the
+    day it is added, and is replaced only before it starts, so a change applies from then on
+    and the figures of earlier quarters stay as they were made.
+    """
+
+    service = models.ForeignKey(
+        CommissionedService, on_delete=models.CASCADE, related_name="definitions"
+    )
+    effective_from = models.DateField()
+    caseload_benchmark = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    caseload_band_low = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    caseload_band_high = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    caseload_counts = models.CharField(max_length=20, choices=CaseloadCounts.choices)
+    oversight_applies = models.BooleanField(
+        help_text="Whether the 24-hour managerial oversight standard applies."
+    )
+    first_contact_rule = models.CharField(max_length=40, choices=FirstContactRule.choices)
+    repeats_same_role = models.BooleanField(
+        help_text="A repeat referral is one of the same person in the same role only."
+    )
+    agreed_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who signed the change off and when, e.g. the partnership board, 12 March 2025.",
+    )
+    recorded_by = models.ForeignKey(
+        "partnership.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["service", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "effective_from"],
+                name="one_definition_per_service_day",
+                violation_error_message="This service already has definitions from that day.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(caseload_band_low__gt=0)
+                & models.Q(caseload_band_low__lte=models.F("caseload_benchmark"))
+                & models.Q(caseload_benchmark__lte=models.F("caseload_band_high")),
+                name="definition_band_around_benchmark",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service}: definitions from {long_date(self.effective_from)}"
+
+    def clean(self) -> None:
+        low, benchmark, high = (
+            self.caseload_band_low,
+            self.caseload_benchmark,
+            self.caseload_band_high,
+        )
+        if None not in (low, benchmark, high):
+            if low > benchmark:
+                raise ValidationError(
+                    {"caseload_band_low": "The bottom of the band cannot be above the benchmark."}
+                )
+            if high < benchmark:
+                raise ValidationError(
+                    {"caseload_band_high": "The top of the band cannot be below the benchmark."}
+                )
 
 
 class Contract(models.Model):

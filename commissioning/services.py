@@ -7,7 +7,7 @@ Audit rows carry `detail["changes"]`: {label: [before, after]} as the text a per
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
@@ -24,14 +24,15 @@ from partnership.models import Area, Organisation, User
 from partnership.templatetags.money import format_pence
 
 from .constants import (
-    DEFAULT_CASELOAD_BAND,
-    DEFAULT_CASELOAD_BENCHMARK,
     DEFAULT_FIRST_CONTACT_TARGET,
     DEFAULT_OVERSIGHT_TARGET,
+    DEFINITIONS_BEGIN,
     PUBLIC_LOCATION_FIELDS,
     ExtensionStatus,
     Weekday,
 )
+from .definitions import FIELDS as DEFINITION_FIELDS
+from .definitions import Definition, default_definition, definition_on
 from .models import (
     CaseworkerCapacity,
     CommissionedService,
@@ -42,6 +43,7 @@ from .models import (
     FundingStream,
     GrantAllocation,
     OpeningTime,
+    ServiceDefinition,
     long_date,
 )
 
@@ -55,8 +57,6 @@ SERVICE_FIELDS = (
     "is_active",
     "first_contact_target_percent",
     "oversight_target_percent",
-    "caseload_benchmark",
-    "caseload_band_percent",
 )
 CONTRACT_FIELDS = ("reference", "title", "provider", "lead_commissioner", "start_date", "end_date")
 EXTENSION_FIELDS = ("period_months", "status", "decision_due", "decided_on")
@@ -179,8 +179,6 @@ def service_create(
     is_active: bool = True,
     first_contact_target_percent: Decimal = DEFAULT_FIRST_CONTACT_TARGET,
     oversight_target_percent: Decimal = DEFAULT_OVERSIGHT_TARGET,
-    caseload_benchmark: Decimal = DEFAULT_CASELOAD_BENCHMARK,
-    caseload_band_percent: Decimal = DEFAULT_CASELOAD_BAND,
     request=None,
 ) -> CommissionedService:
     service = CommissionedService(
@@ -193,12 +191,13 @@ def service_create(
         is_active=is_active,
         first_contact_target_percent=first_contact_target_percent,
         oversight_target_percent=oversight_target_percent,
-        caseload_benchmark=caseload_benchmark,
-        caseload_band_percent=caseload_band_percent,
     )
     service.full_clean()
     service.save()
     service.areas.set(areas)
+    # Its definitions are the defaults for its type, kept as a row so that a later change to
+    # the defaults never changes this service's figures.
+    _definition_save(by, service, default_definition(service_type), DEFINITIONS_BEGIN, "")
     after = _describe(service, (*SERVICE_FIELDS, "areas"))
     _audit(by, AuditAction.CREATE, service, _changes({}, after), request)
     return service
@@ -227,6 +226,82 @@ def service_update(
         service.save(update_fields=["directory_modified_at"])
         _audit(by, AuditAction.UPDATE, service, diff, request)
     return service
+
+
+# Definitions a board signs off ----------------------------------------------------------------
+
+
+def _definition_save(
+    by: User | None, service: CommissionedService, definition: Definition, day: date, agreed_by: str
+) -> ServiceDefinition:
+    row = ServiceDefinition(
+        service=service,
+        effective_from=day,
+        agreed_by=agreed_by.strip(),
+        recorded_by=by,
+        **{name: getattr(definition, name) for name in DEFINITION_FIELDS},
+    )
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def service_definition_add(
+    *,
+    by: User,
+    service: CommissionedService,
+    effective_from: date,
+    agreed_by: str = "",
+    request=None,
+    **definitions: Any,
+) -> ServiceDefinition:
+    """Change a service's definitions from a day: today or later, never earlier, so figures
+    already made keep the definitions they were made with (commissioning.definitions).
+
+    `definitions` are any of commissioning.definitions.FIELDS; the others stay as they are.
+    """
+    unknown = set(definitions) - set(DEFINITION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not definitions: {', '.join(sorted(unknown))}")
+    today = timezone.localdate()
+    if effective_from < today:
+        raise ValidationError(
+            {
+                "effective_from": "A change cannot start before today: figures already made "
+                "keep the definitions they were made with. Choose today or a later date."
+            }
+        )
+    service = CommissionedService.objects.select_for_update().get(pk=service.pk)
+    if service.definitions.filter(effective_from__gt=effective_from).exists():
+        raise ValidationError(
+            {
+                "effective_from": "The service already has a change from a later date. "
+                "Choose that date or a later one."
+            }
+        )
+    if effective_from == today and service.definitions.filter(effective_from=today).exists():
+        raise ValidationError(
+            {
+                "effective_from": "The definitions already changed today, and referrals may "
+                "have been recorded with them. Choose tomorrow or a later date."
+            }
+        )
+    current = definition_on(service, effective_from)
+    changed = replace(current, **definitions)
+    before = dict(current.describe())
+    ServiceDefinition.objects.filter(service=service, effective_from=effective_from).delete()
+    row = _definition_save(by, service, changed, effective_from, agreed_by)
+    diff = _changes(before, dict(changed.describe()))
+    _audit(
+        by,
+        AuditAction.UPDATE,
+        service,
+        {f"{label} from {long_date(effective_from)}": texts for label, texts in diff.items()},
+        request,
+        definitions=row.pk,
+    )
+    return row
 
 
 # The directory listing (Open Referral UK) --------------------------------------------------

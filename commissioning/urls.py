@@ -13,6 +13,11 @@ urlpatterns = [
     path("services/<int:pk>/", views.service_detail, name="service_detail"),
     path("services/<int:pk>/edit/", views.service_edit, name="service_edit"),
     path("services/<int:pk>/capacity/", views.capacity_edit, name="capacity_edit"),
+    path(
+        "services/<int:pk>/definitions/",
+        views.service_definitions,
+        name="service_definitions",
+    ),
     path("services/<int:pk>/directory/", opendata_views.listing_preview, name="listing_preview"),
     path("services/<int:pk>/directory/edit/", opendata_views.listing_edit, name="listing_edit"),
     path("contracts/", views.contract_list, name="contract_list"),

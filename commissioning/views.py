@@ -22,12 +22,13 @@ from partnership.csvexport import csv_response
 from partnership.forms import save_and_redirect
 from partnership.permissions import role_required
 
-from . import metrics, selectors, services
+from . import definitions, metrics, selectors, services
 from .forms import (
     AllocationMethodForm,
     CapacityForm,
     ContractForm,
     ContractYearForm,
+    DefinitionForm,
     ExtensionForm,
     FundingStreamForm,
     ServiceForm,
@@ -39,6 +40,8 @@ from .models import ContractYear, FundingStream
 
 EDITORS = (Role.COMMISSIONER,)
 READERS = (Role.COMMISSIONER, Role.PERFORMANCE_LEAD)
+# The definitions a board signs off are kept by its commissioners and performance leads.
+DEFINITION_EDITORS = (Role.COMMISSIONER, Role.PERFORMANCE_LEAD)
 FUNDING_READERS = (*READERS, Role.COMMITTEE_MEMBER, Role.CLERK)
 
 # Model field names that the forms call something else.
@@ -107,10 +110,44 @@ def service_detail(request, pk: int):
         "commissioning/service_detail.html",
         {
             "service": service,
-            "band": metrics.caseload_band(service),
+            "definition": definitions.definition_on(service, timezone.localdate()),
+            "may_change_definitions": request.user.has_role(*DEFINITION_EDITORS),
             "capacity": service.caseworker_capacity.all(),
             "history": selectors.history_for(service),
             "can_edit": can_edit(request.user),
+        },
+    )
+
+
+@role_required(*DEFINITION_EDITORS)
+def service_definitions(request, pk: int):
+    """The service's definitions, each from its day, and the form to change them from a day."""
+    service = selectors.get_service_for_user(request.user, pk)
+    today = timezone.localdate()
+    form = DefinitionForm(request.POST or None, current=definitions.definition_on(service, today))
+    saved = _save(
+        request,
+        form,
+        lambda data: services.service_definition_add(
+            by=request.user,
+            service=service,
+            effective_from=data["effective_from"],
+            agreed_by=data["agreed_by"],
+            request=request,
+            **form.definitions(),
+        ),
+        success=f"The definitions of {service.name} are changed.",
+        to=reverse("commissioning:service_definitions", args=[service.pk]),
+    )
+    return saved or render(
+        request,
+        "commissioning/service_definitions.html",
+        {
+            "service": service,
+            "form": form,
+            "errors": error_summary_items(form),
+            "history": definitions.history(service),
+            "today": today,
         },
     )
 

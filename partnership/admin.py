@@ -155,7 +155,14 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "population"]
+    list_display = [
+        "name",
+        "code",
+        "population",
+        "adult_female_population",
+        "adult_female_population_source",
+        "adult_female_population_year",
+    ]
     search_fields = ["name", "code"]
 
 

@@ -91,7 +91,13 @@ DEMO_USERS = {
     "admin": (Role.ADMIN, "Eastshire County Council", "Amira", "Quinn", "System administrator"),
 }
 
-APP_DEMOS = ["commissioning.demo", "referrals.demo", "scrutiny.demo", "scrutiny.retention.demo"]
+APP_DEMOS = [
+    "commissioning.demo",
+    "referrals.demo",
+    "referrals.demo_statutory",
+    "scrutiny.demo",
+    "scrutiny.retention.demo",
+]
 
 
 @dataclass

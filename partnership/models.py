@@ -19,14 +19,43 @@ class Organisation(models.Model):
 
 
 class Area(models.Model):
-    """A district or borough, with the population used for rates per 10,000."""
+    """A district or borough, with the populations used for rates per 10,000: all residents
+    for referrals, adult women (aged 16 and over) for Marac cases, as SafeLives counts them."""
 
     name = models.CharField(max_length=100, unique=True)
     code = models.CharField(max_length=20, unique=True, help_text="ONS code, e.g. E07000001")
     population = models.PositiveIntegerField()
+    adult_female_population = models.PositiveIntegerField(
+        "women aged 16 and over",
+        null=True,
+        blank=True,
+        help_text="For Marac cases per 10,000 adult women. Empty: not recorded.",
+    )
+    adult_female_population_source = models.CharField(
+        "source of the adult female population",
+        max_length=200,
+        blank=True,
+        help_text="e.g. ONS mid-year population estimates",
+    )
+    adult_female_population_year = models.PositiveSmallIntegerField(
+        "year of the adult female population", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(adult_female_population__isnull=True)
+                | (
+                    models.Q(adult_female_population__lte=models.F("population"))
+                    & ~models.Q(adult_female_population_source="")
+                    & models.Q(adult_female_population_year__isnull=False)
+                ),
+                name="area_adult_women_with_source",
+                violation_error_message="Give the source and year of the adult female "
+                "population, which cannot be more than the whole population.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -86,9 +86,12 @@ class Action(models.TextChoices):
     SIGNPOST = "signpost", "Signpost"
     DECLINE = "decline", "Decline"
     CLOSE = "close", "Close with outcomes"
+    ACCOMMODATION = "accommodation", "Record safe accommodation details"
+    MARAC = "marac", "Record the Marac hearing"
 
 
-# The status each action moves the referral to. Oversight is a timestamp, not a status.
+# The status each action moves the referral to. Oversight, safe accommodation details and the
+# Marac hearing are recorded without a change of status.
 ACTION_STATUS: dict[str, str] = {
     Action.CONTACT: Status.CONTACTED,
     Action.UNABLE_TO_CONTACT: Status.UNABLE_TO_CONTACT,
@@ -104,6 +107,9 @@ class DeclineReason(models.TextChoices):
     PERSON_DECLINED = "person_declined", "The person declined support"
     NOT_ELIGIBLE = "not_eligible", "Not eligible for this service"
     ALREADY_SUPPORTED = "already_supported", "Already supported by another service"
+    # The statutory reasons a household could not be supported (the safe accommodation return):
+    # which one is recorded in `Referral.unable_to_support_reason`, from a configurable list.
+    UNABLE_TO_SUPPORT = "unable_to_support", "The service was unable to support the household"
     OTHER = "other", "Another reason"
 
 
@@ -150,8 +156,12 @@ class AgeBand(models.TextChoices):
 
 
 class Gender(models.TextChoices):
+    """Trans is a category of its own, as the safe accommodation return counts women, men and
+    trans adults separately (MHCLG, Support in domestic abuse safe accommodation)."""
+
     WOMAN = "woman", "Woman"
     MAN = "man", "Man"
+    TRANS = "trans", "Trans"
     NON_BINARY = "non_binary", "Non-binary"
     ANOTHER = "another", "In another way"
     NOT_KNOWN = NOT_KNOWN
@@ -218,6 +228,57 @@ class SexualOrientation(models.TextChoices):
     ANOTHER = "another", "Another sexual orientation"
     NOT_KNOWN = NOT_KNOWN
     PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY
+
+
+# The safe accommodation return (Domestic Abuse Act 2021, Part 4) ------------------------------
+
+
+class AccommodationType(models.TextChoices):
+    """Relevant accommodation, as the Domestic Abuse Support (Relevant Accommodation and Housing
+    Benefit and Universal Credit Sanctuary Schemes) (Amendment) Regulations 2021 (SI 2021/991)
+    reg. 2 lists it: (a) five kinds run by a local housing authority, a registered provider or
+    a domestic abuse charity (never bed and breakfast), and (b) a sanctuary scheme."""
+
+    REFUGE = "refuge", "Refuge"
+    SPECIALIST = "specialist", "Specialist safe accommodation"
+    DISPERSED = "dispersed", "Dispersed accommodation"
+    SECOND_STAGE = "second_stage", "Second stage (move-on) accommodation"
+    SANCTUARY = "sanctuary", "Sanctuary scheme"
+    OTHER_EMERGENCY = "other_emergency", "Other designated domestic abuse emergency accommodation"
+
+
+class ReturnList(models.TextChoices):
+    """The configurable lists of the safe accommodation return (referrals.return_lists): the
+    return's form was not available, so only the values the published release confirms are in
+    use by default; the others can be switched on."""
+
+    CHARACTERISTIC = "characteristic", "Specialist characteristics"
+    UNABLE_TO_SUPPORT = "unable_to_support", "Reasons a household could not be supported"
+    SUPPORT_ENDED = "support_ended", "Reasons support ended"
+    MOVE_ON = "move_on", "Move-on destinations"
+
+
+# SafeLives Marac data ---------------------------------------------------------------------
+
+
+class MaracReferralSource(models.TextChoices):
+    """Who referred the case to Marac, in SafeLives' categories (Marac data by police force
+    area, "Referral routes"). A joint referral is recorded as its first agency."""
+
+    POLICE = "police", "Police"
+    IDVA = "idva", "Idva"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+    PRIMARY_CARE = "primary_care", "Primary care"
+    SECONDARY_CARE = "secondary_care", "Secondary or acute care"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse"
+    PROBATION = "probation", "Probation"
+    VOLUNTARY_SECTOR = "voluntary_sector", "Voluntary sector"
+    MASH = "mash", "MASH"
+    EDUCATION = "education", "Education"
+    HOUSING = "housing", "Housing"
+    OTHER = "other", "Other"
 
 
 # Exports of referral rows are refused above this many rows: narrow the filters instead.

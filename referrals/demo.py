@@ -53,6 +53,7 @@ from .constants import (
     Subject,
     YesNoUnknown,
 )
+from .demo_statutory import NOT_RECORDED
 from .identity import demo_key
 from .models import ReferenceCounter, Referral, ReferralOutcome, ReferralStatusChange
 from .services import format_reference
@@ -619,6 +620,7 @@ def seed(ctx) -> None:
                 "decline_reason": plan.decline_reason,
                 "closed_at": plan.closed_at,
                 "closure_reason": plan.closure_reason,
+                **NOT_RECORDED,
             }
         )
         previous = Status.RECEIVED

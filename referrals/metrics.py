@@ -55,7 +55,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from commissioning.metrics import caseload_band, caseworker_fte, percent_of
+from commissioning.constants import CaseloadCounts
+from commissioning.definitions import definitions_on
+from commissioning.metrics import caseworker_fte, percent_of
 from commissioning.models import CommissionedService
 from partnership.calendar import FinancialQuarter
 from partnership.models import Area
@@ -64,6 +66,7 @@ from . import rules, summary
 from .constants import (
     AgeBand,
     ClosureReason,
+    DeclineReason,
     EthnicGroup,
     Gender,
     Outcome,
@@ -141,6 +144,9 @@ class Caseload:
     band_low: Decimal
     benchmark: Decimal
     band_high: Decimal
+    # What counted toward it (commissioning.constants.CaseloadCounts), by the service's
+    # definition at the quarter's end.
+    counts: str = CaseloadCounts.ALL_OPEN
 
     @property
     def per_fte(self) -> Decimal | None:
@@ -185,6 +191,12 @@ class ReferralMetrics:
     outcomes: dict[str, int]
     signposted: int
     caseloads: list[Caseload] = field(default_factory=list)
+    # Referrals declined in the quarter, by reason (from the rows, through an index).
+    decline_reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def declined(self) -> int:
+        return sum(self.decline_reasons.values())
 
 
 @dataclass(frozen=True)
@@ -367,6 +379,9 @@ def referral_metrics(
         outcomes=counts.outcomes,
         signposted=counts.signposted,
         caseloads=caseloads(quarter, service_ids=service_ids, use_summary=from_summary),
+        decline_reasons=_counts(
+            filtered.filter(_between("declined_at", start, end)), "decline_reason", DeclineReason
+        ),
     )
 
 
@@ -376,16 +391,22 @@ def _households(referrals) -> int:
     return referrals.exclude(address_key="").values("address_key").distinct().order_by().count()
 
 
+def _oversight_from_rows(received, as_of: datetime) -> Percentage:
+    """Oversight within 24 hours, only where each service's definition applied the standard
+    when the referral was received: always from the rows (the summary counts every referral)."""
+    return Percentage(
+        received.filter(rules.oversight_met()).count(),
+        received.filter(rules.oversight_assessable(as_of)).count(),
+    )
+
+
 def _response_from_rows(received, as_of: datetime) -> tuple[Percentage, Percentage]:
     return (
         Percentage(
             received.filter(contacted_within_sla=True).count(),
             received.filter(rules.first_contact_assessable(as_of)).count(),
         ),
-        Percentage(
-            received.filter(oversight_within_sla=True).count(),
-            received.filter(rules.oversight_assessable(as_of)).count(),
-        ),
+        _oversight_from_rows(received, as_of),
     )
 
 
@@ -487,7 +508,7 @@ def _summary_counts(
 
     if _deadlines_passed(quarter, as_of):
         first_contact = Percentage(total[1], total[0])
-        oversight = Percentage(total[2], total[0])
+        oversight = _oversight_from_rows(received, as_of)
     else:
         first_contact, oversight = _response_from_rows(received, as_of)
     earlier = _summary_totals([quarter.previous(), quarter.same_quarter_last_year()], service_ids)
@@ -586,52 +607,71 @@ def _waiting_times(started) -> list[WaitingTimes]:
     return rows
 
 
+def _count_by_service(condition: Q, service_ids: list[int]) -> dict[int, int]:
+    return dict(
+        Referral.objects.filter(condition, service_id__in=service_ids)
+        .values("service_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("service_id", "n")
+    )
+
+
+def _open_from_summary(quarter: FinancialQuarter, service_ids: list[int]) -> dict[int, int]:
+    end = _months(quarter)[1]
+    open_cases: dict[int, int] = defaultdict(int)
+    for service_id, value, n in (
+        ReferralSummary.objects.filter(
+            dimension=summary.ENDED, month__lt=end, service_id__in=service_ids
+        )
+        .order_by()
+        .values("service_id", "value")
+        .annotate(n=Sum("referrals"))
+        .values_list("service_id", "value", "n")
+    ):
+        if _spell_open(value, end):
+            open_cases[service_id] += n
+    return open_cases
+
+
 def caseloads(
     quarter: FinancialQuarter,
     *,
     service_ids: list[int] | None = None,
     use_summary: bool | None = None,
 ) -> list[Caseload]:
-    """Open cases per caseworker FTE at the quarter's end, per service with an FTE figure."""
+    """Open cases per caseworker FTE at the quarter's end, per service with an FTE figure,
+    against the benchmark band of the service's definition in force on the quarter's last day
+    (commissioning.definitions). What counts is the definition's too: people in active support
+    only (counted from the rows, through the support index), or every open case (from the
+    summary's spells, or the rows with use_summary=False)."""
     fte = caseworker_fte(service_ids, quarter)
     if not fte:
         return []
-    if use_summary is False:
-        open_cases = {
-            row["service_id"]: row["n"]
-            for row in Referral.objects.filter(
-                rules.open_at(quarter.end_datetime()), service_id__in=list(fte)
-            )
-            .values("service_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        }
-    else:
-        end = _months(quarter)[1]
-        open_cases = defaultdict(int)
-        for service_id, value, n in (
-            ReferralSummary.objects.filter(
-                dimension=summary.ENDED, month__lt=end, service_id__in=list(fte)
-            )
-            .order_by()
-            .values("service_id", "value")
-            .annotate(n=Sum("referrals"))
-            .values_list("service_id", "value", "n")
-        ):
-            if _spell_open(value, end):
-                open_cases[service_id] += n
+    moment = quarter.end_datetime()
+    defined = definitions_on(quarter.end, list(fte))
+    all_open = [pk for pk in fte if defined[pk].caseload_counts == CaseloadCounts.ALL_OPEN]
+    in_support = [pk for pk in fte if pk not in all_open]
+    open_cases = _count_by_service(rules.in_support_at(moment), in_support) if in_support else {}
+    if all_open:
+        open_cases |= (
+            _count_by_service(rules.open_at(moment), all_open)
+            if use_summary is False
+            else _open_from_summary(quarter, all_open)
+        )
     rows = []
     for service in CommissionedService.objects.filter(pk__in=list(fte)).order_by("name"):
-        low, benchmark, high = caseload_band(service)
+        definition = defined[service.pk]
         rows.append(
             Caseload(
                 service_id=service.pk,
                 service=service.name,
                 open_cases=open_cases.get(service.pk, 0),
                 fte=Decimal(fte[service.pk]),
-                band_low=low,
-                benchmark=benchmark,
-                band_high=high,
+                band_low=definition.caseload_band_low,
+                benchmark=definition.caseload_benchmark,
+                band_high=definition.caseload_band_high,
+                counts=definition.caseload_counts,
             )
         )
     return rows
@@ -773,40 +813,40 @@ def response_by_service(
     """First contact and oversight (as in `referral_metrics`) for each service that received
     referrals in the quarter, by service id."""
     as_of = as_of or timezone.now()
-    if _summary_answers(use_summary) and _deadlines_passed(quarter, as_of):
-        first, end = _months(quarter)
-        rows = _summary_rows([summary.ALL], first, end, service_ids).values("service_id")
-        return {
-            row["service_id"]: ServiceResponse(
-                row["service_id"],
-                Percentage(row["contact"], row["n"]),
-                Percentage(row["oversight"], row["n"]),
-            )
-            for row in rows.annotate(
-                n=Sum("referrals"),
-                contact=Sum("first_contact_met"),
-                oversight=Sum("oversight_met"),
-            )
-        }
     received = Referral.objects.filter(
         referral_filter(service_ids=service_ids),
         _between("received_at", quarter.start_datetime(), quarter.end_datetime()),
     )
-    rows = (
-        received.values("service_id")
+    # Oversight only where each service's definition applied it: always from the rows.
+    oversight = {
+        row["service_id"]: Percentage(row["met"], row["of"])
+        for row in received.values("service_id")
         .annotate(
-            contact=Count("id", filter=Q(contacted_within_sla=True)),
-            contact_of=Count("id", filter=rules.first_contact_assessable(as_of)),
-            oversight=Count("id", filter=Q(oversight_within_sla=True)),
-            oversight_of=Count("id", filter=rules.oversight_assessable(as_of)),
+            met=Count("id", filter=rules.oversight_met()),
+            of=Count("id", filter=rules.oversight_assessable(as_of)),
         )
         .order_by()
-    )
+    }
+    if _summary_answers(use_summary) and _deadlines_passed(quarter, as_of):
+        first, end = _months(quarter)
+        rows = _summary_rows([summary.ALL], first, end, service_ids).values("service_id")
+        contact = {
+            row["service_id"]: Percentage(row["contact"], row["n"])
+            for row in rows.annotate(n=Sum("referrals"), contact=Sum("first_contact_met"))
+        }
+    else:
+        contact = {
+            row["service_id"]: Percentage(row["met"], row["of"])
+            for row in received.values("service_id")
+            .annotate(
+                met=Count("id", filter=Q(contacted_within_sla=True)),
+                of=Count("id", filter=rules.first_contact_assessable(as_of)),
+            )
+            .order_by()
+        }
     return {
-        row["service_id"]: ServiceResponse(
-            row["service_id"],
-            Percentage(row["contact"], row["contact_of"]),
-            Percentage(row["oversight"], row["oversight_of"]),
+        service_id: ServiceResponse(
+            service_id, first_contact, oversight.get(service_id, Percentage(0, 0))
         )
-        for row in rows
+        for service_id, first_contact in contact.items()
     }

@@ -21,13 +21,16 @@ from partnership.models import Area, Organisation
 
 from . import rules
 from .constants import (
+    AccommodationType,
     AgeBand,
     ClosureReason,
     DeclineReason,
     EthnicGroup,
     Gender,
+    MaracReferralSource,
     Outcome,
     ReferralSource,
+    ReturnList,
     RiskLevel,
     SexualOrientation,
     Status,
@@ -78,6 +81,19 @@ class Referral(models.Model):
     )
     risk_level = models.CharField(max_length=10, choices=RiskLevel.choices)
     heard_at_marac = models.BooleanField("heard at MARAC", default=False)
+    # The Marac case (SafeLives): when the case was referred to Marac, who referred it, and the
+    # date of the meeting that heard it. Referrals recorded before these fields existed have
+    # them empty ("not recorded"), even when heard_at_marac is true.
+    marac_referred_on = models.DateField("referred to Marac", null=True, blank=True)
+    marac_referral_source = models.CharField(
+        "referred to Marac by",
+        max_length=30,
+        choices=MaracReferralSource.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    marac_heard_on = models.DateField("heard at Marac", null=True, blank=True)
     children_in_household = models.PositiveSmallIntegerField(default=0)
 
     # Equality information, as categories.
@@ -156,6 +172,57 @@ class Referral(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.CharField(max_length=30, choices=ClosureReason.choices, blank=True)
 
+    # Safe accommodation support, for the annual return (referrals.annual_return). Recorded on
+    # referrals to safe accommodation services: the accommodation and the household supported
+    # when support starts, why a household could not be supported when declined, why support
+    # ended and where the household moved on to at closing. Empty (or null) means not
+    # recorded: referrals from before these fields existed have them empty, never guessed.
+    accommodation_type = models.CharField(
+        max_length=20, choices=AccommodationType.choices, blank=True, default="", db_default=""
+    )
+    adults_women = models.PositiveSmallIntegerField("women supported", null=True, blank=True)
+    adults_men = models.PositiveSmallIntegerField("men supported", null=True, blank=True)
+    adults_trans = models.PositiveSmallIntegerField("trans adults supported", null=True, blank=True)
+    children_supported = models.PositiveSmallIntegerField(null=True, blank=True)
+    characteristics_recorded = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Whether the specialist characteristics were asked (none may apply).",
+    )
+    specialist_characteristics = models.ManyToManyField(
+        "ReturnCategory",
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": ReturnList.CHARACTERISTIC},
+    )
+    unable_to_support_reason = models.ForeignKey(
+        "ReturnCategory",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        limit_choices_to={"kind": ReturnList.UNABLE_TO_SUPPORT},
+    )
+    support_end_reason = models.ForeignKey(
+        "ReturnCategory",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        limit_choices_to={"kind": ReturnList.SUPPORT_ENDED},
+    )
+    move_on_destination = models.ForeignKey(
+        "ReturnCategory",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        limit_choices_to={"kind": ReturnList.MOVE_ON},
+    )
+
     class Meta:
         ordering = ["-received_at", "-pk"]
         indexes = [
@@ -188,6 +255,16 @@ class Referral(models.Model):
                 name="referral_waiting_list",
                 condition=Q(waiting_list_at__isnull=False),
             ),
+            models.Index(
+                fields=["declined_at"],
+                name="referral_declined",
+                condition=Q(declined_at__isnull=False),
+            ),
+            models.Index(
+                fields=["marac_heard_on"],
+                name="referral_marac_heard",
+                condition=Q(marac_heard_on__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -217,6 +294,19 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=Q(children_in_household__lte=30), name="referral_children_plausible"
             ),
+            models.CheckConstraint(
+                condition=(Q(adults_women__isnull=True) | Q(adults_women__lte=30))
+                & (Q(adults_men__isnull=True) | Q(adults_men__lte=30))
+                & (Q(adults_trans__isnull=True) | Q(adults_trans__lte=30))
+                & (Q(children_supported__isnull=True) | Q(children_supported__lte=30)),
+                name="referral_household_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(marac_heard_on__isnull=True)
+                | Q(marac_referred_on__isnull=True)
+                | Q(marac_heard_on__gte=models.F("marac_referred_on")),
+                name="referral_marac_heard_after_referral",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -241,6 +331,19 @@ class Referral(models.Model):
     @property
     def waiting_days(self):
         return rules.in_days(self.waiting_time) if self.waiting_time is not None else None
+
+    @property
+    def is_safe_accommodation(self) -> bool:
+        return self.service.is_safe_accommodation
+
+    @property
+    def household_recorded(self) -> bool:
+        return None not in (
+            self.adults_women,
+            self.adults_men,
+            self.adults_trans,
+            self.children_supported,
+        )
 
     @property
     def signposted_to(self) -> str:
@@ -317,3 +420,103 @@ class ReferralSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month} {self.service_id} {self.dimension}={self.value}: {self.referrals}"
+
+
+class ReturnCategory(models.Model):
+    """One value of a configurable list of the safe accommodation return (`ReturnList`).
+
+    The return's form and guidance were not available when this was built (see
+    referrals/return_lists.py): values the published release confirms are marked `confirmed`
+    and in use by default; the others are offered, switched off, for a performance lead to
+    switch on. A value in use on a referral is never deleted, only switched off.
+    """
+
+    kind = models.CharField(max_length=30, choices=ReturnList.choices)
+    code = models.SlugField(max_length=40)
+    label = models.CharField(max_length=120)
+    confirmed = models.BooleanField(
+        default=False, help_text="The published statistics confirm the return asks for it."
+    )
+    source = models.CharField(max_length=300, blank=True, help_text="Where it comes from.")
+    is_active = models.BooleanField("in use", default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "position", "pk"]
+        verbose_name_plural = "return categories"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="one_return_code_per_list"),
+            models.UniqueConstraint(
+                fields=["kind", "label"],
+                name="one_return_label_per_list",
+                violation_error_message="The list already has a value with this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReturnRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class AnnualReturnRun(models.Model):
+    """One making of the safe accommodation annual return for a financial year, by Celery.
+
+    Queued, then running, then ready (with the figures as worked out, the XLSX and its
+    checksum) or failed (with the error). Its fields follow the report runs' (scrutiny), so it
+    can move onto the shared background-run lease and retry with a field or two more.
+    """
+
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year it starts: 2024 is 2024/25."
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=ReturnRunStatus.choices, default=ReturnRunStatus.QUEUED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    data_as_at = models.DateTimeField(null=True, blank=True)
+    # The return's figures and their reconciliation with the dashboard, as the page shows them
+    # and the XLSX holds them (referrals.annual_return.figures.AnnualReturn.as_json).
+    figures = models.JSONField(default=dict, blank=True, editable=False)
+    xlsx = models.FileField(max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Safe accommodation return {self.year_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:annual_return_detail", args=[self.pk])
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ReturnRunStatus.QUEUED, ReturnRunStatus.RUNNING)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ReturnRunStatus.READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ReturnRunStatus.FAILED
+
+    @property
+    def download_name(self) -> str:
+        return f"safe-accommodation-return-{self.year_label.replace('/', '-')}.xlsx"

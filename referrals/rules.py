@@ -18,14 +18,18 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from partnership.calendar import working_day_deadline
+from commissioning.constants import FirstContactRule
+from commissioning.definitions import received_while
+from partnership.calendar import add_working_days, working_day_deadline
 
 from .constants import Status
 
 # The service level agreements (context/002: "respond to referrals within one working day";
-# context/000: "managerial oversight within 24 hours").
+# context/000: "managerial oversight within 24 hours"). What "one working day" means, and
+# whether oversight is measured at all, is each service's definition (commissioning.definitions).
 FIRST_CONTACT_WORKING_DAYS = 1
 OVERSIGHT_WITHIN = timedelta(hours=24)
+ONE_MINUTE = timedelta(minutes=1)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -44,10 +48,21 @@ def _first_contact_due_on(day: date, country: str, subdivision: str) -> datetime
     return working_day_deadline(day, FIRST_CONTACT_WORKING_DAYS)
 
 
-def first_contact_due(received_at: datetime) -> datetime:
-    """The exclusive deadline for first contact: the end of the next working day after the
-    local day of receipt (partnership.calendar.working_day_deadline; cached per day, since a
-    million demo referrals ask for it)."""
+def first_contact_due(
+    received_at: datetime, rule: str = FirstContactRule.END_OF_NEXT_WORKING_DAY
+) -> datetime:
+    """The exclusive deadline for first contact under a service's rule:
+
+    - by the end of the next working day after the local day of receipt (the default;
+      partnership.calendar.working_day_deadline, cached per day, since a million demo
+      referrals ask for it);
+    - by the same time on the next working day (partnership.calendar.add_working_days), to
+      the minute: received Friday 10:00, contact on Monday at 10:00 is in time and at 10:01
+      is not.
+    """
+    if rule == FirstContactRule.SAME_TIME_NEXT_WORKING_DAY:
+        local = _local(received_at).replace(second=0, microsecond=0)
+        return add_working_days(local, FIRST_CONTACT_WORKING_DAYS) + ONE_MINUTE
     return _first_contact_due_on(
         _local(received_at).date(),
         settings.WORKING_DAYS_COUNTRY,
@@ -55,10 +70,13 @@ def first_contact_due(received_at: datetime) -> datetime:
     )
 
 
-def contacted_within_sla(received_at: datetime, contacted_at: datetime) -> bool:
-    """First contact within one working day: partnership.calendar.within_working_days's rule
-    (before the end of the next working day), with the deadline cached per day."""
-    return _utc(contacted_at) < _utc(first_contact_due(received_at))
+def contacted_within_sla(
+    received_at: datetime,
+    contacted_at: datetime,
+    rule: str = FirstContactRule.END_OF_NEXT_WORKING_DAY,
+) -> bool:
+    """First contact within one working day: before the rule's deadline."""
+    return _utc(contacted_at) < _utc(first_contact_due(received_at, rule))
 
 
 def oversight_due(received_at: datetime) -> datetime:
@@ -133,9 +151,20 @@ def first_contact_overdue(now: datetime) -> Q:
     return Q(status=Status.RECEIVED, first_contact_due_at__lte=now)
 
 
+def oversight_applies(prefix: str = "") -> Q:
+    """Referrals whose service measured 24-hour oversight when they were received (each
+    service's definition, commissioning.definitions): the others are in no oversight figure."""
+    return received_while("oversight_applies", prefix=prefix)
+
+
 def oversight_overdue(now: datetime) -> Q:
-    """Open, with no managerial oversight recorded, more than 24 hours after receipt."""
-    return Q(oversight_at__isnull=True, oversight_due_at__lt=now) & ~Q(status=Status.CLOSED)
+    """Open, with no managerial oversight recorded, more than 24 hours after receipt, where
+    the oversight standard applies."""
+    return (
+        Q(oversight_at__isnull=True, oversight_due_at__lt=now)
+        & ~Q(status=Status.CLOSED)
+        & oversight_applies()
+    )
 
 
 def first_contact_assessable(as_of: datetime) -> Q:
@@ -145,5 +174,19 @@ def first_contact_assessable(as_of: datetime) -> Q:
 
 
 def oversight_assessable(as_of: datetime) -> Q:
-    """Referrals that count in the oversight measure at `as_of` (as for first contact)."""
-    return Q(oversight_within_sla__isnull=False) | Q(oversight_due_at__lt=as_of)
+    """Referrals that count in the oversight measure at `as_of` (as for first contact), where
+    the standard applies."""
+    return (Q(oversight_within_sla__isnull=False) | Q(oversight_due_at__lt=as_of)) & (
+        oversight_applies()
+    )
+
+
+def oversight_met() -> Q:
+    """Referrals overseen within 24 hours, where the standard applies."""
+    return Q(oversight_within_sla=True) & oversight_applies()
+
+
+def in_support_at(moment: datetime) -> Q:
+    """In active support at `moment`: support started before it and not yet closed (a
+    referral in support can only be closed next). What caseload counts by default."""
+    return Q(support_started_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))

@@ -8,14 +8,17 @@ for every change. Audit details hold references and statuses, never identifying 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 
+from commissioning.definitions import definition_on
 from commissioning.models import CommissionedService
 from partnership.audit import audit_record
 from partnership.constants import AuditAction
@@ -24,14 +27,24 @@ from partnership.models import Area, AuditEvent, Organisation, User
 from . import rules, summary
 from .constants import (
     ACTION_STATUS,
+    AccommodationType,
     Action,
     ClosureReason,
     DeclineReason,
+    MaracReferralSource,
     Outcome,
+    ReturnList,
     Status,
+    Subject,
     may_move,
 )
-from .models import ReferenceCounter, Referral, ReferralOutcome, ReferralStatusChange
+from .models import (
+    ReferenceCounter,
+    Referral,
+    ReferralOutcome,
+    ReferralStatusChange,
+    ReturnCategory,
+)
 
 
 def _when(moment: datetime) -> str:
@@ -80,19 +93,21 @@ def _check_time(
         )
 
 
-def find_earlier(*, field: str, key: str, received_at: datetime) -> Referral | None:
-    """The latest other referral with the same key within the repeat window, any service."""
+def find_earlier(
+    *, field: str, key: str, received_at: datetime, subject: str | None = None
+) -> Referral | None:
+    """The latest other referral with the same key within the repeat window, any service;
+    with `subject`, only referrals in that role (the service's repeat definition)."""
     if not key:
         return None
-    return (
-        Referral.objects.filter(
-            **{field: key},
-            received_at__gte=rules.repeat_window_start(received_at),
-            received_at__lte=received_at,
-        )
-        .order_by("-received_at", "-pk")
-        .first()
+    earlier = Referral.objects.filter(
+        **{field: key},
+        received_at__gte=rules.repeat_window_start(received_at),
+        received_at__lte=received_at,
     )
+    if subject is not None:
+        earlier = earlier.filter(subject=subject)
+    return earlier.order_by("-received_at", "-pk").first()
 
 
 @transaction.atomic
@@ -116,16 +131,25 @@ def referral_create(
     person_key: str,
     address_key: str = "",
     referring_organisation: Organisation | None = None,
+    marac: MaracCase | None = None,
     request=None,
 ) -> Referral:
     """Log a referral. Takes the keyed hashes (referrals.identity), never the identifiers.
 
     The repeat links point to the latest earlier referral of the same person (or household)
-    within settings.REPEAT_WINDOW_MONTHS, to any service.
+    within settings.REPEAT_WINDOW_MONTHS, to any service; for the person, in the same role
+    when the service's definition in force on the day says so. The first-contact deadline
+    follows that definition's rule too (commissioning.definitions).
     """
     if received_at > timezone.now():
         raise ValidationError({"received_at": "The time received cannot be in the future."})
-    earlier_person = find_earlier(field="person_key", key=person_key, received_at=received_at)
+    definition = definition_on(service, received_at)
+    earlier_person = find_earlier(
+        field="person_key",
+        key=person_key,
+        received_at=received_at,
+        subject=subject if definition.repeats_same_role else None,
+    )
     earlier_address = find_earlier(field="address_key", key=address_key, received_at=received_at)
     referral = Referral(
         reference=allocate_reference(timezone.localtime(received_at).year),
@@ -136,7 +160,7 @@ def referral_create(
         subject=subject,
         area=area,
         risk_level=risk_level,
-        heard_at_marac=heard_at_marac,
+        heard_at_marac=heard_at_marac or marac is not None,
         children_in_household=children_in_household,
         age_band=age_band,
         gender=gender,
@@ -153,9 +177,11 @@ def referral_create(
         status=Status.RECEIVED,
         status_changed_at=received_at,
         logged_by=by,
-        first_contact_due_at=rules.first_contact_due(received_at),
+        first_contact_due_at=rules.first_contact_due(received_at, definition.first_contact_rule),
         oversight_due_at=rules.oversight_due(received_at),
     )
+    if marac is not None:
+        _set_marac(referral, marac)
     referral.full_clean()
     referral.save()
     audit_record(
@@ -168,6 +194,126 @@ def referral_create(
             "repeat": referral.is_repeat,
             "repeat_address": referral.is_repeat_address,
         },
+        request=request,
+    )
+    return referral
+
+
+# Safe accommodation and Marac details ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MaracCase:
+    """The Marac hearing of a referral's case (SafeLives): referred when and by whom, heard
+    when."""
+
+    referred_on: date
+    source: str
+    heard_on: date
+
+
+@dataclass(frozen=True)
+class AccommodationDetails:
+    """Safe accommodation support as the annual return counts it: the accommodation, the
+    household supported, and the specialist characteristics of the person referred."""
+
+    accommodation_type: str
+    adults_women: int
+    adults_men: int
+    adults_trans: int
+    children_supported: int
+    characteristics: Sequence[ReturnCategory] = field(default_factory=tuple)
+
+    @property
+    def people(self) -> int:
+        return self.adults_women + self.adults_men + self.adults_trans + self.children_supported
+
+
+def _require_category(category: ReturnCategory | None, kind: str, field_name: str) -> None:
+    if category is None or category.kind != kind or not category.is_active:
+        raise ValidationError({field_name: f"Select one of the {ReturnList(kind).label.lower()}."})
+
+
+def _set_marac(referral: Referral, marac: MaracCase) -> None:
+    if referral.subject != Subject.VICTIM_SURVIVOR:
+        raise ValidationError(
+            "Marac figures count victims' cases: record the hearing on the victim's referral."
+        )
+    if marac.source not in MaracReferralSource.values:
+        raise ValidationError({"marac_referral_source": "Select who referred the case to Marac."})
+    if marac.heard_on > timezone.localdate():
+        raise ValidationError({"marac_heard_on": "The Marac date cannot be in the future."})
+    if marac.heard_on < marac.referred_on:
+        raise ValidationError(
+            {"marac_heard_on": "The case cannot be heard before it was referred to Marac."}
+        )
+    referral.heard_at_marac = True
+    referral.marac_referred_on = marac.referred_on
+    referral.marac_referral_source = marac.source
+    referral.marac_heard_on = marac.heard_on
+
+
+def _set_accommodation(referral: Referral, details: AccommodationDetails) -> None:
+    if not referral.is_safe_accommodation:
+        raise ValidationError(
+            "Safe accommodation details are only for referrals to safe accommodation services."
+        )
+    if details.accommodation_type not in AccommodationType.values:
+        raise ValidationError({"accommodation_type": "Select the type of accommodation."})
+    if details.people < 1:
+        raise ValidationError(
+            {"adults_women": "Enter the people supported: at least one adult or child."}
+        )
+    for category in details.characteristics:
+        _require_category(category, ReturnList.CHARACTERISTIC, "characteristics")
+    for name in ("accommodation_type", "adults_women", "adults_men", "adults_trans"):
+        setattr(referral, name, getattr(details, name))
+    referral.children_supported = details.children_supported
+    referral.characteristics_recorded = True
+    referral.specialist_characteristics.set(details.characteristics)
+
+
+@transaction.atomic
+def referral_record_accommodation(
+    *, referral: Referral, by: User, accommodation: AccommodationDetails, request=None
+) -> Referral:
+    """Record or correct the safe accommodation details of a referral in support."""
+    referral = _locked(referral)
+    if referral.status != Status.IN_SUPPORT:
+        raise ValidationError(
+            "Safe accommodation details are recorded while the household is in support."
+        )
+    _set_accommodation(referral, accommodation)
+    referral.full_clean()
+    referral.save()
+    audit_record(
+        by=by,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        detail={"action": "accommodation", "type": accommodation.accommodation_type},
+        request=request,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_record_marac(
+    *, referral: Referral, by: User, marac: MaracCase, request=None
+) -> Referral:
+    """Record the Marac hearing of an open referral's case (once)."""
+    referral = _locked(referral)
+    if referral.is_closed:
+        raise ValidationError("This referral is already closed, so it cannot be changed.")
+    if referral.marac_heard_on is not None:
+        raise ValidationError("The Marac hearing of this case is already recorded.")
+    _set_marac(referral, marac)
+    referral.full_clean()
+    referral.save()
+    audit_record(
+        by=by,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        detail={"action": "marac", "source": marac.source},
         request=request,
     )
     return referral
@@ -221,9 +367,8 @@ def referral_record_contact(
     _check_time("at", contacted_at, referral, "contact time", after=referral.status_changed_at)
     if referral.first_contact_at is None:
         referral.first_contact_at = contacted_at
-        referral.contacted_within_sla = rules.contacted_within_sla(
-            referral.received_at, contacted_at
-        )
+        # The deadline stored when it was received, by the rule in force then.
+        referral.contacted_within_sla = contacted_at < referral.first_contact_due_at
     _move(
         referral,
         to_status=Status.CONTACTED,
@@ -306,11 +451,20 @@ def _leave_waiting_list(referral: Referral, at: datetime) -> None:
 
 @transaction.atomic
 def referral_start_support(
-    *, referral: Referral, by: User, started_at: datetime, request=None
+    *,
+    referral: Referral,
+    by: User,
+    started_at: datetime,
+    accommodation: AccommodationDetails | None = None,
+    request=None,
 ) -> Referral:
+    """Start support; in safe accommodation, with the accommodation and household supported
+    (the officer's form asks for them; a provider's return may not have them)."""
     referral = _locked(referral)
     _require_move(referral, Status.IN_SUPPORT)
     _check_time("at", started_at, referral, "support start", after=referral.status_changed_at)
+    if accommodation is not None:
+        _set_accommodation(referral, accommodation)
     _leave_waiting_list(referral, started_at)
     referral.support_started_at = started_at
     referral.waiting_time = rules.waiting_time(referral.received_at, started_at)
@@ -354,16 +508,30 @@ def referral_signpost(
 
 @transaction.atomic
 def referral_decline(
-    *, referral: Referral, by: User, at: datetime, reason: str, request=None
+    *,
+    referral: Referral,
+    by: User,
+    at: datetime,
+    reason: str,
+    unable_to_support_reason: ReturnCategory | None = None,
+    request=None,
 ) -> Referral:
+    """Decline, with the reason; "unable to support" needs which of the return's reasons."""
     if reason not in DeclineReason.values:
         raise ValidationError({"reason": "Select why the referral was declined."})
+    if reason == DeclineReason.UNABLE_TO_SUPPORT:
+        _require_category(unable_to_support_reason, ReturnList.UNABLE_TO_SUPPORT, "reason")
+    elif unable_to_support_reason is not None:
+        raise ValidationError(
+            {"reason": "Only a referral the service was unable to support has such a reason."}
+        )
     referral = _locked(referral)
     _require_move(referral, Status.DECLINED)
     _check_time("at", at, referral, "time declined", after=referral.status_changed_at)
     _leave_waiting_list(referral, at)
     referral.declined_at = at
     referral.decline_reason = reason
+    referral.unable_to_support_reason = unable_to_support_reason
     _move(referral, to_status=Status.DECLINED, at=at, by=by, action="decline", request=request)
     return referral
 
@@ -376,22 +544,38 @@ def referral_close(
     closed_at: datetime,
     reason: str,
     outcomes: Iterable[str] = (),
+    support_end_reason: ReturnCategory | None = None,
+    move_on_destination: ReturnCategory | None = None,
     request=None,
 ) -> Referral:
-    """Close once, with the reason and the outcome measures met (context/002)."""
+    """Close once, with the reason and the outcome measures met (context/002); for support in
+    safe accommodation, also why support ended and where the household moved on to (for the
+    annual return; either may be left unrecorded)."""
     outcomes = sorted(set(outcomes))
     if reason not in ClosureReason.values:
         raise ValidationError({"reason": "Select why the referral is being closed."})
     if any(outcome not in Outcome.values for outcome in outcomes):
         raise ValidationError({"outcomes": "Select outcomes from the list."})
+    if support_end_reason is not None:
+        _require_category(support_end_reason, ReturnList.SUPPORT_ENDED, "support_end_reason")
+    if move_on_destination is not None:
+        _require_category(move_on_destination, ReturnList.MOVE_ON, "move_on_destination")
     referral = _locked(referral)
     if referral.is_closed:
         raise ValidationError("This referral is already closed, so it cannot be closed again.")
+    ended_support = support_end_reason is not None or move_on_destination is not None
+    if ended_support and not (referral.is_safe_accommodation and referral.support_started_at):
+        raise ValidationError(
+            "Why support ended and where the household moved on to are only for support in "
+            "safe accommodation that has started."
+        )
     _require_move(referral, Status.CLOSED)
     _check_time("at", closed_at, referral, "closing time", after=referral.status_changed_at)
     _leave_waiting_list(referral, closed_at)
     referral.closed_at = closed_at
     referral.closure_reason = reason
+    referral.support_end_reason = support_end_reason
+    referral.move_on_destination = move_on_destination
     _move(referral, to_status=Status.CLOSED, at=closed_at, by=by, action="close", request=request)
     ReferralOutcome.objects.bulk_create(
         ReferralOutcome(referral=referral, outcome=outcome) for outcome in outcomes
@@ -435,12 +619,88 @@ def referrals_record_export(*, referrals: Iterable[Referral], by: User, request=
 
 
 def next_actions(referral: Referral) -> list[str]:
-    """The steps the referral page offers now: those TRANSITIONS allows, and oversight once."""
-    actions = []
-    for action in Action:
-        if action == Action.OVERSIGHT:
-            if not referral.is_closed and referral.oversight_at is None:
-                actions.append(action)
-        elif may_move(referral.status, ACTION_STATUS[action]):
-            actions.append(action)
-    return actions
+    """The steps the referral page offers now: those TRANSITIONS allows, oversight once, safe
+    accommodation details while in support there, and a victim's Marac hearing once."""
+    offered = {
+        Action.OVERSIGHT: not referral.is_closed and referral.oversight_at is None,
+        Action.ACCOMMODATION: referral.status == Status.IN_SUPPORT
+        and referral.is_safe_accommodation,
+        Action.MARAC: not referral.is_closed
+        and referral.marac_heard_on is None
+        and referral.subject == Subject.VICTIM_SURVIVOR,
+    }
+    return [
+        action
+        for action in Action
+        if offered.get(
+            action, action in ACTION_STATUS and may_move(referral.status, ACTION_STATUS[action])
+        )
+    ]
+
+
+# The safe accommodation return's lists ------------------------------------------------------
+
+
+@transaction.atomic
+def return_category_set_active(
+    *, by: User, category: ReturnCategory, is_active: bool, request=None
+) -> ReturnCategory:
+    """Switch a value of one of the return's lists on or off (values are never deleted, as
+    referrals may use them). A list keeps at least one value in use."""
+    category = ReturnCategory.objects.select_for_update().get(pk=category.pk)
+    if category.is_active == is_active:
+        return category
+    if (
+        not is_active
+        and not ReturnCategory.objects.filter(kind=category.kind, is_active=True)
+        .exclude(pk=category.pk)
+        .exists()
+    ):
+        raise ValidationError(f"{ReturnList(category.kind).label} need at least one value in use.")
+    category.is_active = is_active
+    category.full_clean()
+    category.save()
+    audit_record(
+        by=by,
+        action=AuditAction.UPDATE,
+        obj=category,
+        detail={"list": category.kind, "in_use": is_active},
+        request=request,
+    )
+    return category
+
+
+@transaction.atomic
+def return_category_add(*, by: User, kind: str, label: str, request=None) -> ReturnCategory:
+    """Add a value, in use, at the end of one of the return's lists."""
+    if kind not in ReturnList.values:
+        raise ValidationError({"kind": "Select a list."})
+    label = " ".join(label.split())
+    if not label:
+        raise ValidationError({"label": "Enter the value's name."})
+    code = slugify(label)[:40] or "value"
+    taken = set(ReturnCategory.objects.filter(kind=kind).values_list("code", flat=True))
+    base, number = code, 2
+    while code in taken:
+        suffix = f"-{number}"
+        code, number = f"{base[: 40 - len(suffix)]}{suffix}", number + 1
+    last = ReturnCategory.objects.filter(kind=kind).order_by("-position").first()
+    category = ReturnCategory(
+        kind=kind,
+        code=code,
+        label=label,
+        confirmed=False,
+        source=f"Added by {by.get_full_name() or by.get_username()}",
+        is_active=True,
+        position=(last.position + 1) if last else 0,
+    )
+    category.full_clean()
+    category.save()
+    audit_record(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=category,
+        detail={"list": kind, "label": label},
+        request=request,
+    )
+    return category

@@ -139,7 +139,14 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
 from datetime import date as _date  # noqa: E402
 
-from commissioning.constants import ClientGroup, ExtensionStatus, ServiceType  # noqa: E402
+from commissioning.constants import (  # noqa: E402
+    DEFINITIONS_BEGIN,
+    CaseloadCounts,
+    ClientGroup,
+    ExtensionStatus,
+    FirstContactRule,
+    ServiceType,
+)
 from commissioning.models import (  # noqa: E402
     CaseworkerCapacity,
     CommissionedService,
@@ -149,6 +156,7 @@ from commissioning.models import (  # noqa: E402
     FundingContribution,
     FundingStream,
     GrantAllocation,
+    ServiceDefinition,
 )
 
 
@@ -160,6 +168,23 @@ class CommissionedServiceFactory(factory.django.DjangoModelFactory):
     provider = factory.SubFactory(OrganisationFactory)
     service_type = ServiceType.IDVA_OUTREACH
     client_group = ClientGroup.VICTIMS
+
+
+class ServiceDefinitionFactory(factory.django.DjangoModelFactory):
+    """A service's definitions, the defaults unless told otherwise, from the beginning."""
+
+    class Meta:
+        model = ServiceDefinition
+
+    service = factory.SubFactory(CommissionedServiceFactory)
+    effective_from = DEFINITIONS_BEGIN
+    caseload_benchmark = 30
+    caseload_band_low = 27
+    caseload_band_high = 33
+    caseload_counts = CaseloadCounts.ACTIVE_SUPPORT
+    oversight_applies = False
+    first_contact_rule = FirstContactRule.END_OF_NEXT_WORKING_DAY
+    repeats_same_role = True
 
 
 class CaseworkerCapacityFactory(factory.django.DjangoModelFactory):

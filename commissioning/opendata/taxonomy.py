@@ -62,6 +62,8 @@ SERVICE_TYPE_DESCRIPTIONS = {
     "home.",
     ServiceType.MOVE_ON_ACCOMMODATION: "Second-stage housing with support after a refuge.",
     ServiceType.OTHER_SAFE_ACCOMMODATION: "Other specialist safe accommodation with support.",
+    ServiceType.FRONT_DOOR: "A single point of referral that decides which service can help, "
+    "such as a family front door.",
     ServiceType.TRAINING: "Training about domestic abuse for professionals and volunteers.",
     ServiceType.OTHER: "Other domestic abuse services.",
 }

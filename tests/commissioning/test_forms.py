@@ -38,8 +38,6 @@ def test_bed_spaces_on_a_service_that_is_not_accommodation_are_refused():
             "bed_spaces": "4",
             "first_contact_target_percent": "95",
             "oversight_target_percent": "95",
-            "caseload_benchmark": "30",
-            "caseload_band_percent": "20",
         }
     )
     assert not form.is_valid()

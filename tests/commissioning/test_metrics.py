@@ -241,13 +241,6 @@ def test_caseworker_fte_gives_each_service_with_a_figure_for_that_quarter():
     assert metrics.caseworker_fte([a.pk, none.pk], quarter.index) == {a.pk: Decimal("6.5")}
 
 
-def test_caseload_band_is_the_benchmark_plus_or_minus_its_band():
-    service = CommissionedServiceFactory()
-    assert metrics.caseload_band(service) == (Decimal("24"), Decimal("30"), Decimal("36"))
-    service.caseload_band_percent = Decimal(10)
-    assert metrics.caseload_band(service) == (Decimal("27"), Decimal("30"), Decimal("33"))
-
-
 def test_safe_accommodation_capacity_counts_active_accommodation_services_only():
     CommissionedServiceFactory(service_type=ServiceType.REFUGE, bed_spaces=24, units=10)
     CommissionedServiceFactory(service_type=ServiceType.SANCTUARY_SCHEME, units=40)

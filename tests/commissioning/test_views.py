@@ -171,8 +171,6 @@ def test_a_commissioner_adds_a_refuge_with_bed_spaces(commissioner, login):
             "units": "10",
             "first_contact_target_percent": "95",
             "oversight_target_percent": "95",
-            "caseload_benchmark": "30",
-            "caseload_band_percent": "20",
             "is_active": "on",
         },
     )
@@ -200,7 +198,7 @@ def test_service_page_shows_targets_band_and_capacity(commissioner, login):
     )
     assert CaseworkerCapacity.objects.get().fte == 6.5
     page = client.get(service.get_absolute_url()).content.decode()
-    assert "30 open cases per caseworker FTE, in range from 24 to 36" in page
+    assert "30 open cases per caseworker FTE, in range from 27 to 33" in page
     assert "2021/22 Q1" in page and "6.5" in page
     assert "Caseworker FTE 2021/22 Q1" in page  # in the history
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from referrals import identity, services
-from tests.factories import AreaFactory, CommissionedServiceFactory
+from tests.factories import AreaFactory, CommissionedServiceFactory, ServiceDefinitionFactory
 
 BORN = timezone.datetime(1987, 3, 14).date()
 
@@ -19,8 +19,11 @@ def district(db):
 
 @pytest.fixture
 def service(agency):
-    """An IDVA service provided by the officer's agency."""
-    return CommissionedServiceFactory(name="Test IDVA service", provider=agency)
+    """An IDVA service provided by the officer's agency, which measures 24-hour oversight (a
+    board's definition: by default only front-door services do)."""
+    service = CommissionedServiceFactory(name="Test IDVA service", provider=agency)
+    ServiceDefinitionFactory(service=service, oversight_applies=True)
+    return service
 
 
 @pytest.fixture

@@ -35,7 +35,12 @@ from django.utils import timezone
 from partnership.calendar import FinancialQuarter
 from referrals import identity, metrics, services
 from referrals.metrics import Change, median, percentile_nearest_rank, referral_metrics
-from tests.factories import AreaFactory, CaseworkerCapacityFactory, CommissionedServiceFactory
+from tests.factories import (
+    AreaFactory,
+    CaseworkerCapacityFactory,
+    CommissionedServiceFactory,
+    ServiceDefinitionFactory,
+)
 
 Q = FinancialQuarter(2021, 1)
 BORN = datetime(1980, 1, 1).date()
@@ -51,6 +56,9 @@ def world(officer):
     b = AreaFactory(name="District B", population=50_000)
     s1 = CommissionedServiceFactory(name="S1", provider=officer.organisation)
     s2 = CommissionedServiceFactory(name="S2")
+    # Both measure 24-hour oversight (off by default except at a front door).
+    ServiceDefinitionFactory(service=s1, oversight_applies=True)
+    ServiceDefinitionFactory(service=s2, oversight_applies=True)
     CaseworkerCapacityFactory(service=s1, quarter_index=Q.index, fte=Decimal("2.0"))
     made = {}
 
@@ -224,17 +232,17 @@ def test_outcomes_at_closure_and_signposting(world):
 def test_open_cases_per_caseworker_fte_against_the_benchmark_band(world):
     (caseload,) = referral_metrics(Q).caseloads
     # S1 at the end of June: r2 (in support) and p2 (never contacted) are open; r1 is closed,
-    # r4 signposted, r6 not yet received.
+    # r4 signposted, r6 not yet received. Only people in active support count (the default).
     assert caseload.service == "S1"
     assert (caseload.open_cases, caseload.fte, caseload.per_fte) == (
-        2,
+        1,
         Decimal("2.00"),
-        Decimal("1.0"),
+        Decimal("0.5"),
     )
     assert (caseload.band_low, caseload.benchmark, caseload.band_high) == (
-        Decimal("24.00"),
+        Decimal("27.00"),
         Decimal("30.00"),
-        Decimal("36.00"),
+        Decimal("33.00"),
     )
     assert caseload.position == "below"
 

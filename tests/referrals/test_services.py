@@ -298,6 +298,7 @@ def test_next_actions_follow_the_transition_table(officer, service, log_referral
         Action.SIGNPOST,
         Action.DECLINE,
         Action.CLOSE,
+        Action.MARAC,
     ]
     services.referral_record_contact(referral=referral, by=officer, contacted_at=timezone.now())
     referral.refresh_from_db()

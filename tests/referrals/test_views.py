@@ -325,6 +325,7 @@ def test_the_page_shows_the_history_and_the_next_steps(login, officer, service):
         "signpost",
         "decline",
         "close",
+        "marac",
     ]
 
 
