@@ -36,6 +36,7 @@ NAV_ITEMS: list[NavItem] = [
         "scrutiny:report_list",
         (Role.CLERK, Role.PERFORMANCE_LEAD, Role.COMMITTEE_MEMBER),
     ),
+    NavItem("Annual return", "referrals:annual_return_list", (Role.PERFORMANCE_LEAD,)),
     NavItem("My actions", "scrutiny:my_actions", tuple(Role)),
     NavItem(
         "Delivery plan",

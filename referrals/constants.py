@@ -6,6 +6,8 @@ which; `referrals.services` enforces it and the referral page offers only the st
 
 from django.db import models
 
+from commissioning.constants import ServiceType
+
 
 class ReferralSource(models.TextChoices):
     POLICE = "police", "Police"
@@ -245,6 +247,17 @@ class AccommodationType(models.TextChoices):
     SECOND_STAGE = "second_stage", "Second stage (move-on) accommodation"
     SANCTUARY = "sanctuary", "Sanctuary scheme"
     OTHER_EMERGENCY = "other_emergency", "Other designated domestic abuse emergency accommodation"
+
+
+# The accommodation a safe accommodation service gives, by its type (commissioning): what the
+# officer's form suggests and how capacity is counted in the return.
+ACCOMMODATION_OF_SERVICE_TYPE = {
+    ServiceType.REFUGE: AccommodationType.REFUGE,
+    ServiceType.DISPERSED_SAFE_ACCOMMODATION: AccommodationType.DISPERSED,
+    ServiceType.SANCTUARY_SCHEME: AccommodationType.SANCTUARY,
+    ServiceType.MOVE_ON_ACCOMMODATION: AccommodationType.SECOND_STAGE,
+    ServiceType.OTHER_SAFE_ACCOMMODATION: AccommodationType.SPECIALIST,
+}
 
 
 class ReturnList(models.TextChoices):

@@ -41,6 +41,7 @@ from partnership.models import Area
 
 from . import services
 from .constants import (
+    ACCOMMODATION_OF_SERVICE_TYPE,
     AccommodationType,
     DeclineReason,
     Gender,
@@ -58,13 +59,6 @@ ADULT_FEMALE_SHARE = Decimal("0.42")
 ADULT_FEMALE_SOURCE = "Demo figure (fictional), shaped like the ONS mid-year estimates"
 ADULT_FEMALE_YEAR = 2023
 
-ACCOMMODATION_OF_SERVICE = {
-    ServiceType.REFUGE: AccommodationType.REFUGE,
-    ServiceType.DISPERSED_SAFE_ACCOMMODATION: AccommodationType.DISPERSED,
-    ServiceType.SANCTUARY_SCHEME: AccommodationType.SANCTUARY,
-    ServiceType.MOVE_ON_ACCOMMODATION: AccommodationType.SECOND_STAGE,
-    ServiceType.OTHER_SAFE_ACCOMMODATION: AccommodationType.SPECIALIST,
-}
 OVERSIGHT_SERVICES = {ServiceType.IDVA_OUTREACH, ServiceType.CHILDREN_YOUNG_PEOPLE}
 SWITCHED_ON = {
     ReturnList.MOVE_ON: [
@@ -213,7 +207,7 @@ def _household(rng: random.Random, gender: str, children: int) -> tuple[int, int
 def _safe_accommodation(rng: random.Random) -> int:
     kinds = dict(
         CommissionedService.objects.filter(
-            service_type__in=list(ACCOMMODATION_OF_SERVICE)
+            service_type__in=list(ACCOMMODATION_OF_SERVICE_TYPE)
         ).values_list("pk", "service_type")
     )
     if not kinds:
@@ -236,7 +230,7 @@ def _safe_accommodation(rng: random.Random) -> int:
         "closed_at",
         "decline_reason",
     ).iterator(5000):
-        accommodation = ACCOMMODATION_OF_SERVICE[kinds[service_id]]
+        accommodation = ACCOMMODATION_OF_SERVICE_TYPE[kinds[service_id]]
         if decline and rng.random() < UNABLE_TO_SUPPORT_SHARE:
             draw = rng.random()
             code = "capacity" if draw < 0.6 else "needs_not_met" if draw < 0.9 else "other"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from commissioning.models import CommissionedService
+from partnership.calendar import FinancialYear
 from partnership.forms import (
     BORN_AFTER,
     DIARY_YEARS,
@@ -33,19 +34,25 @@ from partnership.models import Area, Organisation
 
 from . import identity
 from .constants import (
+    ACCOMMODATION_OF_SERVICE_TYPE,
+    AccommodationType,
     AgeBand,
     ClosureReason,
     DeclineReason,
     EthnicGroup,
     Gender,
+    MaracReferralSource,
     Outcome,
     ReferralSource,
+    ReturnList,
     RiskLevel,
     SexualOrientation,
     Status,
     Subject,
     YesNoUnknown,
 )
+from .models import Referral, ReturnCategory
+from .services import AccommodationDetails, MaracCase
 
 # The names of the identifying inputs, for sensitive_post_parameters. DateInputField posts
 # date_of_birth_0, _1 and _2.
@@ -140,7 +147,7 @@ class ReferralForm(forms.Form):
         example="0 or 2",
         max_value=30,
         label="Number of children in the household",
-        help_text="Enter 0 if there are none",
+        help_text="Enter 0 if there are none. For a referral about a child, count that child too.",
         error_messages={
             "required": "Enter the number of children in the household, or 0 if there are none",
             "min_value": "The number of children cannot be less than 0",
@@ -207,6 +214,7 @@ class ReferralForm(forms.Form):
             | {"received_date": now.date(), "received_time": now.strftime("%H:%M")},
         )
         super().__init__(*args, **kwargs)
+        self.fields.update(marac_fields())
         self.fields["area"].choices = (
             [("", "Select a district")]
             + [(str(area.pk), area.name) for area in Area.objects.all()]
@@ -229,6 +237,13 @@ class ReferralForm(forms.Form):
                 Field.select("area"),
                 Field.radios("risk_level", small=True, inline=True),
                 Field.radios("heard_at_marac", small=True, inline=True),
+                HTML(
+                    '<p class="govuk-body">If the case has been heard at Marac, give the dates '
+                    "and who referred it, if you know them. You can add them later.</p>"
+                ),
+                Field("marac_referred_on"),
+                Field.select("marac_referral_source"),
+                Field("marac_heard_on"),
                 Field.text("children_in_household", field_width=3),
                 legend="The person",
                 legend_size=Size.MEDIUM,
@@ -296,6 +311,12 @@ class ReferralForm(forms.Form):
                 self.add_error("received_time", "The time received cannot be in the future")
             else:
                 cleaned["received_at"] = received_at
+        cleaned["marac"] = clean_marac(self, cleaned, required=False)
+        if cleaned["marac"] is not None and cleaned.get("heard_at_marac") is False:
+            self.add_error(
+                "heard_at_marac",
+                "Select yes if the case has been heard at MARAC, or clear the Marac dates",
+            )
         postcode, house = cleaned.get("postcode"), cleaned.get("house", "").strip()
         if postcode and not house:
             self.add_error("house", "Enter the house number or name as well as the postcode")
@@ -340,6 +361,7 @@ class ReferralForm(forms.Form):
                 "disability",
                 "sexual_orientation",
                 "no_recourse_to_public_funds",
+                "marac",
             )
         }
 
@@ -356,10 +378,12 @@ class ActionForm(forms.Form):
     at_date = DateField(what="date", label="Date", earliest=RECORDS_BEGIN, latest=today)
     at_time = TimeField(what="time", label="Time")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, referral=None, **kwargs):
+        self.referral = referral
         now = timezone.localtime()
         kwargs.setdefault("initial", {"at_date": now.date(), "at_time": now.strftime("%H:%M")})
         super().__init__(*args, **kwargs)
+        self.add_fields()
         self.fields["at_date"].label = self.at_label
         self.fields["at_date"].what = self.at_label.lower()
         self.fields["at_date"].error_messages["required"] = f"Enter the {self.at_label.lower()}"
@@ -370,6 +394,9 @@ class ActionForm(forms.Form):
             *self.extra_layout(),
             Button("save", self.submit_label),
         )
+
+    def add_fields(self) -> None:
+        """Fields that depend on the referral (its service, its state)."""
 
     def extra_layout(self) -> list:
         return []
@@ -406,8 +433,28 @@ class WaitingListForm(ActionForm):
 
 
 class StartSupportForm(ActionForm):
+    """Start support; in safe accommodation, with the accommodation and household supported."""
+
     at_label = "Date support started"
     submit_label = "Start support"
+
+    def add_fields(self) -> None:
+        if self.referral is not None and self.referral.is_safe_accommodation:
+            add_accommodation_fields(self, self.referral)
+
+    def extra_layout(self) -> list:
+        return accommodation_layout() if "accommodation_type" in self.fields else []
+
+    def clean(self):
+        cleaned = super().clean()
+        if "accommodation_type" in self.fields:
+            check_household(self, cleaned)
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        if "accommodation_type" not in self.fields:
+            return {}
+        return {"accommodation": accommodation_details(self.cleaned_data)}
 
 
 class SignpostForm(ActionForm):
@@ -419,8 +466,8 @@ class SignpostForm(ActionForm):
         error_messages={"required": "Select the service or organisation signposted to"},
     )
 
-    def __init__(self, *args, referral=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def add_fields(self) -> None:
+        referral = self.referral
         services = CommissionedService.objects.filter(is_active=True).select_related("provider")
         if referral is not None:
             services = services.exclude(pk=referral.service_id)
@@ -446,17 +493,42 @@ class SignpostForm(ActionForm):
         return {"to_organisation": Organisation.objects.get(pk=int(pk))}
 
 
+UNABLE = "unable:"
+
+
 class DeclineForm(ActionForm):
+    """The decline reasons, with "unable to support" split into the return's reasons (one
+    question: each appears as "Unable to support: ...")."""
+
     at_label = "Date declined"
     submit_label = "Decline referral"
 
-    reason = _radios(DeclineReason.choices, "Why was it declined?", "Select why it was declined")
+    reason = _radios([], "Why was it declined?", "Select why it was declined")
+
+    def add_fields(self) -> None:
+        unable = ReturnCategory.objects.filter(kind=ReturnList.UNABLE_TO_SUPPORT, is_active=True)
+        self.unable = {f"{UNABLE}{c.pk}": c for c in unable}
+        general = [c for c in DeclineReason.choices if c[0] != DeclineReason.UNABLE_TO_SUPPORT]
+        self.fields["reason"].choices = (
+            general[:-1]
+            + [
+                (value, f"Unable to support: {c.label[0].lower()}{c.label[1:]}")
+                for value, c in self.unable.items()
+            ]
+            + general[-1:]
+        )
 
     def extra_layout(self) -> list:
         return [Field.radios("reason", small=True)]
 
     def service_arguments(self) -> dict:
-        return {"reason": self.cleaned_data["reason"]}
+        reason = self.cleaned_data["reason"]
+        if reason in self.unable:
+            return {
+                "reason": DeclineReason.UNABLE_TO_SUPPORT,
+                "unable_to_support_reason": self.unable[reason],
+            }
+        return {"reason": reason}
 
 
 class CloseForm(ActionForm):
@@ -474,11 +546,217 @@ class CloseForm(ActionForm):
         help_text="Select all that apply. Leave them all unticked if none were met.",
     )
 
+    def add_fields(self) -> None:
+        """For support in safe accommodation: why it ended and where the household went."""
+        referral = self.referral
+        if referral is None or not (referral.is_safe_accommodation and referral.support_started_at):
+            return
+        self.fields["support_end_reason"] = _category_radios(
+            ReturnList.SUPPORT_ENDED,
+            "Why did the support in safe accommodation end?",
+            "Select why the support ended",
+        )
+        if referral.accommodation_type != AccommodationType.SANCTUARY:
+            self.fields["move_on_destination"] = _category_radios(
+                ReturnList.MOVE_ON,
+                "Where did the household move on to?",
+                "Select where the household moved on to, or not known",
+            )
+
     def extra_layout(self) -> list:
-        return [Field.radios("reason", small=True), Field.checkboxes("outcomes", small=True)]
+        return [
+            Field.radios("reason", small=True),
+            Field.checkboxes("outcomes", small=True),
+            *[
+                Field.radios(name, small=True)
+                for name in ("support_end_reason", "move_on_destination")
+                if name in self.fields
+            ],
+        ]
 
     def service_arguments(self) -> dict:
-        return {"reason": self.cleaned_data["reason"], "outcomes": self.cleaned_data["outcomes"]}
+        data = self.cleaned_data
+        return {
+            "reason": data["reason"],
+            "outcomes": data["outcomes"],
+            "support_end_reason": data.get("support_end_reason"),
+            "move_on_destination": data.get("move_on_destination"),
+        }
+
+
+# Safe accommodation and Marac -----------------------------------------------------------------
+
+
+def _category_radios(kind: str, label: str, message: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=ReturnCategory.objects.filter(kind=kind, is_active=True).order_by(
+            "position", "pk"
+        ),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label=label,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+HOUSEHOLD_FIELDS = (
+    ("adults_women", "Women"),
+    ("adults_men", "Men"),
+    ("adults_trans", "Trans adults"),
+    ("children_supported", "Children"),
+)
+
+
+def add_accommodation_fields(form: forms.Form, referral) -> None:
+    """The safe accommodation return's questions, starting from what is recorded."""
+    form.fields["accommodation_type"] = _radios(
+        AccommodationType.choices,
+        "Type of accommodation",
+        "Select the type of accommodation",
+        initial=referral.accommodation_type
+        or ACCOMMODATION_OF_SERVICE_TYPE.get(referral.service.service_type),
+    )
+    for name, label in HOUSEHOLD_FIELDS:
+        form.fields[name] = WholeNumberField(
+            what=f"the number of {label.lower()}",
+            example="0 or 2",
+            max_value=30,
+            label=label,
+            initial=getattr(referral, name) if getattr(referral, name) is not None else 0,
+        )
+    form.fields["characteristics"] = forms.ModelMultipleChoiceField(
+        queryset=ReturnCategory.objects.filter(
+            kind=ReturnList.CHARACTERISTIC, is_active=True
+        ).order_by("position", "pk"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Specialist characteristics of the person referred",
+        help_text="Select all that apply, or none.",
+        initial=list(referral.specialist_characteristics.all()) if referral.pk else [],
+    )
+
+
+def accommodation_layout() -> list:
+    return [
+        Field.radios("accommodation_type", small=True),
+        Fieldset(
+            HTML('<p class="govuk-body">The people supported in the accommodation.</p>'),
+            *[Field.text(name, field_width=2) for name, _label in HOUSEHOLD_FIELDS],
+            legend="The household",
+            legend_size=Size.SMALL,
+        ),
+        Field.checkboxes("characteristics", small=True),
+    ]
+
+
+def check_household(form: forms.Form, cleaned: dict) -> None:
+    counts = [cleaned.get(name) for name, _label in HOUSEHOLD_FIELDS]
+    if None not in counts and sum(counts) == 0:
+        form.add_error("adults_women", "Enter the people supported: at least one adult or child")
+
+
+def accommodation_details(cleaned: dict) -> AccommodationDetails:
+    return AccommodationDetails(
+        accommodation_type=cleaned["accommodation_type"],
+        adults_women=cleaned["adults_women"],
+        adults_men=cleaned["adults_men"],
+        adults_trans=cleaned["adults_trans"],
+        children_supported=cleaned["children_supported"],
+        characteristics=list(cleaned["characteristics"]),
+    )
+
+
+class AccommodationForm(forms.Form):
+    """Record or correct the safe accommodation details of a household in support."""
+
+    submit_label = "Save the details"
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_accommodation_fields(self, referral)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*accommodation_layout(), Button("save", self.submit_label))
+
+    def clean(self):
+        cleaned = super().clean()
+        check_household(self, cleaned)
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        return {"accommodation": accommodation_details(self.cleaned_data)}
+
+
+def marac_fields() -> dict:
+    return {
+        "marac_referred_on": DateField(
+            what="date referred to Marac",
+            label="Date referred to Marac",
+            required=False,
+            earliest=RECORDS_BEGIN,
+            latest=today,
+        ),
+        "marac_referral_source": forms.ChoiceField(
+            label="Who referred the case to Marac",
+            required=False,
+            choices=[("", "Select who referred it")] + MaracReferralSource.choices,
+        ),
+        "marac_heard_on": DateField(
+            what="date heard at Marac",
+            label="Date of the Marac meeting that heard the case",
+            required=False,
+            earliest=RECORDS_BEGIN,
+            latest=today,
+        ),
+    }
+
+
+def clean_marac(form: forms.Form, cleaned: dict, *, required: bool) -> MaracCase | None:
+    """The Marac case from its three fields: all or none (all when `required`)."""
+    names = ("marac_referred_on", "marac_referral_source", "marac_heard_on")
+    if any(name in form.errors for name in names):
+        return None
+    values = [cleaned.get(name) for name in names]
+    if not required and not any(values):
+        return None
+    messages = (
+        "Enter the date the case was referred to Marac",
+        "Select who referred the case to Marac",
+        "Enter the date of the Marac meeting that heard the case",
+    )
+    for name, value, message in zip(names, values, messages, strict=True):
+        if not value:
+            form.add_error(name, message)
+    if not all(values):
+        return None
+    if values[2] < values[0]:
+        form.add_error("marac_heard_on", "The case cannot be heard before it was referred to Marac")
+        return None
+    return MaracCase(referred_on=values[0], source=values[1], heard_on=values[2])
+
+
+class MaracForm(forms.Form):
+    """The Marac hearing of a victim's case."""
+
+    submit_label = "Save the Marac hearing"
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(marac_fields())
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("marac_referred_on"),
+            Field.select("marac_referral_source"),
+            Field("marac_heard_on"),
+            Button("save", self.submit_label),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["marac"] = clean_marac(self, cleaned, required=True)
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        return {"marac": self.cleaned_data["marac"]}
 
 
 # The referral list's filters ----------------------------------------------------------------
@@ -546,3 +824,91 @@ class ReferralFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("received_to", "The last date must be the same as or after the first")
         return cleaned
+
+
+# The safe accommodation return ----------------------------------------------------------------
+
+
+def financial_year_choices() -> list[tuple[str, str]]:
+    """Every financial year from the first referral's to this one, newest first."""
+    first = Referral.objects.order_by("received_at").values_list("received_at", flat=True).first()
+    this_year = FinancialYear.containing(timezone.localdate()).start_year
+    first_year = FinancialYear.containing(first).start_year if first else this_year
+    return [(str(year), FinancialYear(year).label) for year in range(this_year, first_year - 1, -1)]
+
+
+class AnnualReturnForm(forms.Form):
+    year = forms.TypedChoiceField(
+        label="Financial year",
+        coerce=lambda value: FinancialYear(int(value)),
+        error_messages={
+            "required": "Select the financial year",
+            "invalid_choice": "Select a financial year from the list",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = financial_year_choices()
+        self.fields["year"].choices = choices
+        last_complete = FinancialYear.containing(timezone.localdate()).previous().start_year
+        if str(last_complete) in dict(choices):
+            self.fields["year"].initial = str(last_complete)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.select("year"), Button("make", "Make the return"))
+
+
+class ReturnListForm(forms.Form):
+    """Which values of one of the return's lists are in use."""
+
+    in_use = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="In use"
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, prefix=kind, **kwargs)
+        self.kind = kind
+        values = ReturnCategory.objects.filter(kind=kind).order_by("position", "pk")
+        self.categories = {str(c.pk): c for c in values}
+        self.fields["in_use"].label = ReturnList(kind).label
+        self.fields["in_use"].choices = [
+            (pk, c.label if c.confirmed else f"{c.label} (not confirmed)")
+            for pk, c in self.categories.items()
+        ]
+        self.fields["in_use"].initial = [pk for pk, c in self.categories.items() if c.is_active]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.checkboxes("in_use", small=True, legend_size=Size.MEDIUM),
+            Button(f"save_{kind}", "Save this list"),
+        )
+
+    def chosen(self) -> list[ReturnCategory]:
+        return [self.categories[pk] for pk in self.cleaned_data["in_use"]]
+
+
+class ReturnValueForm(forms.Form):
+    """A new value for one of the return's lists."""
+
+    kind = forms.ChoiceField(
+        label="List",
+        choices=ReturnList.choices,
+        error_messages={"required": "Select the list to add to"},
+    )
+    label = forms.CharField(
+        label="Value",
+        max_length=120,
+        error_messages={
+            "required": "Enter the value's name",
+            "max_length": "The name must be 120 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="add", **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("kind"), Field.text("label", field_width=20), Button("add", "Add value")
+        )

@@ -671,6 +671,21 @@ def return_category_set_active(
 
 
 @transaction.atomic
+def return_list_update(
+    *, by: User, kind: str, in_use: Iterable[ReturnCategory], request=None
+) -> None:
+    """Choose which values of one list are in use: those given, and no others."""
+    chosen = {category.pk for category in in_use}
+    categories = list(ReturnCategory.objects.filter(kind=kind).order_by("pk"))
+    if not chosen & {category.pk for category in categories}:
+        raise ValidationError(f"{ReturnList(kind).label} need at least one value in use.")
+    for category in sorted(categories, key=lambda c: c.pk not in chosen):
+        return_category_set_active(
+            by=by, category=category, is_active=category.pk in chosen, request=request
+        )
+
+
+@transaction.atomic
 def return_category_add(*, by: User, kind: str, label: str, request=None) -> ReturnCategory:
     """Add a value, in use, at the end of one of the return's lists."""
     if kind not in ReturnList.values:

@@ -4,6 +4,7 @@ partnership/celery.py."""
 from celery import shared_task
 from django.db import OperationalError
 
+from .annual_return.runs import annual_return_execute
 from .summary import rebuild_summary
 
 
@@ -17,3 +18,12 @@ def rebuild_referral_summary() -> int:
     """Recount the dashboard's monthly summary from every referral (a nightly safety net: each
     write already keeps it in step)."""
     return rebuild_summary()
+
+
+# The safe accommodation return: the work ends the run as ready or failed itself, so the task
+# never retries; a failed return is made again by a person.
+
+
+@shared_task(name="referrals.make_annual_return")
+def make_annual_return(run_id: int) -> str:
+    return annual_return_execute(run_id).status

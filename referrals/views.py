@@ -34,9 +34,11 @@ from .forms import (
     IDENTITY_POST_PARAMETERS,
     OUT_OF_AREA,
     RETYPE_MESSAGE,
+    AccommodationForm,
     CloseForm,
     ContactForm,
     DeclineForm,
+    MaracForm,
     OversightForm,
     ReferralFilterForm,
     ReferralForm,
@@ -61,6 +63,8 @@ ACTION_FORMS = {
     Action.SIGNPOST: SignpostForm,
     Action.DECLINE: DeclineForm,
     Action.CLOSE: CloseForm,
+    Action.ACCOMMODATION: AccommodationForm,
+    Action.MARAC: MaracForm,
 }
 
 ACTION_SERVICES = {
@@ -74,6 +78,8 @@ ACTION_SERVICES = {
     Action.SIGNPOST: lambda at, **kw: services.referral_signpost(at=at, **kw),
     Action.DECLINE: lambda at, **kw: services.referral_decline(at=at, **kw),
     Action.CLOSE: lambda at, **kw: services.referral_close(closed_at=at, **kw),
+    Action.ACCOMMODATION: lambda _at, **kw: services.referral_record_accommodation(**kw),
+    Action.MARAC: lambda _at, **kw: services.referral_record_marac(**kw),
 }
 
 ACTION_DONE = {
@@ -85,10 +91,17 @@ ACTION_DONE = {
     Action.SIGNPOST: "Signposting recorded",
     Action.DECLINE: "Referral declined",
     Action.CLOSE: "Referral closed",
+    Action.ACCOMMODATION: "Safe accommodation details saved",
+    Action.MARAC: "Marac hearing recorded",
 }
 
 # Where a service's field errors belong on the forms.
-SERVICE_ERROR_FIELDS = {"at": "at_date", "received_at": "received_time"}
+SERVICE_ERROR_FIELDS = {
+    "at": "at_date",
+    "received_at": "received_time",
+    "reason": "reason",
+    "unable_to_support_reason": "reason",
+}
 
 
 def _filtered(user, form: ReferralFilterForm):
@@ -359,14 +372,14 @@ def referral_action(request, pk: int, action: str):
             f"{referral.get_status_display().lower()}.",
         )
         return redirect(referral)
-    form_class = ACTION_FORMS[action]
-    extra = {"referral": referral} if form_class is SignpostForm else {}
-    form = form_class(request.POST if request.method == "POST" else None, **extra)
+    form = ACTION_FORMS[action](
+        request.POST if request.method == "POST" else None, referral=referral
+    )
     saved = save_and_redirect(
         request,
         form,
         lambda data: ACTION_SERVICES[action](
-            data["at"],
+            data.get("at"),
             referral=referral,
             by=request.user,
             request=request,

@@ -27,6 +27,8 @@ EXPECTED: dict = {
     "commissioning:service_detail": READ,
     "commissioning:service_edit": EDIT,
     "commissioning:capacity_edit": EDIT,
+    # Definitions a board signs off: kept by commissioners and performance leads.
+    "commissioning:service_definitions": READ,
     "commissioning:contract_list": READ,
     "commissioning:contract_create": EDIT,
     "commissioning:contract_detail": READ,
@@ -109,6 +111,7 @@ KWARGS: dict = {
     "commissioning:service_detail": _service,
     "commissioning:service_edit": _service,
     "commissioning:capacity_edit": _service,
+    "commissioning:service_definitions": _service,
     "commissioning:contract_detail": _contract,
     "commissioning:contract_edit": _contract,
     "commissioning:extension_create": _contract,

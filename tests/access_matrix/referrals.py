@@ -10,12 +10,18 @@ from referrals.constants import Status
 from referrals.models import Referral
 
 # anonymous, officer, performance lead, commissioner, committee member, clerk, admin
+RETURN = (302, 403, 200, 403, 403, 403, 200)
 EXPECTED = {
     "referrals:referral_list": (302, 200, 200, 403, 403, 403, 200),
     "referrals:referral_create": (302, 200, 403, 403, 403, 403, 200),
     "referrals:referral_export": (302, 200, 200, 403, 403, 403, 200),
     "referrals:referral_detail": (302, 200, 200, 403, 403, 403, 200),
     "referrals:referral_action": (302, 200, 403, 403, 403, 403, 200),
+    # The safe accommodation return: exact figures, for performance leads (and admins) only.
+    "referrals:annual_return_list": RETURN,
+    "referrals:annual_return_detail": RETURN,
+    "referrals:annual_return_download": RETURN,
+    "referrals:return_lists": RETURN,
 }
 
 
@@ -29,8 +35,23 @@ def _waiting_referral(ctx) -> int:
     )
 
 
+def _annual_return(ctx) -> int:
+    """A made return for the demo's last complete year (made once per demo data set)."""
+    from referrals.annual_return.runs import annual_return_execute
+    from referrals.models import AnnualReturnRun
+
+    if "annual_return" not in ctx.extra:
+        run = AnnualReturnRun.objects.create(
+            financial_year=2023, requested_by=ctx.users["performance"]
+        )
+        ctx.extra["annual_return"] = annual_return_execute(run.pk).pk
+    return ctx.extra["annual_return"]
+
+
 # URL name -> function(demo context) -> kwargs, for URLs that take arguments.
 KWARGS = {
+    "referrals:annual_return_detail": lambda ctx: {"pk": _annual_return(ctx)},
+    "referrals:annual_return_download": lambda ctx: {"pk": _annual_return(ctx)},
     "referrals:referral_detail": lambda ctx: {"pk": _waiting_referral(ctx)},
     "referrals:referral_action": lambda ctx: {"pk": _waiting_referral(ctx), "action": "contact"},
 }

@@ -1,0 +1,305 @@
+"""Marac figures as SafeLives asks for them, for a quarter and the rolling 12 months to its end.
+
+Raw counts, nothing suppressed: whoever shows them to committee members or clerks passes them
+through `partnership.disclosure`, like every referral figure. The definitions (SafeLives, "Latest
+Marac data" and "Definition of a repeat Marac"; copied with sources in
+`referrals/sources/safe-accommodation-and-marac.md`):
+
+- **Case**: a victim-survivor's case heard at a Marac meeting: a referral of a victim-survivor
+  with a Marac hearing date. Two services' referrals of the same person with the same Marac
+  referral date are one case. A case is counted in the period of its hearing date.
+- **Repeat case**: the same victim had an earlier Marac referral within the 12 months before
+  this case's Marac referral (SafeLives: any further abuse within 12 months of the last Marac
+  referral; the new referral stands for the further abuse, so the date compared is the new
+  referral's, which is on or after the abuse). Exactly 12 months is within (31 May 2024 to
+  31 May 2025 is a repeat; to 1 June 2025 is not). Referrals of the same person in other roles
+  never count. The repeat rate is repeats as a share of cases.
+- **Children**: the children in the households of the cases discussed (the largest number
+  recorded on the case's referrals).
+- **Cases per 10,000 adult women**: cases for every 10,000 women aged 16 and over in the
+  districts (each district's population with its source and year; see `Area`), to one decimal
+  place, half up. No rate when a district has no figure. SafeLives recommends 40 cases a year
+  per 10,000 adult women: shown beside each rate, as a rate and as a number of cases for the
+  population (for a quarter, a quarter of that: 10 per 10,000).
+- **Referral sources**: cases by who referred them to Marac; partner-agency referrals are
+  those not from the police (a joint referral is recorded as its first agency).
+- **Victims' profile**, as shares of all cases: racially minoritised (the Asian, Black, Mixed
+  and other ethnic groups of the 2021 Census; White minorities are not counted, as in
+  SafeLives' "Black, Asian and racially minoritised"); LGBT+ (gay, lesbian, bisexual or another
+  sexual orientation, or trans or non-binary); disabled; male (gender man); aged 16 or 17. For
+  each, how many cases have it not known.
+- **Not recorded**: victims' referrals marked heard at Marac without a hearing date (such as
+  referrals recorded before the date was asked) are in no figure; their number is given.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+
+from commissioning.definitions import local_midnight
+from partnership.calendar import FinancialQuarter
+from partnership.models import Area
+
+from .constants import (
+    AgeBand,
+    EthnicGroup,
+    Gender,
+    MaracReferralSource,
+    SexualOrientation,
+    Subject,
+    YesNoUnknown,
+)
+from .metrics import Percentage, rate_per_10000
+from .models import Referral
+
+REPEAT_MONTHS = 12
+RECOMMENDED_PER_10000_A_YEAR = 40
+NOT_KNOWN = ("not_known", "prefer_not_to_say")
+WHITE_GROUPS = frozenset(value for value in EthnicGroup.values if value.startswith("white_"))
+LGBT_ORIENTATIONS = frozenset(
+    {SexualOrientation.GAY_LESBIAN, SexualOrientation.BISEXUAL, SexualOrientation.ANOTHER}
+)
+LGBT_GENDERS = frozenset({Gender.TRANS, Gender.NON_BINARY})
+PROFILE = (
+    ("racially_minoritised", "Racially minoritised"),
+    ("lgbt", "LGBT+"),
+    ("disabled", "Disabled"),
+    ("male", "Male"),
+    ("aged_16_17", "Aged 16 or 17"),
+)
+_COLUMNS = (
+    "pk",
+    "person_key",
+    "marac_referred_on",
+    "marac_heard_on",
+    "marac_referral_source",
+    "area_id",
+    "children_in_household",
+    "ethnic_group",
+    "gender",
+    "sexual_orientation",
+    "disability",
+    "age_band",
+)
+
+
+@dataclass(frozen=True)
+class Share:
+    """A share of all cases, and how many cases had the answer not known."""
+
+    percentage: Percentage
+    not_known: int
+
+
+@dataclass(frozen=True)
+class AreaCases:
+    area_id: int | None  # None: out of area
+    name: str
+    cases: int
+    adult_women: int | None
+    rate_per_10000: Decimal | None
+
+
+@dataclass(frozen=True)
+class MaracPeriod:
+    label: str
+    start: date
+    end: date  # inclusive
+    cases: int
+    repeats: Percentage
+    children: int
+    adult_women: int | None  # None: a district has no figure
+    rate_per_10000: Decimal | None
+    recommended_per_10000: Decimal
+    recommended_cases: int | None
+    by_source: dict[str, int]
+    partner_agency: Percentage
+    profile: dict[str, Share]
+    by_area: list[AreaCases]
+    not_recorded: int
+    population_sources: list[str] = field(default_factory=list)
+
+    @property
+    def police(self) -> int:
+        return self.by_source.get(MaracReferralSource.POLICE, 0)
+
+
+@dataclass(frozen=True)
+class MaracFigures:
+    quarter: MaracPeriod
+    rolling: MaracPeriod
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier; 31 May less 3 months is 28 or 29 February."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month0 = divmod(index, 12)
+    return date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
+
+
+@dataclass
+class _Case:
+    person: str
+    referred_on: date
+    rows: list[tuple] = field(default_factory=list)
+
+    @property
+    def first(self) -> dict:
+        return dict(zip(_COLUMNS, min(self.rows), strict=True))
+
+    @property
+    def children(self) -> int:
+        return max(row[_COLUMNS.index("children_in_household")] for row in self.rows)
+
+
+def _victims() -> Q:
+    return Q(subject=Subject.VICTIM_SURVIVOR)
+
+
+def _cases(start: date, end: date) -> list[_Case]:
+    rows = (
+        Referral.objects.filter(_victims(), marac_heard_on__gte=start, marac_heard_on__lte=end)
+        .order_by("pk")
+        .values_list(*_COLUMNS)
+    )
+    cases: dict[tuple, _Case] = {}
+    for row in rows:
+        # A row without a person key (anonymised) is a case of its own.
+        person = row[1] or f"#{row[0]}"
+        key = (person, row[2] or row[3])
+        cases.setdefault(key, _Case(person, key[1])).rows.append(row)
+    return list(cases.values())
+
+
+def _repeats(cases: list[_Case]) -> int:
+    """Cases whose victim had an earlier Marac referral within the 12 months before."""
+    people = {case.person for case in cases if not case.person.startswith("#")}
+    if not people:
+        return 0
+    first = min(case.referred_on for case in cases)
+    earlier: dict[str, list[date]] = defaultdict(list)
+    for person, referred in (
+        Referral.objects.filter(
+            _victims(),
+            person_key__in=people,
+            marac_referred_on__gte=months_before(first, REPEAT_MONTHS),
+        )
+        .values_list("person_key", "marac_referred_on")
+        .distinct()
+    ):
+        earlier[person].append(referred)
+    return sum(
+        any(
+            months_before(case.referred_on, REPEAT_MONTHS) <= day < case.referred_on
+            for day in earlier.get(case.person, ())
+        )
+        for case in cases
+    )
+
+
+def _profile(cases: list[_Case]) -> dict[str, Share]:
+    counts = {key: [0, 0] for key, _label in PROFILE}  # [has it, not known]
+    for case in cases:
+        row = case.first
+        answers = {
+            "racially_minoritised": (
+                None
+                if row["ethnic_group"] in NOT_KNOWN
+                else row["ethnic_group"] not in WHITE_GROUPS
+            ),
+            "lgbt": (
+                True
+                if row["sexual_orientation"] in LGBT_ORIENTATIONS or row["gender"] in LGBT_GENDERS
+                else None
+                if row["sexual_orientation"] in NOT_KNOWN
+                else False
+            ),
+            "disabled": None
+            if row["disability"] in NOT_KNOWN
+            else row["disability"] == YesNoUnknown.YES,
+            "male": None if row["gender"] in NOT_KNOWN else row["gender"] == Gender.MAN,
+            "aged_16_17": None
+            if row["age_band"] in NOT_KNOWN
+            else row["age_band"] == AgeBand.AGE_16_17,
+        }
+        for key, answer in answers.items():
+            counts[key][0] += answer is True
+            counts[key][1] += answer is None
+    return {
+        key: Share(Percentage(has, len(cases)), not_known)
+        for key, (has, not_known) in counts.items()
+    }
+
+
+def _period(label: str, start: date, end: date, quarters: int) -> MaracPeriod:
+    cases = _cases(start, end)
+    areas = list(Area.objects.all())
+    by_area_counts: dict[int | None, int] = defaultdict(int)
+    by_source = dict.fromkeys(MaracReferralSource.values, 0)
+    for case in cases:
+        row = case.first
+        by_area_counts[row["area_id"]] += 1
+        if row["marac_referral_source"]:
+            by_source[row["marac_referral_source"]] += 1
+    populations = [area.adult_female_population for area in areas]
+    adult_women = None if not areas or None in populations else sum(populations)
+    recommended = Decimal(RECOMMENDED_PER_10000_A_YEAR * quarters) / 4
+    by_area = [
+        AreaCases(
+            area.pk,
+            area.name,
+            by_area_counts.get(area.pk, 0),
+            area.adult_female_population,
+            rate_per_10000(by_area_counts.get(area.pk, 0), area.adult_female_population),
+        )
+        for area in areas
+    ]
+    by_area.append(AreaCases(None, "Out of area", by_area_counts.get(None, 0), None, None))
+    not_recorded = Referral.objects.filter(
+        _victims(),
+        heard_at_marac=True,
+        marac_heard_on__isnull=True,
+        received_at__gte=local_midnight(start),
+        received_at__lt=local_midnight(end + timedelta(days=1)),
+    ).count()
+    return MaracPeriod(
+        label=label,
+        start=start,
+        end=end,
+        cases=len(cases),
+        repeats=Percentage(_repeats(cases), len(cases)),
+        children=sum(case.children for case in cases),
+        adult_women=adult_women,
+        rate_per_10000=rate_per_10000(len(cases), adult_women),
+        recommended_per_10000=recommended,
+        recommended_cases=None
+        if adult_women is None
+        else int((recommended * adult_women / 10_000).to_integral_value(ROUND_HALF_UP)),
+        by_source=by_source,
+        partner_agency=Percentage(len(cases) - by_source[MaracReferralSource.POLICE], len(cases)),
+        profile=_profile(cases),
+        by_area=by_area,
+        not_recorded=not_recorded,
+        population_sources=sorted(
+            {
+                f"{area.adult_female_population_source} ({area.adult_female_population_year})"
+                for area in areas
+                if area.adult_female_population is not None
+            }
+        ),
+    )
+
+
+def marac_figures(quarter: FinancialQuarter) -> MaracFigures:
+    """The quarter's Marac figures and those of the 12 months ending with it."""
+    first = FinancialQuarter.from_index(quarter.index - 3)
+    return MaracFigures(
+        quarter=_period(quarter.label, quarter.start, quarter.end, 1),
+        rolling=_period(f"12 months to {quarter.end:%-d %B %Y}", first.start, quarter.end, 4),
+    )
