@@ -104,7 +104,9 @@ def seed(ctx) -> None:
     _definitions(ctx.today)
     _lists(ctx)
     with transaction.atomic():
+        _unable_reasons(rng)
         supported = _safe_accommodation(rng)
+        _repeat_maracs(rng)
         maracs = _marac(rng, ctx.today)
     ctx.log.append(
         f"statutory figures: {supported} households in safe accommodation described, "
@@ -265,6 +267,43 @@ def _safe_accommodation(rng: random.Random) -> int:
     _update_grouped(closing, ("support_end_reason_id", "move_on_destination_id"))
     Referral.specialist_characteristics.through.objects.bulk_create(links, batch_size=5000)
     return sum(len(pks) for pks in household.values())
+
+
+def _unable_reasons(rng: random.Random) -> None:
+    """The demo referrals declined as "unable to support" get one of the return's reasons."""
+    unable = {c.code: c for c in _active(ReturnList.UNABLE_TO_SUPPORT)}
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for pk in Referral.objects.filter(
+        decline_reason=DeclineReason.UNABLE_TO_SUPPORT, unable_to_support_reason__isnull=True
+    ).values_list("pk", flat=True):
+        draw = rng.random()
+        code = "capacity" if draw < 0.6 else "needs_not_met" if draw < 0.9 else "other"
+        groups[(unable[code].pk,)].append(pk)
+    _update_grouped(groups, ("unable_to_support_reason_id",))
+
+
+def _repeat_maracs(rng: random.Random) -> None:
+    """A victim heard at Marac who is referred again is often heard again (SafeLives' repeat
+    rate is about a third): later high-risk referrals of the same person go to Marac too."""
+    people = set(
+        Referral.objects.filter(heard_at_marac=True, subject=Subject.VICTIM_SURVIVOR)
+        .exclude(person_key="")
+        .values_list("person_key", flat=True)
+    )
+    again = []
+    seen: set[str] = set()
+    for pk, person, heard in (
+        Referral.objects.filter(subject=Subject.VICTIM_SURVIVOR, person_key__in=people)
+        .order_by("person_key", "received_at", "pk")
+        .values_list("pk", "person_key", "heard_at_marac")
+        .iterator(5000)
+    ):
+        if person in seen and not heard and rng.random() < 0.6:
+            again.append(pk)
+        if heard:
+            seen.add(person)
+    for start in range(0, len(again), 5000):
+        Referral.objects.filter(pk__in=again[start : start + 5000]).update(heard_at_marac=True)
 
 
 def _marac(rng: random.Random, today: date) -> int:
