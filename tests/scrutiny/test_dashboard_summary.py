@@ -14,7 +14,12 @@ from partnership.demo import seed_demo
 from referrals import metrics, services, summary
 from referrals.constants import ClosureReason
 from referrals.models import Referral, ReferralSummary
-from tests.factories import AreaFactory, CaseworkerCapacityFactory, CommissionedServiceFactory
+from tests.factories import (
+    AreaFactory,
+    CaseworkerCapacityFactory,
+    CommissionedServiceFactory,
+    ServiceDefinitionFactory,
+)
 from tests.scrutiny import test_dashboard
 
 world = test_dashboard.world  # the dashboard's hand-counted fixture
@@ -73,6 +78,8 @@ def test_the_summary_and_the_rows_agree_on_the_hand_counted_fixture(world):
 def test_every_kind_of_write_keeps_the_summary_in_step(officer, db):
     area = AreaFactory(name="Testvale", population=80_000)
     service = CommissionedServiceFactory(name="Test IDVA", provider=officer.organisation)
+    # Every open case counts toward its caseload: the count read from the summary's spells.
+    ServiceDefinitionFactory(service=service, caseload_counts="all_open")
     other = CommissionedServiceFactory(name="Test helpline")
     now = timezone.now()
     quarter = FinancialQuarter.containing(now - timedelta(days=100))
