@@ -33,7 +33,7 @@ def annual_return_list(request):
         lambda data: return_services.annual_return_request(
             by=request.user, year=data["year"], request=request
         ),
-        success=lambda run: f"The return for {run.year_label} is being made.",
+        success=lambda run: f"The return for {run.year_label} has been asked for.",
     )
     return saved or render(
         request,
