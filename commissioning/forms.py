@@ -310,7 +310,8 @@ class DefinitionForm(forms.Form):
         label="Agreed by (optional)",
         required=False,
         max_length=200,
-        help_text="Who signed the change off and when, like: partnership board, 12 March 2026",
+        help_text="Who signed the change off and when, like: Agreed by the partnership board, "
+        "12 March 2026",
     )
 
     def __init__(self, *args, current=None, **kwargs):

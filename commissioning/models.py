@@ -349,7 +349,8 @@ class ServiceDefinition(models.Model):
     agreed_by = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Who signed the change off and when, e.g. the partnership board, 12 March 2025.",
+        help_text="Who signed the change off and when, e.g. Agreed by the partnership board, "
+        "12 March 2025.",
     )
     recorded_by = models.ForeignKey(
         "partnership.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

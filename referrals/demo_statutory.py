@@ -123,6 +123,10 @@ def _areas() -> None:
         area.save()
 
 
+def _agreed(day: date) -> str:
+    return f"Agreed by the partnership board, {day.day} {day:%B %Y}"
+
+
 def _definitions(today: date) -> None:
     """Rows written directly: a board's history goes back before "today", which the service
     (rightly) refuses."""
@@ -161,7 +165,7 @@ def _definitions(today: date) -> None:
                     **agreed,
                     effective_from=agreed_on,
                     repeats_same_role=False,
-                    agreed_by=f"Partnership board, {agreed_on - timedelta(days=20):%-d %B %Y}",
+                    agreed_by=_agreed(agreed_on - timedelta(days=20)),
                 )
             )
         rows.append(
@@ -169,7 +173,7 @@ def _definitions(today: date) -> None:
                 **agreed,
                 effective_from=today + timedelta(days=1),
                 repeats_same_role=True,
-                agreed_by=f"Partnership board, {today - timedelta(days=7):%-d %B %Y}",
+                agreed_by=_agreed(today - timedelta(days=7)),
             )
         )
     ServiceDefinition.objects.bulk_create(rows)

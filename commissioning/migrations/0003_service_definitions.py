@@ -52,7 +52,7 @@ def record_definitions(apps, schema_editor):
                 oversight_applies=False,
                 first_contact_rule="end_of_next_working_day",
                 repeats_same_role=True,
-                agreed_by="The defaults, from the upgrade",
+                agreed_by="The defaults, from the day of the upgrade",
             )
         )
     definition_model.objects.bulk_create(rows)
@@ -142,7 +142,7 @@ class Migration(migrations.Migration):
                     "agreed_by",
                     models.CharField(
                         blank=True,
-                        help_text="Who signed the change off and when, e.g. the partnership board, 12 March 2025.",
+                        help_text="Who signed the change off and when, e.g. Agreed by the partnership board, 12 March 2025.",
                         max_length=200,
                     ),
                 ),
