@@ -78,6 +78,8 @@ from .constants import (
 )
 from .models import Referral, ReferralOutcome, ReferralSummary
 
+SERVICE_AREA = "service_area"  # referrals_by_quarter's grouping by service and district
+
 # The equality fields a profile counts, with their categories.
 EQUALITY_FIELDS = {
     "gender": Gender,
@@ -708,11 +710,12 @@ def referrals_by_quarter(
     use_summary: bool | None = None,
 ) -> dict:
     """Referrals received per quarter, for trends: {quarter: count}, or with `group_by` "area"
-    or "service", {quarter: {area_id or service_id: count}} (area_id None: out of area). Every
-    quarter asked for is in the answer, with 0 when nothing was received."""
+    or "service", {quarter: {area_id or service_id: count}} (area_id None: out of area), or with
+    "service_area", {quarter: {(service_id, area_id): count}}. Every quarter asked for is in the
+    answer, with 0 (or nothing) when nothing was received."""
     quarters = sorted(set(quarters))
-    if group_by not in (None, "area", "service"):
-        raise ValueError('group_by must be None, "area" or "service".')
+    if group_by not in (None, "area", "service", SERVICE_AREA):
+        raise ValueError('group_by must be None, "area", "service" or "service_area".')
     if not quarters:
         return {}
     if _summary_answers(use_summary, area_ids=area_ids, source=source, subject=subject):
@@ -728,11 +731,12 @@ def referrals_by_quarter(
             if row["quarter_index"] in wanted:
                 result[wanted[row["quarter_index"]]] = row["n"]
         return result
-    key = f"{group_by}_id"
+    keys = ["service_id", "area_id"] if group_by == SERVICE_AREA else [f"{group_by}_id"]
     grouped: dict = {q: {} for q in quarters}
-    for row in referrals.values("quarter_index", key).annotate(n=Count("id")).order_by():
+    for row in referrals.values("quarter_index", *keys).annotate(n=Count("id")).order_by():
         if row["quarter_index"] in wanted:
-            grouped[wanted[row["quarter_index"]]][row[key]] = row["n"]
+            member = tuple(row[k] for k in keys) if len(keys) > 1 else row[keys[0]]
+            grouped[wanted[row["quarter_index"]]][member] = row["n"]
     return grouped
 
 
@@ -740,8 +744,9 @@ def _summary_by_quarter(
     quarters: list[FinancialQuarter], group_by: str | None, service_ids: Iterable[int] | None
 ) -> dict:
     of_month = {m: q for q in quarters for m in range(*_months(q))}
+    by_area = group_by in ("area", SERVICE_AREA)
     rows = ReferralSummary.objects.filter(
-        dimension="area" if group_by == "area" else summary.ALL, month__in=list(of_month)
+        dimension="area" if by_area else summary.ALL, month__in=list(of_month)
     )
     if service_ids is not None:
         rows = rows.filter(service_id__in=list(service_ids))
@@ -751,15 +756,22 @@ def _summary_by_quarter(
         for month, n in rows.values("month").annotate(n=Sum("referrals")).values_list("month", "n"):
             result[of_month[month]] += n
         return result
-    key = "value" if group_by == "area" else "service_id"
+    keys = {"area": ["value"], "service": ["service_id"], SERVICE_AREA: ["service_id", "value"]}
+    if group_by == SERVICE_AREA:  # one summary row per month, service and area: nothing to add
+        found = rows.values_list("month", *keys[group_by], "referrals")
+    else:
+        found = (
+            rows.values("month", *keys[group_by])
+            .annotate(n=Sum("referrals"))
+            .values_list("month", *keys[group_by], "n")
+        )
     grouped: dict = {q: {} for q in quarters}
-    for month, member, n in (
-        rows.values("month", key).annotate(n=Sum("referrals")).values_list("month", key, "n")
-    ):
-        if group_by == "area":
-            member = int(member) if member else None
+    for month, *member, n in found:
+        if by_area:
+            member[-1] = int(member[-1]) if member[-1] else None
+        key = tuple(member) if len(member) > 1 else member[0]
         counts = grouped[of_month[month]]
-        counts[member] = counts.get(member, 0) + n
+        counts[key] = counts.get(key, 0) + n
     return grouped
 
 
@@ -850,3 +862,171 @@ def response_by_service(
         )
         for service_id, first_contact in contact.items()
     }
+
+
+# Counts by service, released together -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceCounts:
+    """One service's counts for a quarter that add up across services: each all-services figure
+    is the sum of the services' (the dashboard releases them as one table, so that a service's
+    view and the all-services view cannot be set against each other)."""
+
+    service_id: int
+    received: int
+    by_area: dict[int | None, int]
+    by_source: dict[str, int]
+    by_subject: dict[str, int]
+    equality: dict[str, dict[str, int]]
+    first_contact: Percentage
+    oversight: Percentage
+    repeats: int
+    waiting_list_at_end: int
+    started_by_risk: dict[str, int]
+    closure_reasons: dict[str, int]
+    outcomes: dict[str, int]
+    signposted: int
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """Figures about distinct people and households, and statistics of groups: they do not add
+    up across services, so they are worked out for the services asked for."""
+
+    waiting_times: list[WaitingTimes]
+    households: int
+    repeat_addresses: int
+
+
+def counts_by_service(
+    quarter: FinancialQuarter,
+    service_ids: Iterable[int],
+    *,
+    as_of: datetime | None = None,
+    use_summary: bool | None = None,
+) -> dict[int, ServiceCounts]:
+    """The additive figures of `referral_metrics` (and the equality profile, and referrals that
+    started support by risk level) for each of `service_ids`, with the same definitions."""
+    as_of = as_of or timezone.now()
+    service_ids = list(service_ids)
+    if not _summary_answers(use_summary):
+        return {pk: _service_counts_from_rows(quarter, pk, as_of) for pk in service_ids}
+    first, end = _months(quarter)
+    dimensions = [summary.ALL, *summary.CATEGORY_FIELDS, summary.CLOSURE_REASON, summary.OUTCOME]
+    found: dict[int, dict[str, dict[str, list[int]]]] = {
+        pk: defaultdict(dict) for pk in service_ids
+    }
+    # Every service is read, and the ones asked for kept: a filter on services would lead the
+    # database to read each service's rows by its index rather than the quarter's.
+    rows = _summary_rows([*dimensions, summary.SIGNPOSTED], first, end, None)
+    for pk, dimension, value, n, repeats in (
+        rows.values("service_id", "dimension", "value")
+        .annotate(n=Sum("referrals"), repeats=Sum("repeats"))
+        .values_list("service_id", "dimension", "value", "n", "repeats")
+    ):
+        if pk in found:
+            found[pk][dimension][value] = [n, repeats]
+    response = response_by_service(quarter, as_of=as_of)
+    waiting = _summary_waiting_lists(end, service_ids)
+    started = _started_by_risk(quarter, service_ids)
+    nothing = ServiceResponse(0, Percentage(0, 0), Percentage(0, 0))
+    result = {}
+    for pk in service_ids:
+        counts = {
+            dim: {v: sums[0] for v, sums in values.items()} for dim, values in found[pk].items()
+        }
+        total = found[pk][summary.ALL].get("", [0, 0])
+        result[pk] = ServiceCounts(
+            service_id=pk,
+            received=total[0],
+            by_area={int(k) if k else None: n for k, n in counts.get("area", {}).items()},
+            by_source=_categories(ReferralSource, counts.get("source", {})),
+            by_subject=_categories(Subject, counts.get("subject", {})),
+            equality={
+                name: _categories(choices, counts.get(name, {}))
+                for name, choices in EQUALITY_FIELDS.items()
+            },
+            first_contact=response.get(pk, nothing).first_contact,
+            oversight=response.get(pk, nothing).oversight,
+            repeats=total[1],
+            waiting_list_at_end=waiting.get(pk, 0),
+            started_by_risk=_categories(RiskLevel, started.get(pk, {})),
+            closure_reasons=_categories(ClosureReason, counts.get(summary.CLOSURE_REASON, {})),
+            outcomes=_categories(Outcome, counts.get(summary.OUTCOME, {})),
+            signposted=sum(counts.get(summary.SIGNPOSTED, {}).values()),
+        )
+    return result
+
+
+def _service_counts_from_rows(quarter: FinancialQuarter, pk: int, as_of: datetime) -> ServiceCounts:
+    """One service's counts by the definitions, from the referral rows (for checking)."""
+    m = referral_metrics(quarter, service_ids=[pk], as_of=as_of, use_summary=False)
+    return ServiceCounts(
+        service_id=pk,
+        received=m.received,
+        by_area={a.area_id: a.count for a in m.by_area if a.count},
+        by_source=m.by_source,
+        by_subject=m.by_subject,
+        equality=equality_profile(quarter, service_ids=[pk], use_summary=False),
+        first_contact=m.first_contact,
+        oversight=m.oversight,
+        repeats=m.repeats.numerator,
+        waiting_list_at_end=m.waiting_list_at_end,
+        started_by_risk={w.risk_level: w.count for w in m.waiting_times if w.risk_level != "all"},
+        closure_reasons=m.closure_reasons,
+        outcomes=m.outcomes,
+        signposted=m.signposted,
+    )
+
+
+def _summary_waiting_lists(end: int, service_ids: list[int]) -> dict[int, int]:
+    """On the waiting list at the start of month `end`, by service (as _summary_waiting_list)."""
+    rows = ReferralSummary.objects.filter(
+        dimension=summary.WAITING_LIST, month__lt=end, service_id__in=service_ids
+    )
+    waiting: dict[int, int] = defaultdict(int)
+    for pk, value, n in (
+        rows.order_by()
+        .values("service_id", "value")
+        .annotate(n=Sum("referrals"))
+        .values_list("service_id", "value", "n")
+    ):
+        joined, left = value.split(":")
+        if int(joined) < end and _spell_open(left, end):
+            waiting[pk] += n
+    return waiting
+
+
+def _started_by_risk(
+    quarter: FinancialQuarter, service_ids: list[int]
+) -> dict[int, dict[str, int]]:
+    """Referrals whose support started in the quarter, by service and risk level."""
+    started: dict[int, dict[str, int]] = defaultdict(dict)
+    wanted = set(service_ids)
+    # No filter on services, so that the database reads the quarter through its own index.
+    rows = Referral.objects.filter(
+        _between("support_started_at", quarter.start_datetime(), quarter.end_datetime())
+    )
+    for pk, level, n in (
+        rows.values("service_id", "risk_level")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("service_id", "risk_level", "n")
+    ):
+        if pk in wanted:
+            started[pk][level] = n
+    return started
+
+
+def group_figures(quarter: FinancialQuarter, *, service_ids: Iterable[int] | None) -> GroupFigures:
+    """Waiting times, households and repeat addresses (as in `referral_metrics`) of the
+    quarter's referrals to `service_ids` (None: every service)."""
+    filtered = Referral.objects.filter(referral_filter(service_ids=service_ids))
+    start, end = quarter.start_datetime(), quarter.end_datetime()
+    received = filtered.filter(_between("received_at", start, end))
+    return GroupFigures(
+        waiting_times=_waiting_times(filtered.filter(_between("support_started_at", start, end))),
+        households=_households(received),
+        repeat_addresses=_households(received.filter(is_repeat_address=True)),
+    )

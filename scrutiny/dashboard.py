@@ -18,16 +18,18 @@ Interface (kept stable for the PDF report):
   `notes` (sentences), `csv_header` and `csv_rows` (the same displayed values as on screen).
 - `Headlines`: `Disclosed` figures (suppression already applied) and two targets.
 
-`exact=False` (committee members and clerks): counts from 1 to the threshold are suppressed,
-others rounded to 5, rates built on small counts suppressed, with secondary suppression in every
-table with a total (partnership.disclosure). `exact=True` only when the caller has checked
+`exact=False` (committee members and clerks): every figure is released under the rule of
+`partnership.disclosure`: counts from 1 to the threshold suppressed, others rounded to 5, with
+secondary suppression, and every percentage, rate, change and total worked out from the released
+cells only. `exact=True` only when the caller has checked
 `partnership.permissions.may_see_unsuppressed`.
 
-Consistency between panels: the district and service breakdowns of each quarter are disclosed
-once, as a series with its total, and those same cells feed the trend line (the totals), the
-bar charts and tables of the chosen quarter, and the XmR charts. A district hidden by secondary
-suppression in the quarter's table is therefore hidden on its XmR chart too, so no figure can be
-worked out by setting one panel against another.
+One value per cell: the counts are released by `scrutiny.release`, for every service at once
+and for every quarter shown, and each view picks its cells from those tables (a service's row,
+or the all-services column totals). The trend line, the bar charts and tables of the chosen
+quarter, the headlines and the XmR charts all read the same cells, so a figure hidden in one
+place is hidden everywhere, and no figure can be worked out by setting one panel, one service or
+one quarter against another.
 
 Normal variation or real change: the XmR charts (scrutiny.spc) are computed on the figures the
 viewer may see. With suppression on, that is the rounded counts, and a suppressed quarter is a
@@ -52,6 +54,7 @@ from commissioning.constants import SAFE_ACCOMMODATION_TYPES
 from commissioning.models import CommissionedService
 from partnership.calendar import FinancialQuarter, FinancialYear
 from partnership.disclosure import (
+    MIN_GROUP,
     NOT_APPLICABLE,
     SUPPRESSED,
     Disclosed,
@@ -59,22 +62,18 @@ from partnership.disclosure import (
     Disclosure,
     disclose_count,
 )
+from partnership.models import Area
 from partnership.templatetags.money import format_pence
 from referrals import metrics as referral_figures
-from referrals.constants import (
-    ClosureReason,
-    Outcome,
-    ReferralSource,
-    RiskLevel,
-    Subject,
-)
-from referrals.metrics import Change, Percentage, ReferralMetrics
+from referrals.constants import ClosureReason, Outcome, ReferralSource, RiskLevel, Subject
+from referrals.metrics import Caseload
 
 from . import metrics as action_figures
 from . import spc
 from .charts import Chart, Series, Table, bar_chart, line_chart, xmr_chart
 from .constants import Rag
 from .models import Action
+from .release import PART, View, release_quarter, release_volumes
 
 TREND_QUARTERS = 12
 OUT_OF_AREA = "Out of area"
@@ -186,17 +185,27 @@ def _number(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _days(value: Decimal | None, cell: Disclosed) -> str:
-    """A time worked out from a group of people: hidden with the group's count."""
-    if cell.suppressed:
-        return SUPPRESSED
-    return NOT_APPLICABLE if value is None else f"{value:.1f}"
-
-
-def _against_target(figure: Disclosed, target: Decimal) -> str:
+def _against_target(figure: Disclosed, target: Decimal | None) -> str:
+    """The verdict on the figure as shown: a band meets the target when its floor does, and
+    otherwise cannot say (a verdict from the exact figure would narrow the band)."""
+    if target is None:
+        return NOT_APPLICABLE
+    if figure.is_band:
+        return "Target met" if figure.above >= target else SUPPRESSED
     if figure.value is None:
-        return NOT_APPLICABLE if not figure.suppressed else SUPPRESSED
+        return SUPPRESSED if figure.suppressed else NOT_APPLICABLE
     return "Target met" if figure.value >= target else "Target missed"
+
+
+def _position(figure: Disclosed, caseload: Caseload) -> str | None:
+    """Where the per-FTE figure as shown falls against the benchmark band."""
+    if figure.value is None:
+        return None
+    if figure.value < caseload.band_low:
+        return "below"
+    if figure.value > caseload.band_high:
+        return "above"
+    return "within"
 
 
 def _common(values: list[Decimal]) -> Decimal | None:
@@ -220,6 +229,7 @@ class _Builder:
         self.service = service
         self.exact = exact
         self.disclosure = Disclosure(exact=exact)
+        self.view = View(service.pk if service else None)
         self.today = today or timezone.localdate()
         self.as_of = (
             timezone.now()
@@ -229,134 +239,113 @@ class _Builder:
         self.service_ids = [service.pk] if service else None
         self.data_as_at = timezone.now()
 
-    # Reading the metrics -----------------------------------------------------------------------
+    # Reading and releasing the figures ---------------------------------------------------------
 
     def build(self) -> Dashboard:
         q = self.quarter
-        self.metrics: ReferralMetrics = referral_figures.referral_metrics(
-            q, service_ids=self.service_ids, as_of=self.as_of
-        )
         first = referral_figures.first_quarter_with_referrals()
         start = first.index if first and first.index <= q.index else q.index - TREND_QUARTERS + 1
         self.xmr_quarters = [FinancialQuarter.from_index(i) for i in range(start, q.index + 1)]
         self.trend_quarters = q.quarters_back(TREND_QUARTERS)
         every = sorted(set(self.xmr_quarters) | set(self.trend_quarters))
-        by_area = referral_figures.referrals_by_quarter(
-            every, group_by="area", service_ids=self.service_ids
+        by_quarter = referral_figures.referrals_by_quarter(
+            every, group_by=referral_figures.SERVICE_AREA
         )
-        by_service = referral_figures.referrals_by_quarter(
-            every, group_by="service", service_ids=self.service_ids
-        )
-        self.areas = self.metrics.by_area  # every district, then out of area
-        self.services = self._services(by_service)
-        self.district_cells: dict[FinancialQuarter, DisclosedSeries] = {
-            quarter: self.disclosure.series(
-                {a.area_id: by_area[quarter].get(a.area_id, 0) for a in self.areas}
+        self.services = self._services(by_quarter)  # every view's rows, whatever it shows
+        self.shown_services = [self.service] if self.service else self.services
+        self.areas = [(a.pk, a.name, a.population) for a in Area.objects.all()]
+        self.areas.append((None, OUT_OF_AREA, None))
+        self.volumes = {
+            quarter: release_volumes(
+                by_quarter[quarter],
+                service_ids=[s.pk for s in self.services],
+                area_ids=[pk for pk, _name, _population in self.areas],
+                disclosure=self.disclosure,
             )
             for quarter in every
         }
-        self.service_cells: dict[FinancialQuarter, DisclosedSeries] = {
-            quarter: self.disclosure.series(
-                {s.pk: by_service[quarter].get(s.pk, 0) for s in self.services}
-            )
-            for quarter in every
-        }
-        self.response = self._response_by_service()
+        counts = referral_figures.counts_by_service(
+            q, [s.pk for s in self.services], as_of=self.as_of
+        )
+        self.release = release_quarter(counts, self.volumes[q], self.disclosure)
+        self.groups = referral_figures.group_figures(q, service_ids=self.service_ids)
         self.actions = action_figures.actions_by_rag(
             today=self.today, actions=Action.objects.filter(resolution__agenda_item__exempt=False)
         )
         self.headlines = self._headlines()
-        panels = [
-            self._trend_panel(),
-            self._district_panel(),
-            self._service_panel(),
-            self._source_panel(),
-            self._subject_panel(),
-            self._response_panel(),
-            self._waiting_panel(),
-            self._repeats_panel(),
-            self._outcomes_panel(),
-            self._caseload_panel(),
-            self._safe_accommodation_panel(),
-            self._equality_panel(),
-            self._funding_panel(),
-            self._grants_panel(),
-            self._actions_panel(),
-            self._xmr_district_panel(),
-            self._xmr_service_panel(),
-        ]
         return Dashboard(
             quarter=q,
             service=self.service,
             exact=self.exact,
             data_as_at=self.data_as_at,
             threshold=settings.DISCLOSURE_THRESHOLD,
-            panels=panels,
+            panels=[panel() for panel in self._panels()],
             headlines=self.headlines,
         )
 
-    def _services(self, by_service: dict) -> list[CommissionedService]:
-        if self.service is not None:
-            return [self.service]
-        seen = {pk for counts in by_service.values() for pk in counts}
+    def _panels(self) -> list:
+        return [
+            self._trend_panel,
+            self._district_panel,
+            self._service_panel,
+            self._source_panel,
+            self._subject_panel,
+            self._response_panel,
+            self._waiting_panel,
+            self._repeats_panel,
+            self._outcomes_panel,
+            self._caseload_panel,
+            self._safe_accommodation_panel,
+            self._equality_panel,
+            self._funding_panel,
+            self._grants_panel,
+            self._actions_panel,
+            self._xmr_district_panel,
+            self._xmr_service_panel,
+        ]
+
+    def _services(self, by_quarter: dict) -> list[CommissionedService]:
+        seen = {pk for counts in by_quarter.values() for pk, _area in counts}
         return list(
             CommissionedService.objects.filter(pk__in=seen)
             | CommissionedService.objects.filter(is_active=True)
         )
 
-    def _response_by_service(self) -> dict[int, referral_figures.ServiceResponse]:
-        return referral_figures.response_by_service(
-            self.quarter, service_ids=self.service_ids, as_of=self.as_of
-        )
+    def _received(self, quarter: FinancialQuarter) -> Disclosed:
+        """The quarter's referrals in this view, as released."""
+        return self.view.of_series(self.volumes[quarter].received)
 
-    def _total(self, quarter: FinancialQuarter) -> Disclosed:
-        total = self.district_cells[quarter].total
-        assert total is not None
-        return total
+    def _share(self, table, *, band: bool) -> Disclosed:
+        """This view's percentage from a table of parts and complements (scrutiny.release)."""
+        whole = self.view.of_table(table)
+        return self.disclosure.share(whole.items[PART], whole.total, band=band)
 
     # Headlines ---------------------------------------------------------------------------------
 
     def _headlines(self) -> Headlines:
-        q, m = self.quarter, self.metrics
-        last_year = q.same_quarter_last_year()
-        now, before = self._total(q), self._total(last_year)
+        r = self.release
+        now, before = self._received(self.quarter), self._received(self.last_year)
         return Headlines(
             referrals=now,
             referrals_last_year=before,
-            referrals_change=self._change(m.same_quarter_last_year, now, before),
-            contacted_within_one_day=self._rate(m.first_contact),
-            contact_target=_common([s.first_contact_target_percent for s in self.services]),
-            oversight_within_24_hours=self._rate(m.oversight),
-            oversight_target=_common([s.oversight_target_percent for s in self.services]),
-            waiting_list=self.disclosure.count(m.waiting_list_at_end),
-            repeat_rate=self._rate(m.repeats),
+            referrals_change=self.disclosure.change(now, before),
+            contacted_within_one_day=self._share(r.first_contact, band=True),
+            contact_target=_common([s.first_contact_target_percent for s in self.shown_services]),
+            oversight_within_24_hours=self._share(r.oversight, band=True),
+            oversight_target=_common([s.oversight_target_percent for s in self.shown_services]),
+            waiting_list=self.view.of_series(r.waiting_list),
+            repeat_rate=self._share(r.repeats, band=False),
             overdue_actions=disclose_count(len(self.actions.overdue), exact=True),
         )
 
-    def _change(self, change: Change, now: Disclosed, before: Disclosed) -> Disclosed:
-        """The percentage change, shown only when both counts are shown.
-
-        With rounded figures it is worked out from the counts as shown, so that "rose 5.3%, from
-        190 to 200" adds up when a councillor checks it, and the exact counts cannot be worked
-        back from a percentage taken on them.
-        """
-        if now.suppressed or before.suppressed:
-            return Disclosed(None, SUPPRESSED, suppressed=True)
-        if not self.exact:
-            change = Change(current=int(now.value), earlier=int(before.value))
-        percent = change.percent
-        if percent is None:
-            return Disclosed(None, NOT_APPLICABLE)
-        return Disclosed(percent, f"{percent:+.1f}%")
-
-    def _rate(self, share: Percentage) -> Disclosed:
-        return self.disclosure.rate(share.numerator, share.denominator)
+    @property
+    def last_year(self) -> FinancialQuarter:
+        return self.quarter.same_quarter_last_year()
 
     # Referral volumes --------------------------------------------------------------------------
 
     def _trend_panel(self) -> Panel:
-        q = self.quarter
-        last_year = q.same_quarter_last_year()
+        q, last_year = self.quarter, self.last_year
         chart = line_chart(
             id="referrals-by-quarter",
             title="Referrals by quarter",
@@ -365,7 +354,7 @@ class _Builder:
                 f"{q} and the same quarter last year, {last_year}, marked."
             ),
             x_labels=[quarter.label for quarter in self.trend_quarters],
-            series=[Series("Referrals", [self._total(x) for x in self.trend_quarters])],
+            series=[Series("Referrals", [self._received(x) for x in self.trend_quarters])],
             y_label="Referrals",
             highlights={last_year.label: "Same quarter last year", q.label: "This quarter"},
         )
@@ -382,20 +371,14 @@ class _Builder:
         )
 
     def _district_panel(self) -> Panel:
-        cells = self.district_cells[self.quarter]
+        cells = self.view.of_table(self.volumes[self.quarter].districts)
         rows, rates, names = [], [], []
-        for area in self.areas:
-            cell = cells.items[area.area_id]
-            rate = (
-                self.disclosure.rate(
-                    area.count, area.population, per=10_000, suppressed=cell.suppressed
-                )
-                if area.population
-                else Disclosed(None, NOT_APPLICABLE)
-            )
-            rows.append([area.name, cell.display, rate.display])
-            if area.area_id is not None:
-                names.append(area.name)
+        for area_id, name, population in self.areas:
+            cell = cells.items[area_id]
+            rate = self.disclosure.rate(cell, population, per=10_000)
+            rows.append([name, cell.display, rate.display])
+            if area_id is not None:
+                names.append(name)
                 rates.append(rate)
         assert cells.total is not None
         rows.append(["All districts and out of area", cells.total.display, NOT_APPLICABLE])
@@ -430,7 +413,10 @@ class _Builder:
             ),
             charts=charts,
             tables=[table],
-            notes=["Out-of-area referrals have no rate: there is no population to divide by."],
+            notes=[
+                "Out-of-area referrals have no rate: there is no population to divide by.",
+                *([] if self.exact else ["Rates are worked out from the rounded counts shown."]),
+            ],
             csv_header=list(table.headers),
             csv_rows=_rows_of(table),
         )
@@ -474,13 +460,17 @@ class _Builder:
         )
 
     def _service_panel(self) -> Panel:
+        received = self.volumes[self.quarter].received
+        if self.service is not None:
+            own = received.items[self.service.pk]
+            received = DisclosedSeries(items={self.service.pk: own}, total=own)
         return self._series_panel(
             slug="services",
             title="Referrals by service",
             intro="Referrals received by each commissioned service.",
             label="Service",
-            cells=self.service_cells[self.quarter],
-            names={s.pk: s.name for s in self.services},
+            cells=received,
+            names={s.pk: s.name for s in self.shown_services},
         )
 
     def _source_panel(self) -> Panel:
@@ -489,7 +479,7 @@ class _Builder:
             title="Referrals by source",
             intro="Who made the referrals: the police, the person themselves, other agencies.",
             label="Referral source",
-            cells=self.disclosure.series(self.metrics.by_source),
+            cells=self.view.of_table(self.release.sources),
             names=dict(ReferralSource.choices),
         )
 
@@ -502,45 +492,41 @@ class _Builder:
                 "and young people."
             ),
             label="Subject",
-            cells=self.disclosure.series(self.metrics.by_subject),
+            cells=self.view.of_table(self.release.subjects),
             names=dict(Subject.choices),
         )
 
     # Response, waiting, repeats, outcomes ------------------------------------------------------
 
-    def _response_panel(self) -> Panel:
-        rows = []
-        nothing = referral_figures.ServiceResponse(0, Percentage(0, 0), Percentage(0, 0))
-        for s in self.services:
-            m = self.response.get(s.pk, nothing)
-            contact, oversight = self._rate(m.first_contact), self._rate(m.oversight)
-            rows.append(
-                [
-                    s.name,
-                    contact.display,
-                    _percent(s.first_contact_target_percent),
-                    _against_target(contact, s.first_contact_target_percent),
-                    oversight.display,
-                    _percent(s.oversight_target_percent),
-                    _against_target(oversight, s.oversight_target_percent),
-                ]
+    def _response_row(self, name: str, view: View, targets: tuple) -> list[str]:
+        contact_target, oversight_target = targets
+        contact, oversight = (
+            self.disclosure.share(
+                view.of_table(table).items[PART], view.of_table(table).total, band=True
             )
+            for table in (self.release.first_contact, self.release.oversight)
+        )
+        return [
+            name,
+            contact.display,
+            _percent(contact_target),
+            _against_target(contact, contact_target),
+            oversight.display,
+            _percent(oversight_target),
+            _against_target(oversight, oversight_target),
+        ]
+
+    def _response_panel(self) -> Panel:
+        rows = [
+            self._response_row(
+                s.name, View(s.pk), (s.first_contact_target_percent, s.oversight_target_percent)
+            )
+            for s in self.shown_services
+        ]
         if self.service is None:
             h = self.headlines
             rows.append(
-                [
-                    ALL_SERVICES,
-                    h.contacted_within_one_day.display,
-                    _percent(h.contact_target),
-                    _against_target(h.contacted_within_one_day, h.contact_target)
-                    if h.contact_target is not None
-                    else NOT_APPLICABLE,
-                    h.oversight_within_24_hours.display,
-                    _percent(h.oversight_target),
-                    _against_target(h.oversight_within_24_hours, h.oversight_target)
-                    if h.oversight_target is not None
-                    else NOT_APPLICABLE,
-                ]
+                self._response_row(ALL_SERVICES, self.view, (h.contact_target, h.oversight_target))
             )
         table = Table(
             caption=f"Response against each service's targets, {self.quarter}",
@@ -556,6 +542,20 @@ class _Builder:
             rows=rows,
             numeric_columns=frozenset({1, 2, 4, 5}),
         )
+        notes = [
+            "A referral counts once its deadline has passed or it has been contacted (or "
+            "overseen); one never contacted counts as not contacted in time.",
+            "One working day means by the end of the next working day after receipt, "
+            "leaving out weekends and bank holidays.",
+        ]
+        if not self.exact:
+            notes.append(
+                "Percentages are worked out from the rounded counts, and compared with the target "
+                "as shown. Where from 1 to "
+                f"{settings.DISCLOSURE_THRESHOLD} referrals missed the target, the percentage "
+                "is shown as a band (for example “over 94%”) that any such number fits, so that "
+                "the number cannot be worked out."
+            )
         return Panel(
             slug="response",
             title="Response times against targets",
@@ -564,41 +564,26 @@ class _Builder:
                 "managerial oversight within 24 hours of receipt, against each service's target."
             ),
             tables=[table],
-            notes=[
-                "A referral counts once its deadline has passed or it has been contacted (or "
-                "overseen); one never contacted counts as not contacted in time.",
-                "One working day means by the end of the next working day after receipt, "
-                "leaving out weekends and bank holidays.",
-            ],
+            notes=notes,
             csv_header=list(table.headers),
             csv_rows=_rows_of(table),
         )
 
     def _waiting_panel(self) -> Panel:
-        m = self.metrics
-        times = {row.risk_level: row for row in m.waiting_times}
-        cells = self.disclosure.series({level: times[level].count for level in RiskLevel.values})
-        rows = []
-        for level, label in RiskLevel.choices:
-            cell = cells.items[level]
-            rows.append(
-                [
-                    label,
-                    cell.display,
-                    _days(times[level].median_days, cell),
-                    _days(times[level].p90_days, cell),
-                ]
-            )
+        times = {row.risk_level: row for row in self.groups.waiting_times}
+        cells = self.view.of_table(self.release.started)
         assert cells.total is not None
-        everyone = times["all"]
-        rows.append(
+        groups = [(label, cells.items[level], times[level]) for level, label in RiskLevel.choices]
+        groups.append(("All risk levels", cells.total, times["all"]))
+        rows = [
             [
-                "All risk levels",
-                cells.total.display,
-                _days(everyone.median_days, cells.total),
-                _days(everyone.p90_days, cells.total),
+                label,
+                cell.display,
+                self.disclosure.statistic(waits.median_days, cell).display,
+                self.disclosure.statistic(waits.p90_days, cell).display,
             ]
-        )
+            for label, cell, waits in groups
+        ]
         table = Table(
             caption=f"Waiting times from referral to the start of support, {self.quarter}",
             headers=[
@@ -610,7 +595,7 @@ class _Builder:
             rows=rows,
             numeric_columns=frozenset({1, 2, 3}),
         )
-        waiting = self.disclosure.count(m.waiting_list_at_end)
+        waiting = self.view.of_series(self.release.waiting_list)
         list_table = Table(
             caption=f"Waiting list at the end of {self.quarter}",
             headers=["Measure", "On the waiting list at quarter end"],
@@ -628,30 +613,30 @@ class _Builder:
             notes=[
                 "The median is the middle wait; the 90th percentile is the wait that 9 in 10 "
                 "people did not exceed.",
-                "Waits are not shown for a group too small to show.",
+                f"Waits are shown only for a group of at least {MIN_GROUP} as shown: in a smaller "
+                "group they are one or two people's own waits.",
             ],
             csv_header=list(table.headers),
             csv_rows=_rows_of(table),
         )
 
     def _repeats_panel(self) -> Panel:
-        m = self.metrics
-        repeats = self.disclosure.count(m.repeats.numerator)
-        received = self.disclosure.count(m.repeats.denominator)
-        addresses = self.disclosure.count(m.repeat_addresses)
-        households = self.disclosure.count(m.households)
+        repeats = self.view.of_table(self.release.repeats)
+        addresses = self.disclosure.count(self.groups.repeat_addresses)
+        households = self.disclosure.count(self.groups.households)
+        assert repeats.total is not None
         rows = [
             [
                 "Repeat referrals",
-                repeats.display,
-                received.display,
-                self._rate(m.repeats).display,
+                repeats.items[PART].display,
+                repeats.total.display,
+                self.headlines.repeat_rate.display,
             ],
             [
                 "Repeat addresses (households)",
                 addresses.display,
                 households.display,
-                self.disclosure.rate(m.repeat_addresses, m.households).display,
+                self.disclosure.share(addresses, households).display,
             ],
         ]
         table = Table(
@@ -679,9 +664,8 @@ class _Builder:
         )
 
     def _outcomes_panel(self) -> Panel:
-        m = self.metrics
-        reasons = self.disclosure.series(m.closure_reasons)
-        outcomes = self.disclosure.series(m.outcomes, total=False)
+        r = self.release
+        reasons = self.view.of_table(r.closures)
         rows = [
             ["Reason for closing", label, reasons.items[value].display]
             for value, label in ClosureReason.choices
@@ -689,14 +673,14 @@ class _Builder:
         assert reasons.total is not None
         rows.append(["Reason for closing", "All closed in the quarter", reasons.total.display])
         rows += [
-            ["Outcome met at closure", label, outcomes.items[value].display]
+            ["Outcome met at closure", label, self.view.of_series(r.outcomes[value]).display]
             for value, label in Outcome.choices
         ]
         rows.append(
             [
                 "Signposted",
                 "Signposted to another service in the quarter",
-                self.disclosure.count(m.signposted).display,
+                self.view.of_series(r.signposted).display,
             ]
         )
         table = Table(
@@ -722,20 +706,13 @@ class _Builder:
         )
 
     def _caseload_panel(self) -> Panel:
-        caseloads = self.metrics.caseloads
-        cells = self.disclosure.series({c.service_id: c.open_cases for c in caseloads})
+        caseloads = referral_figures.caseloads(self.quarter, service_ids=self.service_ids)
         rows, figures = [], []
         for c in caseloads:
-            cell = cells.items[c.service_id]
-            per_fte = c.per_fte
-            if cell.suppressed:
-                figure = Disclosed(None, SUPPRESSED, suppressed=True)
-            elif per_fte is None:
-                figure = Disclosed(None, NOT_APPLICABLE)
-            else:
-                figure = Disclosed(per_fte, f"{per_fte:.1f}")
+            cell = self.disclosure.count(c.open_cases)
+            figure = self.disclosure.rate(cell, c.fte, per=1)
             figures.append(figure)
-            position = c.position if figure.value is not None else None
+            position = _position(figure, c)
             rows.append(
                 [
                     c.service,
@@ -843,15 +820,13 @@ class _Builder:
         )
 
     def _equality_panel(self) -> Panel:
-        profile = referral_figures.equality_profile(self.quarter, service_ids=self.service_ids)
+        whole = self._received(self.quarter)
         rows = []
         for key, name in EQUALITY_NAMES.items():
-            counts = profile[key]
-            cells = self.disclosure.series(counts)
-            total = sum(counts.values())
+            cells = self.view.of_table(self.release.equality[key])
             for value, label in referral_figures.EQUALITY_FIELDS[key].choices:
                 cell = cells.items[value]
-                share = self.disclosure.rate(counts[value], total, suppressed=cell.suppressed)
+                share = self.disclosure.share(cell, whole)
                 rows.append([name, label, cell.display, share.display])
         table = Table(
             caption=f"Equality profile of referrals received in {self.quarter}",
@@ -869,7 +844,8 @@ class _Builder:
             tables=[table],
             notes=[
                 "Ethnic groups are the 19 groups of the 2021 Census. Percentages are of all "
-                "referrals in the quarter."
+                "referrals in the quarter"
+                + ("." if self.exact else ", worked out from the rounded counts shown.")
             ],
             csv_header=list(table.headers),
             csv_rows=_rows_of(table),
@@ -1075,9 +1051,9 @@ class _Builder:
 
     def _xmr_district_panel(self) -> Panel:
         members = [
-            (a.area_id, f"xmr-district-{a.area_id}", a.name, f"Referrals from {a.name}")
-            for a in self.areas
-            if a.area_id is not None
+            (pk, f"xmr-district-{pk}", name, f"Referrals from {name}")
+            for pk, name, _population in self.areas
+            if pk is not None
         ]
         return self._xmr_panel(
             slug="variation-districts",
@@ -1088,12 +1064,13 @@ class _Builder:
             ),
             label="District",
             members=members,
-            cells=self.district_cells,
+            cells={q: self.view.of_table(v.districts) for q, v in self.volumes.items()},
         )
 
     def _xmr_service_panel(self) -> Panel:
         members = [
-            (s.pk, f"xmr-service-{s.pk}", s.name, f"Referrals to {s.name}") for s in self.services
+            (s.pk, f"xmr-service-{s.pk}", s.name, f"Referrals to {s.name}")
+            for s in self.shown_services
         ]
         return self._xmr_panel(
             slug="variation-services",
@@ -1104,5 +1081,5 @@ class _Builder:
             ),
             label="Service",
             members=members,
-            cells=self.service_cells,
+            cells={q: v.received for q, v in self.volumes.items()},
         )
