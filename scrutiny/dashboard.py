@@ -78,6 +78,7 @@ from .release import PART, View, release_quarter, release_volumes
 TREND_QUARTERS = 12
 OUT_OF_AREA = "Out of area"
 ALL_SERVICES = "All services"
+WAITING_LIST = "On the waiting list at quarter end"
 
 # Column headers that hold counts of people: these cells are suppressed from 1 to the threshold
 # and rounded, on the page and in the CSV. Every other column is a rate, a time, money, staff
@@ -616,8 +617,10 @@ class _Builder:
                 f"Waits are shown only for a group of at least {MIN_GROUP} as shown: in a smaller "
                 "group they are one or two people's own waits.",
             ],
-            csv_header=list(table.headers),
-            csv_rows=_rows_of(table),
+            # Both tables, so that the download holds everything the panel shows.
+            csv_header=["Measure", "Risk level", "Referrals", *table.headers[2:]],
+            csv_rows=[["Started support in the quarter", *row] for row in table.rows]
+            + [[WAITING_LIST, "All risk levels", waiting.display, NOT_APPLICABLE, NOT_APPLICABLE]],
         )
 
     def _repeats_panel(self) -> Panel:
