@@ -8,11 +8,13 @@ comes from an app's `metrics.py` and passes through `partnership.disclosure` on 
 Interface (kept stable for the PDF report):
 
     build_dashboard(*, quarter: FinancialQuarter, service_id: int | None = None,
-                    exact: bool = False, today: date | None = None) -> Dashboard
+                    exact: bool = False, today: date | None = None,
+                    panels: Iterable[str] | None = None) -> Dashboard
 
 - `Dashboard`: `quarter`, `service` (the CommissionedService filtered on, or None), `exact`,
   `data_as_at` (when the figures were read), `threshold` (the disclosure threshold), `panels`
-  (a list of `Panel`, in page order) and `headlines` (`Headlines`, for the executive summary).
+  (a list of `Panel`, in page order) and `headlines` (`Headlines`, for the executive summary;
+  None when only some `panels` were asked for).
 - `Panel`: `slug` (stable: used in `?panel=` and CSV file names), `title`, `intro` (one sentence),
   `charts` (scrutiny.charts.Chart, each with its data table), `tables` (scrutiny.charts.Table),
   `notes` (sentences), `csv_header` and `csv_rows` (the same displayed values as on screen).
@@ -42,9 +44,11 @@ limits very little at the volumes of a district or a service.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.utils import timezone
@@ -73,7 +77,7 @@ from . import spc
 from .charts import Chart, Series, Table, bar_chart, line_chart, xmr_chart
 from .constants import Rag
 from .models import Action
-from .release import PART, View, release_quarter, release_volumes
+from .release import PART, QuarterRelease, View, Volumes, release_quarter, release_volumes
 
 TREND_QUARTERS = 12
 OUT_OF_AREA = "Out of area"
@@ -141,7 +145,7 @@ class Dashboard:
     data_as_at: datetime
     threshold: int
     panels: list[Panel]
-    headlines: Headlines
+    headlines: Headlines | None  # None when only some panels were asked for
 
     def panel(self, slug: str) -> Panel | None:
         return next((panel for panel in self.panels if panel.slug == slug), None)
@@ -153,15 +157,41 @@ def build_dashboard(
     service_id: int | None = None,
     exact: bool = False,
     today: date | None = None,
+    panels: Iterable[str] | None = None,
 ) -> Dashboard:
     """Every panel for `quarter`, optionally for one service, disclosed for the viewer.
 
     `today` (default: today) dates the action tracker's RAG; measures that depend on whether a
-    deadline has passed are taken at the end of that day. Raises
-    CommissionedService.DoesNotExist for an unknown `service_id`.
+    deadline has passed are taken at the end of that day. `panels` (slugs, as in PANELS) builds
+    only those panels and no headlines, e.g. for one panel's CSV: each panel is the same as in
+    the whole dashboard. Raises CommissionedService.DoesNotExist for an unknown `service_id`.
     """
     service = CommissionedService.objects.get(pk=service_id) if service_id is not None else None
-    return _Builder(quarter=quarter, service=service, exact=exact, today=today).build()
+    return _Builder(quarter=quarter, service=service, exact=exact, today=today).build(panels)
+
+
+def _panel_makers() -> dict:
+    """Each panel's slug and the builder method that makes it, in page order."""
+    b = _Builder
+    return {
+        "referrals-by-quarter": b._trend_panel,
+        "districts": b._district_panel,
+        "services": b._service_panel,
+        "sources": b._source_panel,
+        "subjects": b._subject_panel,
+        "response": b._response_panel,
+        "waiting": b._waiting_panel,
+        "repeats": b._repeats_panel,
+        "outcomes": b._outcomes_panel,
+        "caseload": b._caseload_panel,
+        "safe-accommodation": b._safe_accommodation_panel,
+        "equality": b._equality_panel,
+        "funding": b._funding_panel,
+        "grants": b._grants_panel,
+        "actions": b._actions_panel,
+        "variation-districts": b._xmr_district_panel,
+        "variation-services": b._xmr_service_panel,
+    }
 
 
 def quarters_with_referrals(today: date | None = None) -> list[FinancialQuarter]:
@@ -242,68 +272,62 @@ class _Builder:
 
     # Reading and releasing the figures ---------------------------------------------------------
 
-    def build(self) -> Dashboard:
+    def build(self, panels: Iterable[str] | None = None) -> Dashboard:
+        """Every panel, or only those named in `panels` (and then no headlines)."""
         q = self.quarter
         first = referral_figures.first_quarter_with_referrals()
         start = first.index if first and first.index <= q.index else q.index - TREND_QUARTERS + 1
         self.xmr_quarters = [FinancialQuarter.from_index(i) for i in range(start, q.index + 1)]
         self.trend_quarters = q.quarters_back(TREND_QUARTERS)
         every = sorted(set(self.xmr_quarters) | set(self.trend_quarters))
-        by_quarter = referral_figures.referrals_by_quarter(
+        self.by_quarter = referral_figures.referrals_by_quarter(
             every, group_by=referral_figures.SERVICE_AREA
         )
-        self.services = self._services(by_quarter)  # every view's rows, whatever it shows
+        self.services = self._services(self.by_quarter)  # every view's rows, whatever it shows
         self.shown_services = [self.service] if self.service else self.services
         self.areas = [(a.pk, a.name, a.population) for a in Area.objects.all()]
         self.areas.append((None, OUT_OF_AREA, None))
-        self.volumes = {
-            quarter: release_volumes(
-                by_quarter[quarter],
-                service_ids=[s.pk for s in self.services],
-                area_ids=[pk for pk, _name, _population in self.areas],
-                disclosure=self.disclosure,
-            )
-            for quarter in every
-        }
-        counts = referral_figures.counts_by_service(
-            q, [s.pk for s in self.services], as_of=self.as_of
-        )
-        self.release = release_quarter(counts, self.volumes[q], self.disclosure)
-        self.groups = referral_figures.group_figures(q, service_ids=self.service_ids)
-        self.actions = action_figures.actions_by_rag(
-            today=self.today, actions=Action.objects.filter(resolution__agenda_item__exempt=False)
-        )
-        self.headlines = self._headlines()
+        self._volumes: dict[FinancialQuarter, Volumes] = {}
+        wanted = PANELS.keys() if panels is None else set(panels)
         return Dashboard(
             quarter=q,
             service=self.service,
             exact=self.exact,
             data_as_at=self.data_as_at,
             threshold=settings.DISCLOSURE_THRESHOLD,
-            panels=[panel() for panel in self._panels()],
-            headlines=self.headlines,
+            panels=[make(self) for slug, make in PANELS.items() if slug in wanted],
+            headlines=self.headlines if panels is None else None,
         )
 
-    def _panels(self) -> list:
-        return [
-            self._trend_panel,
-            self._district_panel,
-            self._service_panel,
-            self._source_panel,
-            self._subject_panel,
-            self._response_panel,
-            self._waiting_panel,
-            self._repeats_panel,
-            self._outcomes_panel,
-            self._caseload_panel,
-            self._safe_accommodation_panel,
-            self._equality_panel,
-            self._funding_panel,
-            self._grants_panel,
-            self._actions_panel,
-            self._xmr_district_panel,
-            self._xmr_service_panel,
-        ]
+    # Figures are read and released when a panel first needs them, so that one panel's CSV is
+    # quick; each is the same whichever panel asks first.
+
+    def volumes(self, quarter: FinancialQuarter) -> Volumes:
+        if quarter not in self._volumes:
+            self._volumes[quarter] = release_volumes(
+                self.by_quarter[quarter],
+                service_ids=[s.pk for s in self.services],
+                area_ids=[pk for pk, _name, _population in self.areas],
+                disclosure=self.disclosure,
+            )
+        return self._volumes[quarter]
+
+    @cached_property
+    def release(self) -> QuarterRelease:
+        counts = referral_figures.counts_by_service(
+            self.quarter, [s.pk for s in self.services], as_of=self.as_of
+        )
+        return release_quarter(counts, self.volumes(self.quarter), self.disclosure)
+
+    @cached_property
+    def groups(self) -> referral_figures.GroupFigures:
+        return referral_figures.group_figures(self.quarter, service_ids=self.service_ids)
+
+    @cached_property
+    def actions(self) -> action_figures.ActionsByRag:
+        return action_figures.actions_by_rag(
+            today=self.today, actions=Action.objects.filter(resolution__agenda_item__exempt=False)
+        )
 
     def _services(self, by_quarter: dict) -> list[CommissionedService]:
         seen = {pk for counts in by_quarter.values() for pk, _area in counts}
@@ -314,7 +338,7 @@ class _Builder:
 
     def _received(self, quarter: FinancialQuarter) -> Disclosed:
         """The quarter's referrals in this view, as released."""
-        return self.view.of_series(self.volumes[quarter].received)
+        return self.view.of_series(self.volumes(quarter).received)
 
     def _share(self, table, *, band: bool) -> Disclosed:
         """This view's percentage from a table of parts and complements (scrutiny.release)."""
@@ -323,7 +347,8 @@ class _Builder:
 
     # Headlines ---------------------------------------------------------------------------------
 
-    def _headlines(self) -> Headlines:
+    @cached_property
+    def headlines(self) -> Headlines:
         r = self.release
         now, before = self._received(self.quarter), self._received(self.last_year)
         return Headlines(
@@ -331,13 +356,25 @@ class _Builder:
             referrals_last_year=before,
             referrals_change=self.disclosure.change(now, before),
             contacted_within_one_day=self._share(r.first_contact, band=True),
-            contact_target=_common([s.first_contact_target_percent for s in self.shown_services]),
+            contact_target=self.targets[0],
             oversight_within_24_hours=self._share(r.oversight, band=True),
-            oversight_target=_common([s.oversight_target_percent for s in self.shown_services]),
+            oversight_target=self.targets[1],
             waiting_list=self.view.of_series(r.waiting_list),
-            repeat_rate=self._share(r.repeats, band=False),
+            repeat_rate=self.repeat_rate,
             overdue_actions=disclose_count(len(self.actions.overdue), exact=True),
         )
+
+    @property
+    def targets(self) -> tuple[Decimal | None, Decimal | None]:
+        """The services' first-contact and oversight targets (None where they differ)."""
+        return (
+            _common([s.first_contact_target_percent for s in self.shown_services]),
+            _common([s.oversight_target_percent for s in self.shown_services]),
+        )
+
+    @property
+    def repeat_rate(self) -> Disclosed:
+        return self._share(self.release.repeats, band=False)
 
     @property
     def last_year(self) -> FinancialQuarter:
@@ -372,7 +409,7 @@ class _Builder:
         )
 
     def _district_panel(self) -> Panel:
-        cells = self.view.of_table(self.volumes[self.quarter].districts)
+        cells = self.view.of_table(self.volumes(self.quarter).districts)
         rows, rates, names = [], [], []
         for area_id, name, population in self.areas:
             cell = cells.items[area_id]
@@ -461,7 +498,7 @@ class _Builder:
         )
 
     def _service_panel(self) -> Panel:
-        received = self.volumes[self.quarter].received
+        received = self.volumes(self.quarter).received
         if self.service is not None:
             own = received.items[self.service.pk]
             received = DisclosedSeries(items={self.service.pk: own}, total=own)
@@ -525,10 +562,7 @@ class _Builder:
             for s in self.shown_services
         ]
         if self.service is None:
-            h = self.headlines
-            rows.append(
-                self._response_row(ALL_SERVICES, self.view, (h.contact_target, h.oversight_target))
-            )
+            rows.append(self._response_row(ALL_SERVICES, self.view, self.targets))
         table = Table(
             caption=f"Response against each service's targets, {self.quarter}",
             headers=[
@@ -633,7 +667,7 @@ class _Builder:
                 "Repeat referrals",
                 repeats.items[PART].display,
                 repeats.total.display,
-                self.headlines.repeat_rate.display,
+                self.repeat_rate.display,
             ],
             [
                 "Repeat addresses (households)",
@@ -1067,7 +1101,7 @@ class _Builder:
             ),
             label="District",
             members=members,
-            cells={q: self.view.of_table(v.districts) for q, v in self.volumes.items()},
+            cells={q: self.view.of_table(self.volumes(q).districts) for q in self.xmr_quarters},
         )
 
     def _xmr_service_panel(self) -> Panel:
@@ -1084,5 +1118,8 @@ class _Builder:
             ),
             label="Service",
             members=members,
-            cells={q: v.received for q, v in self.volumes.items()},
+            cells={q: self.volumes(q).received for q in self.xmr_quarters},
         )
+
+
+PANELS = _panel_makers()

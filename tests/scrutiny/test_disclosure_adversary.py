@@ -63,6 +63,9 @@ def run(login, ctx):
     started = time.perf_counter()
     downloads = downloads_of(login, ctx)
     downloaded = time.perf_counter()
+    import os, pickle
+    if os.environ.get("ADVERSARY_SAVE"):
+        pickle.dump({"downloads": downloads, "populations": populations()}, open(os.environ["ADVERSARY_SAVE"], "wb"))
     result = attack(
         downloads,
         quarters=QUARTERS,
