@@ -475,12 +475,9 @@ def attack(downloads, *, quarters, threshold: int, populations: dict[str, int]) 
     programmes: dict[str, _Quarter] = {}
     for quarter in quarters:
         _Reader(downloads, quarter.label, threshold, populations, programmes).read()
-    import time
     for label, programme in sorted(programmes.items()):
         result.conflicts += programme.conflicts
-        t0 = time.process_time(); s0 = result.solves
         bounds = programme.bounds(result)
-        print("PROG", label, len(programme.vars), len(programme.shown), result.solves - s0, round(time.process_time() - t0, 2))
         for key, (low, high) in bounds.items():
             shown = programme.shown[key]
             full_key = (label, *key)
