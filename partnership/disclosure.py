@@ -24,9 +24,12 @@ cell through `_operand`, the one place that says which value a released figure i
    that member away by subtraction, so a second member of the line is suppressed: the smallest
    non-zero cell still shown (never a 0: a suppressed zero hides nothing, since zeros are often
    known), or the line's own total if no such cell exists. A cell whose hiding would leave a
-   crossing line with one hidden member and nothing left to hide is passed over; among equally
-   small cells, one that also fixes a crossing line is preferred, then the first in table order.
-   Margins are never hidden here (they were released before). This repeats until no line has
+   crossing line with one hidden member and nothing left to hide (its other cells 0 and its
+   total a margin) protects nothing, so the line's own total is hidden instead where it can be;
+   and a hidden member that such a line gives away anyway is shown (it equals the margin, so
+   it is not small). Among equally small cells, one that also fixes a crossing line is
+   preferred, then the first in table order. Margins are never hidden here (they were released
+   before). This repeats until no line has
    exactly one suppressed member. A series with a total is a table of one row.
 4. Percentages (`disclose_share`), rates per a public base such as population or caseworker FTE
    (`disclose_rate`) and changes (`disclose_change`) are worked out from released cells and
@@ -320,8 +323,10 @@ def _suppress(
     hidden_in = [sum(pos in hidden for pos in line.members) for line in lines]
     order = {pos: i for i, pos in enumerate(values)}
 
+    known: set[_Pos] = set()  # shown after all: worked out from 0s and a margin anyway
+
     def hideable(pos: _Pos) -> bool:
-        return pos not in hidden and pos not in fixed and values[pos] > 0
+        return pos not in hidden and pos not in fixed and pos not in known and values[pos] > 0
 
     def leaves_a_line_stuck(p: _Pos, number: int) -> bool:
         """Hiding p would leave a crossing line with one hidden member and nothing to hide."""
@@ -334,30 +339,33 @@ def _suppress(
     def crossings_fixed(p: _Pos, number: int) -> int:
         return sum(hidden_in[other] == 1 for other in lines_of[p] if other != number)
 
-    stuck: set[int] = set()  # lines whose lone hidden member equals a released margin
     changed = True
     while changed:
         changed = False
         for number, line in enumerate(lines):
-            if hidden_in[number] != 1 or number in stuck:
+            if hidden_in[number] != 1:
                 continue
             candidates = [p for p in line.cells if hideable(p)]
-            if candidates:
+            safe = [p for p in candidates if not leaves_a_line_stuck(p, number)]
+            if safe:
                 choice = min(
-                    candidates,
-                    key=lambda p: (
-                        leaves_a_line_stuck(p, number),
-                        values[p],
-                        -crossings_fixed(p, number),
-                        order[p],
-                    ),
+                    safe,
+                    key=lambda p: (values[p], -crossings_fixed(p, number), order[p]),
                 )
-            elif line.total not in fixed:
+            elif hideable(line.total):
                 choice = line.total
+            elif candidates:
+                choice = min(candidates, key=lambda p: (values[p], order[p]))
             else:
-                # Every other member is 0 and the total is a margin already shown, so the hidden
-                # member equals that released total: it is shown as well as the total is.
-                stuck.add(number)
+                # Every other member is 0 or a margin already shown, so the hidden member is
+                # worked out from them whatever we do (it is not small: it equals a shown
+                # margin): it is shown, and counts as known from now on.
+                (member,) = [p for p in line.members if p in hidden]
+                hidden.discard(member)
+                known.add(member)
+                for other in lines_of[member]:
+                    hidden_in[other] -= 1
+                changed = True
                 continue
             hidden.add(choice)
             for other in lines_of[choice]:

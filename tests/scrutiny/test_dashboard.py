@@ -10,8 +10,12 @@ The fixture (`world`), for the last complete quarter Q:
 and 10 referrals from Northvale to S1 in the same quarter last year. So Q has 32 referrals (23 to
 S1, 9 to S2); 29 of 32 were contacted in time (90.6%), S1 20 of 23 (87.0%), S2 9 of 9 (100.0%).
 
-Shown to a committee member: Southmere's 3 is suppressed, and so is out of area's 9 (secondary
-suppression: the smallest other cell, else 3 = 32 - 20 - 9); 20 stays 20, 32 is 30, 10 is 10.
+Shown to a committee member, the quarter's referrals are released as one table of services by
+district (scrutiny.release) with the services' totals (25 and 10, all 30) as margins:
+S1's Southmere 3 is suppressed, and so is S1's Northvale 20 (else 3 = 23 - 20); all services'
+Northvale is then hidden too (it is S1's 20, since S2 has none there), and all services'
+Southmere is 3. The 3 not contacted in time are shown as bands ("over 69%" of S1's 25), and so
+is all services' figure; S2's 9 of 9 is 100%.
 """
 
 from datetime import timedelta
@@ -74,9 +78,10 @@ def test_headline_figures_are_the_hand_counted_ones_rounded(world):
     assert headlines.referrals.display == "30"
     assert headlines.referrals_last_year.display == "10"
     # From the counts as shown (30 and 10), so the sentence adds up; exact figures use 32 and 10.
-    assert headlines.referrals_change.display == "+200.0%"
+    assert headlines.referrals_change.display == "+200%"
     assert build_dashboard(quarter=Q, exact=True).headlines.referrals_change.display == "+220.0%"
-    assert headlines.contacted_within_one_day.display == "90.6%"
+    # 3 of 32 missed the target: a band that every count from 1 to 7 missing fits.
+    assert headlines.contacted_within_one_day.display == "over 74%"
     assert headlines.contact_target == Decimal("95")
 
 
@@ -98,14 +103,38 @@ def test_exact_figures_are_the_hand_counts(world):
 
 
 def test_a_small_district_is_suppressed_with_a_second_cell_so_it_cannot_be_subtracted(world):
-    districts = rows(build_dashboard(quarter=Q).panel("districts"))
+    districts = rows(build_dashboard(quarter=Q, service_id=world["idva"].pk).panel("districts"))
 
     assert districts == {
-        "Northvale": ["20", "2.0"],
+        "Northvale": [SUPPRESSED, SUPPRESSED],
         "Southmere": [SUPPRESSED, SUPPRESSED],
-        "Out of area": [SUPPRESSED, "–"],
+        "Out of area": ["0", "–"],
+        "All districts and out of area": ["25", "–"],
+    }
+
+
+def test_all_services_hide_what_would_give_a_services_hidden_count_away(world):
+    districts = rows(build_dashboard(quarter=Q).panel("districts"))
+
+    # All services' Northvale is S1's 20 (S2 has none there), which S1's view hides.
+    assert districts == {
+        "Northvale": [SUPPRESSED, SUPPRESSED],
+        "Southmere": [SUPPRESSED, SUPPRESSED],
+        "Out of area": ["10", "–"],
         "All districts and out of area": ["30", "–"],
     }
+
+
+def test_a_rate_per_10000_is_worked_out_from_the_count_as_shown(world):
+    west = AreaFactory(name="Westbrook", population=80_000)
+    refer(Q, 9, area=west, service=world["refuge"], contacted=True)
+
+    board = build_dashboard(quarter=Q, service_id=world["refuge"].pk)
+    exact = build_dashboard(quarter=Q, service_id=world["refuge"].pk, exact=True)
+
+    # 9 is shown as 10, so the rate is 10 per 80,000 people (1.25): 1.3, not 1.1 from 9.
+    assert rows(board.panel("districts"))["Westbrook"] == ["10", "1.3"]
+    assert rows(exact.panel("districts"))["Westbrook"] == ["9", "1.1"]
 
 
 def test_the_trend_marks_this_quarter_and_the_same_quarter_last_year(world):
@@ -120,9 +149,13 @@ def test_the_trend_marks_this_quarter_and_the_same_quarter_last_year(world):
 def test_response_is_shown_against_each_services_target(world):
     response = rows(build_dashboard(quarter=Q).panel("response"))
 
-    assert response["Test IDVA"][:3] == ["87.0%", "95%", "Target missed"]
-    assert response["Test Refuge"][:3] == ["100.0%", "95%", "Target met"]
-    assert response["All services"][:3] == ["90.6%", "95%", "Target missed"]
+    # 20 of 23 and 29 of 32: 3 missed, so bands, which cannot say whether 95% was met.
+    assert response["Test IDVA"][:3] == ["over 69%", "95%", SUPPRESSED]
+    assert response["Test Refuge"][:3] == ["100%", "95%", "Target met"]
+    assert response["All services"][:3] == ["over 74%", "95%", SUPPRESSED]
+    exact = rows(build_dashboard(quarter=Q, exact=True).panel("response"))
+    assert exact["Test IDVA"][:3] == ["87.0%", "95%", "Target missed"]
+    assert exact["All services"][:3] == ["90.6%", "95%", "Target missed"]
 
 
 def test_the_xmr_charts_hide_the_same_cells_as_the_district_table(world):
@@ -132,7 +165,7 @@ def test_the_xmr_charts_hide_the_same_cells_as_the_district_table(world):
         by_district.setdefault(district, {})[quarter] = referrals
 
     assert by_district["Southmere"][Q.label] == SUPPRESSED
-    assert by_district["Northvale"][Q.label] == "20"
+    assert by_district["Northvale"][Q.label] == SUPPRESSED
     assert by_district["Northvale"][LAST_YEAR.label] == "10"
     assert "Out of area" not in by_district  # not a district: no population, no chart
 
