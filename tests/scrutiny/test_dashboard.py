@@ -127,14 +127,14 @@ def test_all_services_hide_what_would_give_a_services_hidden_count_away(world):
 
 def test_a_rate_per_10000_is_worked_out_from_the_count_as_shown(world):
     west = AreaFactory(name="Westbrook", population=80_000)
-    refer(Q, 9, area=west, service=world["refuge"], contacted=True)
+    refer(LAST_YEAR, 13, area=west, service=world["refuge"], contacted=True)
 
-    board = build_dashboard(quarter=Q, service_id=world["refuge"].pk)
-    exact = build_dashboard(quarter=Q, service_id=world["refuge"].pk, exact=True)
+    board = build_dashboard(quarter=LAST_YEAR, service_id=world["refuge"].pk)
+    exact = build_dashboard(quarter=LAST_YEAR, service_id=world["refuge"].pk, exact=True)
 
-    # 9 is shown as 10, so the rate is 10 per 80,000 people (1.25): 1.3, not 1.1 from 9.
-    assert rows(board.panel("districts"))["Westbrook"] == ["10", "1.3"]
-    assert rows(exact.panel("districts"))["Westbrook"] == ["9", "1.1"]
+    # 13 is shown as 15, so the rate is 15 per 80,000 people (1.875): 1.9, not 1.6 from 13.
+    assert rows(board.panel("districts"))["Westbrook"] == ["15", "1.9"]
+    assert rows(exact.panel("districts"))["Westbrook"] == ["13", "1.6"]
 
 
 def test_the_trend_marks_this_quarter_and_the_same_quarter_last_year(world):
