@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from pypdf import PdfReader
 
 from partnership.calendar import FinancialQuarter
-from partnership.disclosure import NOT_APPLICABLE, ROUND_TO, SUPPRESSED
+from partnership.disclosure import MIN_GROUP, NOT_APPLICABLE, ROUND_TO, SUPPRESSED
 from partnership.models import User
 
 from ..constants import RAG_DESCRIPTIONS, Rag
@@ -70,6 +70,7 @@ def render_report_body(content: ReportContent) -> SafeString:
                 "appendix": content.appendix,
                 "round_to": ROUND_TO,
                 "suppressed": SUPPRESSED,
+                "min_group": MIN_GROUP,
                 "not_applicable": NOT_APPLICABLE,
                 "repeat_window_months": settings.REPEAT_WINDOW_MONTHS,
                 "rag_descriptions": [(Rag(rag), text) for rag, text in RAG_DESCRIPTIONS.items()],

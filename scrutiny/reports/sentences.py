@@ -56,11 +56,21 @@ def _target_sentence(achieved, target, *, did: str, what: str, threshold: int) -
     """E.g. "94% were contacted within one working day against a 95% target (target missed)." """
     if achieved is None:
         return None
+    if getattr(achieved, "is_band", False):
+        sentence = (
+            f"Over {_percent(achieved.above)} {did}: from 1 to {threshold} were not, a number "
+            "too small to give"
+        )
+        if target is None:
+            return sentence + "."
+        if achieved.above >= Decimal(target):
+            return f"{sentence}, so the {_percent(target)} target was met."
+        return f"{sentence}, so whether the {_percent(target)} target was met cannot be shown."
     if not _shown(achieved):
         if achieved.suppressed:
             return (
-                f"The percentage {what} is not shown this quarter, because it would rest on a "
-                f"count of {_fewer_than(threshold)}."
+                f"The percentage {what} is not shown this quarter, because it would rest on, or "
+                f"give away, a count of {_fewer_than(threshold)}."
             )
         return f"There were no referrals this quarter to measure the percentage {what}."
     sentence = f"{_percent(achieved.value)} {did}"
@@ -118,8 +128,8 @@ def summary_sentences(headlines, *, threshold: int | None = None) -> list[str]:
         sentences.append(f"{_percent(repeat.value)} of referrals were repeat referrals.")
     elif repeat is not None and repeat.suppressed:
         sentences.append(
-            "The repeat referral rate is not shown this quarter, because it would rest on a "
-            f"count of {_fewer_than(threshold)}."
+            "The repeat referral rate is not shown this quarter, because it would rest on, or "
+            f"give away, a count of {_fewer_than(threshold)}."
         )
     overdue = headlines.overdue_actions
     if overdue is not None and overdue.value is not None:

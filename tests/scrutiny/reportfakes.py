@@ -12,7 +12,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from partnership.calendar import FinancialQuarter
-from partnership.disclosure import Disclosed, disclose_count, disclose_rate, disclose_series
+from partnership.disclosure import Disclosed, disclose_count, disclose_series, disclose_share
 from scrutiny.charts import Series, Table, bar_chart, line_chart
 from scrutiny.constants import Rag
 from scrutiny.metrics import ActionsByRag
@@ -48,17 +48,22 @@ class Dashboard:
     headlines: object
 
 
+def share(part: int, whole: int, *, band: bool = True) -> Disclosed:
+    """A percentage as the dashboard releases it: from the rounded counts."""
+    return disclose_share(disclose_count(part), disclose_count(whole), band=band)
+
+
 def headlines(**changes):
     figures = {
         "referrals": disclose_count(870),
         "referrals_last_year": disclose_count(812),
         "referrals_change": Disclosed(Decimal("7.1"), "7.1%"),
-        "contacted_within_one_day": disclose_rate(817, 870),
+        "contacted_within_one_day": share(817, 870),
         "contact_target": Decimal("95"),
-        "oversight_within_24_hours": disclose_rate(3, 870),
+        "oversight_within_24_hours": share(3, 870),
         "oversight_target": Decimal("90"),
         "waiting_list": disclose_count(4),
-        "repeat_rate": disclose_rate(203, 870),
+        "repeat_rate": share(203, 870),
         "overdue_actions": disclose_count(2, exact=True),
     }
     return SimpleNamespace(**(figures | changes))

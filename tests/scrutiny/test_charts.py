@@ -6,7 +6,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test.html import parse_html
 
-from partnership.disclosure import disclose_count, disclose_rate
+from partnership.disclosure import disclose_count, disclose_share
 from scrutiny import charts, spc
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -195,11 +195,11 @@ def test_line_chart_marks_highlighted_quarters_on_the_chart():
 
 def test_plain_numbers_share_one_format_and_disclosed_ones_keep_theirs():
     chart = bar(
-        values=[38.4, 29, disclose_rate(19, 20)],
+        values=[38.4, 29, disclose_share(disclose_count(19), disclose_count(20))],
         unit="%",
     )
 
-    assert [row[1] for row in chart.table.rows] == ["38.4%", "29.0%", "95.0%"]
+    assert [row[1] for row in chart.table.rows] == ["38.4%", "29.0%", "100%"]
 
 
 def test_bar_chart_table_compares_each_figure_with_the_band():
