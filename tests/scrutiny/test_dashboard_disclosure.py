@@ -117,3 +117,50 @@ def test_the_same_pages_show_small_counts_when_exact_so_the_check_has_teeth(
 
     assert "3" in small(shown)
     assert small(csv_counts(download)) == ["3"]
+
+
+def csv_rows(client, query, slug) -> dict[str, list[str]]:
+    header, *rows = csv.reader(
+        io.StringIO(client.get(EXPORT, query | {"panel": slug}).content.decode("utf-8-sig"))
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+@pytest.mark.parametrize("view", ["all", "idva", "refuge"])
+def test_each_key_figure_has_the_same_value_as_in_its_panels_download(
+    login, committee_member, world, view
+):
+    client = login(committee_member)
+    service = None if view == "all" else world[view]
+    query = {"quarter": Q.label} | ({"service": service.pk} if service else {})
+    headlines = client.get(URL, query).context["headlines"]
+    name = service.name if service else "All services"
+
+    districts = csv_rows(client, query, "districts")
+    trend = csv_rows(client, query, "referrals-by-quarter")
+    response = csv_rows(client, query, "response")
+    repeats = csv_rows(client, query, "repeats")
+    waiting = csv_rows(client, query, "waiting")
+
+    assert headlines.referrals.display == districts["All districts and out of area"][0]
+    assert headlines.referrals.display == trend[Q.label][0]
+    assert headlines.referrals_last_year.display == trend[LAST_YEAR.label][0]
+    assert headlines.contacted_within_one_day.display == response[name][0]
+    assert headlines.oversight_within_24_hours.display == response[name][3]
+    assert headlines.repeat_rate.display == repeats["Repeat referrals"][2]
+    assert headlines.referrals.display == repeats["Repeat referrals"][1]
+    assert headlines.waiting_list.display == waiting["On the waiting list at quarter end"][1]
+
+
+def test_a_services_cells_in_the_all_services_view_are_the_ones_its_own_view_shows(
+    login, committee_member, world
+):
+    client = login(committee_member)
+    everyone = {"quarter": Q.label}
+    services = csv_rows(client, everyone, "services")
+    response = csv_rows(client, everyone, "response")
+    for key in ("idva", "refuge"):
+        service = world[key]
+        own = everyone | {"service": service.pk}
+        assert services[service.name] == csv_rows(client, own, "services")[service.name]
+        assert response[service.name] == csv_rows(client, own, "response")[service.name]
