@@ -23,14 +23,13 @@ cell through `_operand`, the one place that says which value a released figure i
    column totals to the grand total. A line in which exactly one member is suppressed would give
    that member away by subtraction, so a second member of the line is suppressed: the smallest
    non-zero cell still shown (never a 0: a suppressed zero hides nothing, since zeros are often
-   known), or the line's own total if no such cell exists. A cell whose hiding would leave a
-   crossing line with one hidden member and nothing left to hide (its other cells 0 and its
-   total a margin) protects nothing, so the line's own total is hidden instead where it can be;
-   and a hidden member that such a line gives away anyway is shown (it equals the margin, so
-   it is not small). Among equally small cells, one that also fixes a crossing line is
-   preferred, then the first in table order. Margins are never hidden here (they were released
-   before). This repeats until no line has
-   exactly one suppressed member. A series with a total is a table of one row.
+   known), or the line's own total if no such cell exists. Among equally small cells, one that
+   also fixes a crossing line is preferred, then the first in table order. Margins are never
+   hidden here (they were released before), so a line may have one hidden member and nothing
+   left to hide: its other members are 0 and its total a margin already shown. That member
+   equals the margin (so it is not small), hiding it protects nothing, and it is shown; the
+   line that hid it to protect another cell then hides a different one. This repeats until no
+   line has exactly one suppressed member. A series with a total is a table of one row.
 4. Percentages (`disclose_share`), rates per a public base such as population or caseworker FTE
    (`disclose_rate`) and changes (`disclose_change`) are worked out from released cells and
    shown as whole percentages (rates per base: `places` decimals). One is suppressed ("*") when
@@ -328,16 +327,9 @@ def _suppress(
     def hideable(pos: _Pos) -> bool:
         return pos not in hidden and pos not in fixed and pos not in known and values[pos] > 0
 
-    def leaves_a_line_stuck(p: _Pos, number: int) -> bool:
-        """Hiding p would leave a crossing line with one hidden member and nothing to hide."""
-        return any(
-            hidden_in[other] == 0 and not any(q != p and hideable(q) for q in lines[other].members)
-            for other in lines_of[p]
-            if other != number
-        )
-
-    def crossings_fixed(p: _Pos, number: int) -> int:
-        return sum(hidden_in[other] == 1 for other in lines_of[p] if other != number)
+    def crossings_fixed(p: _Pos) -> int:
+        """How many lines through p have one hidden member (hiding p protects them too)."""
+        return sum(hidden_in[line] == 1 for line in lines_of[p])
 
     changed = True
     while changed:
@@ -346,21 +338,17 @@ def _suppress(
             if hidden_in[number] != 1:
                 continue
             candidates = [p for p in line.cells if hideable(p)]
-            safe = [p for p in candidates if not leaves_a_line_stuck(p, number)]
-            if safe:
-                choice = min(
-                    safe,
-                    key=lambda p: (values[p], -crossings_fixed(p, number), order[p]),
-                )
+            if candidates:
+                choice = min(candidates, key=lambda p: (values[p], -crossings_fixed(p), order[p]))
             elif hideable(line.total):
                 choice = line.total
-            elif candidates:
-                choice = min(candidates, key=lambda p: (values[p], order[p]))
             else:
                 # Every other member is 0 or a margin already shown, so the hidden member is
                 # worked out from them whatever we do (it is not small: it equals a shown
                 # margin): it is shown, and counts as known from now on.
                 (member,) = [p for p in line.members if p in hidden]
+                if member in fixed:
+                    continue  # a hidden margin: its own series protects it
                 hidden.discard(member)
                 known.add(member)
                 for other in lines_of[member]:
@@ -450,8 +438,7 @@ def disclose_table(
         row_sum = 0
         for j, c in enumerate(column_keys):
             n = row.get(c, 0)
-            if type(n) is not int or n < 0:  # the quick test first: tables are large
-                _check_count(n)
+            _check_count(n)
             values[(i, j)] = n
             column_sums[j] += n
             row_sum += n

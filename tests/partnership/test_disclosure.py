@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import pytest
 
+from partnership import disclosure
 from partnership.disclosure import (
     Disclosed,
     Disclosure,
@@ -22,6 +23,12 @@ from partnership.disclosure import (
 @pytest.fixture(autouse=True)
 def threshold_of_seven(settings):
     settings.DISCLOSURE_THRESHOLD = 7
+
+
+@pytest.fixture(autouse=True)
+def no_cells_kept_from_before():
+    """Cells are cached by value; each test works them out afresh."""
+    disclosure._count_cell.cache_clear()
 
 
 def suppressed_cells(table):
@@ -100,8 +107,9 @@ def test_a_count_must_be_a_whole_number(n):
 
 @pytest.mark.parametrize("threshold", [-1, True, 2.5])
 def test_the_threshold_must_be_a_whole_number(threshold):
-    with pytest.raises(ValueError, match="threshold"):
+    with pytest.raises(ValueError) as error:
         disclose_count(3, threshold=threshold)
+    assert str(error.value) == "The disclosure threshold must be a whole number, 0 or more."
 
 
 def test_exact_mode_shows_small_counts_unrounded():
@@ -138,8 +146,12 @@ def test_a_percentage_is_rounded_half_up():
 
 
 def test_figures_refuse_anything_but_released_count_cells():
-    with pytest.raises(TypeError, match="released count cells"):
+    with pytest.raises(TypeError) as error:
         disclose_share(34, released(42))
+    assert str(error.value) == (
+        "Figures are worked out from released count cells only, not from 34: disclose the "
+        "count first."
+    )
     with pytest.raises(TypeError, match="released count cells"):
         disclose_share(released(34), 42)
     rate = disclose_share(released(34), released(42))
@@ -235,6 +247,13 @@ def test_a_rate_per_10000_is_worked_out_from_the_count_as_shown():
     assert disclose_rate(released(9), 80_000, per=10_000, places=2).display == "1.25"
 
 
+def test_a_rate_is_rounded_half_up_only_from_a_half():
+    assert disclose_rate(released(40), 3, per=1).display == "13.3"  # 13.333...
+    assert disclose_rate(released(40), 3, per=1).value == Decimal("13.3")
+    assert disclose_rate(released(40), Decimal("3.2"), per=1).display == "12.5"
+    assert disclose_rate(released(10), Decimal("16"), per=1).display == "0.6"  # 0.625
+
+
 def test_a_rate_per_caseworker_takes_a_decimal_base_and_separates_thousands():
     assert disclose_rate(released(40), Decimal("14.5"), per=1).display == "2.8"
     assert disclose_rate(released(12_348), Decimal("2"), per=1).display == "6,175.0"
@@ -255,7 +274,9 @@ def test_a_change_is_worked_out_from_the_counts_as_shown():
 
 def test_a_fall_is_rounded_half_away_from_zero():
     assert disclose_change(released(35), released(40)).display == "-13%"  # -12.5
-    assert disclose_change(released(40), released(40)).display == "+0%"
+    no_change = disclose_change(released(40), released(40))
+    assert (no_change.value, no_change.display) == (Decimal(0), "+0%")
+    assert not no_change.value.is_signed()
 
 
 def test_a_change_from_nothing_is_a_dash_and_on_a_hidden_count_is_hidden():
@@ -266,6 +287,7 @@ def test_a_change_from_nothing_is_a_dash_and_on_a_hidden_count_is_hidden():
 
 def test_a_statistic_is_shown_only_for_a_group_shown_as_at_least_twenty():
     assert disclose_statistic(Decimal("4.25"), released(18)).display == "4.3"  # shown as 20
+    assert disclose_statistic(Decimal("4.25"), released(18)).value == Decimal("4.3")
     assert disclose_statistic(Decimal("4.25"), released(17)).display == "*"  # shown as 15
     assert disclose_statistic(Decimal("4.25"), released(5)).display == "*"
     assert disclose_statistic(None, released(40)).display == "–"
@@ -425,12 +447,16 @@ def test_a_table_keeps_the_margins_released_before_as_the_same_cells():
 
 def test_margins_must_be_the_totals_of_the_table_rows():
     rows = {"IDVA": {"met": 20, "missed": 3}, "Refuge": {"met": 30, "missed": 0}}
-    with pytest.raises(ValueError, match="released totals"):
-        disclose_table(rows, margins=disclose_series({"IDVA": 23, "Refuge": 31}))
-    with pytest.raises(ValueError, match="keyed by the table's rows"):
-        disclose_table(rows, margins=disclose_series({"Refuge": 30, "IDVA": 23}))
-    with pytest.raises(ValueError, match="keyed by the table's rows"):
-        disclose_table(rows, margins=disclose_series({"IDVA": 23, "Refuge": 30}, total=False))
+    wrong_totals = "The margins must be the released totals of the table's rows."
+    wrong_keys = "The margins must be a series with a total, keyed by the table's rows."
+    for margins, message in [
+        (disclose_series({"IDVA": 23, "Refuge": 31}), wrong_totals),
+        (disclose_series({"Refuge": 30, "IDVA": 23}), wrong_keys),
+        (disclose_series({"IDVA": 23, "Refuge": 30}, total=False), wrong_keys),
+    ]:
+        with pytest.raises(ValueError) as error:
+            disclose_table(rows, margins=margins)
+        assert str(error.value) == message
 
 
 def test_a_hidden_margin_stays_hidden_and_its_row_is_protected():
@@ -518,8 +544,11 @@ def test_the_viewer_wrapper_applies_the_same_rules_as_the_functions():
     viewer = Disclosure()
     assert viewer.count(5).suppressed
     assert viewer.series({"a": 3, "b": 9}).items["b"].suppressed
+    assert viewer.series({"a": 3, "b": 9}, total=False).total is None
     assert viewer.table({"r": {"a": 3, "b": 9}}).rows["r"]["b"].suppressed
+    assert viewer.table({"r": {"b": 9}}, columns=["a", "b"]).column_keys == ["a", "b"]
     assert viewer.share(viewer.count(34), viewer.count(42)).display == "88%"
+    assert viewer.share(viewer.count(133), viewer.count(140)).display == "96%"  # no band
     assert viewer.share(viewer.count(133), viewer.count(140), band=True).display == "over 94%"
     assert viewer.change(viewer.count(32), viewer.count(10)).display == "+200%"
     assert viewer.statistic(Decimal("4.25"), viewer.count(5)).display == "*"
