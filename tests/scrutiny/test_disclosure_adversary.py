@@ -13,7 +13,8 @@ in about a minute on SQLite.
 
 The second test plants the old rule (percentages and rates worked out from the exact counts, to
 one decimal place) by monkeypatching the one line of partnership.disclosure that says what a
-figure is made from, and shows the attacker recovers hidden counts from the same downloads.
+figure is made from, and shows the attacker recovers hidden counts from the same downloads (of
+the last complete quarter only, which is enough).
 """
 
 import time
@@ -51,23 +52,23 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def downloads_of(login, ctx):
+def downloads_of(login, ctx, quarters):
     client = login(ctx.users["councillor"])  # the demo's committee member
     services = list(CommissionedService.objects.order_by("pk").values_list("pk", flat=True))
-    return download(client, QUARTERS, services)
+    return download(client, quarters, services)
 
 
 def populations():
     return {area.name: area.population for area in Area.objects.all()}
 
 
-def run(login, ctx):
+def run(login, ctx, quarters=QUARTERS):
     started = time.process_time()
-    downloads = downloads_of(login, ctx)
+    downloads = downloads_of(login, ctx, quarters)
     downloaded = time.process_time()
     result = attack(
         downloads,
-        quarters=QUARTERS,
+        quarters=quarters,
         threshold=settings.DISCLOSURE_THRESHOLD,
         populations=populations(),
     )
@@ -102,7 +103,7 @@ def test_the_attacker_recovers_hidden_counts_when_percentages_use_the_exact_coun
     monkeypatch.setattr(disclosure, "_operand", lambda cell: cell._exact)
     monkeypatch.setattr(disclosure, "PERCENT_PLACES", 1)
 
-    result = run(login, demo)
+    result = run(login, demo, quarters=[Q])  # one quarter is enough to show it
 
     assert result.recovered or result.pinned
     assert len(result.pinned) > 10, describe(result.pinned)
