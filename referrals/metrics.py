@@ -52,7 +52,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from commissioning.constants import CaseloadCounts
@@ -756,22 +768,34 @@ def _summary_by_quarter(
         for month, n in rows.values("month").annotate(n=Sum("referrals")).values_list("month", "n"):
             result[of_month[month]] += n
         return result
-    keys = {"area": ["value"], "service": ["service_id"], SERVICE_AREA: ["service_id", "value"]}
-    if group_by == SERVICE_AREA:  # one summary row per month, service and area: nothing to add
-        found = rows.values_list("month", *keys[group_by], "referrals")
-    else:
-        found = (
-            rows.values("month", *keys[group_by])
-            .annotate(n=Sum("referrals"))
-            .values_list("month", *keys[group_by], "n")
-        )
+    if group_by == SERVICE_AREA:
+        return _summary_by_quarter_service_and_area(rows, quarters)
+    key = "value" if group_by == "area" else "service_id"
     grouped: dict = {q: {} for q in quarters}
-    for month, *member, n in found:
-        if by_area:
-            member[-1] = int(member[-1]) if member[-1] else None
-        key = tuple(member) if len(member) > 1 else member[0]
+    for month, member, n in (
+        rows.values("month", key).annotate(n=Sum("referrals")).values_list("month", key, "n")
+    ):
+        if group_by == "area":
+            member = int(member) if member else None
         counts = grouped[of_month[month]]
-        counts[key] = counts.get(key, 0) + n
+        counts[member] = counts.get(member, 0) + n
+    return grouped
+
+
+def _summary_by_quarter_service_and_area(rows, quarters: list[FinancialQuarter]) -> dict:
+    """Months add up to quarters in the database: a quarter's index is (month - 3) // 3, since a
+    summary month is year * 12 + month of the year - 1 and the financial year starts in April
+    (whole numbers divide without a remainder on SQLite and PostgreSQL alike)."""
+    index = ExpressionWrapper((F("month") - 3) / 3, output_field=IntegerField())
+    of_index = {q.index: q for q in quarters}
+    grouped: dict = {q: {} for q in quarters}
+    for quarter_index, service_id, area, n in (
+        rows.annotate(quarter_index=index)
+        .values("quarter_index", "service_id", "value")
+        .annotate(n=Sum("referrals"))
+        .values_list("quarter_index", "service_id", "value", "n")
+    ):
+        grouped[of_index[quarter_index]][(service_id, int(area) if area else None)] = n
     return grouped
 
 
@@ -920,43 +944,73 @@ def counts_by_service(
     # Every service is read, and the ones asked for kept: a filter on services would lead the
     # database to read each service's rows by its index rather than the quarter's.
     rows = _summary_rows([*dimensions, summary.SIGNPOSTED], first, end, None)
-    for pk, dimension, value, n, repeats in (
+    for pk, dimension, value, *sums in (
         rows.values("service_id", "dimension", "value")
-        .annotate(n=Sum("referrals"), repeats=Sum("repeats"))
-        .values_list("service_id", "dimension", "value", "n", "repeats")
+        .annotate(
+            n=Sum("referrals"),
+            repeats=Sum("repeats"),
+            contact=Sum("first_contact_met"),
+            oversight=Sum("oversight_met"),
+        )
+        .values_list("service_id", "dimension", "value", "n", "repeats", "contact", "oversight")
     ):
         if pk in found:
-            found[pk][dimension][value] = [n, repeats]
-    response = response_by_service(quarter, as_of=as_of)
+            found[pk][dimension][value] = sums
+    if _deadlines_passed(quarter, as_of):  # then every referral counts, as in the summary
+        response = {
+            pk: _response_of(pk, found[pk][summary.ALL].get("", [0, 0, 0, 0])) for pk in service_ids
+        }
+    else:
+        response = response_by_service(quarter, as_of=as_of, use_summary=False)
     waiting = _summary_waiting_lists(end, service_ids)
     started = _started_by_risk(quarter, service_ids)
     nothing = ServiceResponse(0, Percentage(0, 0), Percentage(0, 0))
-    result = {}
-    for pk in service_ids:
-        counts = {
-            dim: {v: sums[0] for v, sums in values.items()} for dim, values in found[pk].items()
-        }
-        total = found[pk][summary.ALL].get("", [0, 0])
-        result[pk] = ServiceCounts(
-            service_id=pk,
-            received=total[0],
-            by_area={int(k) if k else None: n for k, n in counts.get("area", {}).items()},
-            by_source=_categories(ReferralSource, counts.get("source", {})),
-            by_subject=_categories(Subject, counts.get("subject", {})),
-            equality={
-                name: _categories(choices, counts.get(name, {}))
-                for name, choices in EQUALITY_FIELDS.items()
-            },
-            first_contact=response.get(pk, nothing).first_contact,
-            oversight=response.get(pk, nothing).oversight,
-            repeats=total[1],
-            waiting_list_at_end=waiting.get(pk, 0),
-            started_by_risk=_categories(RiskLevel, started.get(pk, {})),
-            closure_reasons=_categories(ClosureReason, counts.get(summary.CLOSURE_REASON, {})),
-            outcomes=_categories(Outcome, counts.get(summary.OUTCOME, {})),
-            signposted=sum(counts.get(summary.SIGNPOSTED, {}).values()),
+    return {
+        pk: _summary_service_counts(
+            pk,
+            found[pk],
+            response.get(pk, nothing),
+            waiting=waiting.get(pk, 0),
+            started=started.get(pk, {}),
         )
-    return result
+        for pk in service_ids
+    }
+
+
+def _response_of(pk: int, sums: list[int]) -> ServiceResponse:
+    n, _repeats, contact, oversight = sums
+    return ServiceResponse(pk, Percentage(contact, n), Percentage(oversight, n))
+
+
+def _summary_service_counts(
+    pk: int,
+    found: dict[str, dict[str, list[int]]],
+    response: ServiceResponse,
+    *,
+    waiting: int,
+    started: dict[str, int],
+) -> ServiceCounts:
+    counts = {dim: {v: sums[0] for v, sums in values.items()} for dim, values in found.items()}
+    total = found[summary.ALL].get("", [0, 0, 0, 0])
+    return ServiceCounts(
+        service_id=pk,
+        received=total[0],
+        by_area={int(k) if k else None: n for k, n in counts.get("area", {}).items()},
+        by_source=_categories(ReferralSource, counts.get("source", {})),
+        by_subject=_categories(Subject, counts.get("subject", {})),
+        equality={
+            name: _categories(choices, counts.get(name, {}))
+            for name, choices in EQUALITY_FIELDS.items()
+        },
+        first_contact=response.first_contact,
+        oversight=response.oversight,
+        repeats=total[1],
+        waiting_list_at_end=waiting,
+        started_by_risk=_categories(RiskLevel, started),
+        closure_reasons=_categories(ClosureReason, counts.get(summary.CLOSURE_REASON, {})),
+        outcomes=_categories(Outcome, counts.get(summary.OUTCOME, {})),
+        signposted=sum(counts.get(summary.SIGNPOSTED, {}).values()),
+    )
 
 
 def _service_counts_from_rows(quarter: FinancialQuarter, pk: int, as_of: datetime) -> ServiceCounts:

@@ -50,7 +50,12 @@ def assert_same_figures(quarters, service_sets):
                 metrics.response_by_service, quarter, service_ids=service_ids, as_of=as_of
             )
             assert summary_response == rows_response, (quarter, service_ids)
-    for group_by in (None, "area", "service"):
+            if service_ids:
+                by_summary, by_rows = both(
+                    metrics.counts_by_service, quarter, service_ids, as_of=as_of
+                )
+                assert by_summary == by_rows, (quarter, service_ids)
+    for group_by in (None, "area", "service", metrics.SERVICE_AREA):
         for service_ids in service_sets:
             assert metrics.referrals_by_quarter(
                 quarters, group_by=group_by, service_ids=service_ids, use_summary=True
