@@ -65,6 +65,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from commissioning.constants import CaseloadCounts
@@ -1035,9 +1036,20 @@ def _service_counts_from_rows(quarter: FinancialQuarter, pk: int, as_of: datetim
 
 
 def _summary_waiting_lists(end: int, service_ids: list[int]) -> dict[int, int]:
-    """On the waiting list at the start of month `end`, by service (as _summary_waiting_list)."""
-    rows = ReferralSummary.objects.filter(
-        dimension=summary.WAITING_LIST, month__lt=end, service_id__in=service_ids
+    """On the waiting list at the start of month `end`, by service (as _summary_waiting_list).
+
+    Spells that had ended before `end` are left out in the database: a spell's value is
+    "<joined>:<left>" with five-digit months, so its left month starts at the seventh character
+    and compares as text."""
+    left = Substr("value", 7)
+    rows = (
+        ReferralSummary.objects.filter(
+            dimension=summary.WAITING_LIST,
+            month__lt=end,
+            service_id__in=service_ids,
+        )
+        .alias(left=left)
+        .filter(Q(left="") | Q(left__gte=str(end)))
     )
     waiting: dict[int, int] = defaultdict(int)
     for pk, value, n in (
@@ -1046,8 +1058,8 @@ def _summary_waiting_lists(end: int, service_ids: list[int]) -> dict[int, int]:
         .annotate(n=Sum("referrals"))
         .values_list("service_id", "value", "n")
     ):
-        joined, left = value.split(":")
-        if int(joined) < end and _spell_open(left, end):
+        joined, left_month = value.split(":")
+        if int(joined) < end and _spell_open(left_month, end):
             waiting[pk] += n
     return waiting
 
