@@ -28,7 +28,8 @@ from partnership import disclosure
 from partnership.calendar import FinancialQuarter
 from partnership.demo import seed_demo
 from partnership.models import Area
-from tests.scrutiny.adversary import attack, download
+from scrutiny.dashboard import PANELS
+from tests.scrutiny.adversary import PEOPLE_PANELS, attack, download
 
 # Each test takes `db`, which makes pytest-django set up the test database before the module's
 # data is made (a session without a `db` test would give the fixture the real database).
@@ -107,3 +108,9 @@ def test_the_attacker_recovers_hidden_counts_when_percentages_use_the_exact_coun
 
     assert result.recovered or result.pinned
     assert len(result.pinned) > 10, describe(result.pinned)
+
+
+def test_the_attacker_reads_every_panel_with_figures_about_people():
+    about_money_places_or_actions = {"safe-accommodation", "funding", "grants", "actions"}
+
+    assert set(PANELS) - about_money_places_or_actions == set(PEOPLE_PANELS)
