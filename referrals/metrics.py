@@ -55,8 +55,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import (
     Case,
     Count,
-    ExpressionWrapper,
-    F,
     IntegerField,
     Min,
     Q,
@@ -770,7 +768,7 @@ def _summary_by_quarter(
             result[of_month[month]] += n
         return result
     if group_by == SERVICE_AREA:
-        return _summary_by_quarter_service_and_area(rows, quarters)
+        return _summary_by_quarter_service_and_area(quarters, service_ids)
     key = "value" if group_by == "area" else "service_id"
     grouped: dict = {q: {} for q in quarters}
     for month, member, n in (
@@ -783,20 +781,24 @@ def _summary_by_quarter(
     return grouped
 
 
-def _summary_by_quarter_service_and_area(rows, quarters: list[FinancialQuarter]) -> dict:
-    """Months add up to quarters in the database: a quarter's index is (month - 3) // 3, since a
-    summary month is year * 12 + month of the year - 1 and the financial year starts in April
-    (whole numbers divide without a remainder on SQLite and PostgreSQL alike)."""
-    index = ExpressionWrapper((F("month") - 3) / 3, output_field=IntegerField())
-    of_index = {q.index: q for q in quarters}
+def _summary_by_quarter_service_and_area(
+    quarters: list[FinancialQuarter], service_ids: Iterable[int] | None
+) -> dict:
+    """One summary row per month, service and area: nothing to add up in the database (adding up
+    by quarter there costs PostgreSQL more than it saves), and the months read as one range."""
+    of_month = {m: q for q in quarters for m in range(*_months(q))}
+    rows = ReferralSummary.objects.filter(
+        dimension="area", month__gte=min(of_month), month__lte=max(of_month)
+    ).order_by()
+    if service_ids is not None:
+        rows = rows.filter(service_id__in=list(service_ids))
     grouped: dict = {q: {} for q in quarters}
-    for quarter_index, service_id, area, n in (
-        rows.annotate(quarter_index=index)
-        .values("quarter_index", "service_id", "value")
-        .annotate(n=Sum("referrals"))
-        .values_list("quarter_index", "service_id", "value", "n")
-    ):
-        grouped[of_index[quarter_index]][(service_id, int(area) if area else None)] = n
+    for month, service_id, area, n in rows.values_list("month", "service_id", "value", "referrals"):
+        quarter = of_month.get(month)
+        if quarter is not None:
+            key = (service_id, int(area) if area else None)
+            counts = grouped[quarter]
+            counts[key] = counts.get(key, 0) + n
     return grouped
 
 
