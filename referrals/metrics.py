@@ -635,7 +635,12 @@ def _open_from_summary(quarter: FinancialQuarter, service_ids: list[int]) -> dic
     open_cases: dict[int, int] = defaultdict(int)
     for service_id, value, n in (
         ReferralSummary.objects.filter(
-            dimension=summary.ENDED, month__lt=end, service_id__in=service_ids
+            # Cases that ended before `end` are left out in the database (an end month is
+            # five digits, so it compares as text).
+            Q(value="") | Q(value__gte=str(end)),
+            dimension=summary.ENDED,
+            month__lt=end,
+            service_id__in=service_ids,
         )
         .order_by()
         .values("service_id", "value")
