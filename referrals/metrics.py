@@ -840,6 +840,19 @@ def equality_profile(
     return profile
 
 
+def _oversight_by_service(received, as_of: datetime) -> dict[int, Percentage]:
+    """Oversight only where each service's definition applied it: always from the rows."""
+    return {
+        row["service_id"]: Percentage(row["met"], row["of"])
+        for row in received.values("service_id")
+        .annotate(
+            met=Count("id", filter=rules.oversight_met()),
+            of=Count("id", filter=rules.oversight_assessable(as_of)),
+        )
+        .order_by()
+    }
+
+
 @dataclass(frozen=True)
 class ServiceResponse:
     service_id: int
@@ -861,16 +874,7 @@ def response_by_service(
         referral_filter(service_ids=service_ids),
         _between("received_at", quarter.start_datetime(), quarter.end_datetime()),
     )
-    # Oversight only where each service's definition applied it: always from the rows.
-    oversight = {
-        row["service_id"]: Percentage(row["met"], row["of"])
-        for row in received.values("service_id")
-        .annotate(
-            met=Count("id", filter=rules.oversight_met()),
-            of=Count("id", filter=rules.oversight_assessable(as_of)),
-        )
-        .order_by()
-    }
+    oversight = _oversight_by_service(received, as_of)
     if _summary_answers(use_summary) and _deadlines_passed(quarter, as_of):
         first, end = _months(quarter)
         rows = _summary_rows([summary.ALL], first, end, service_ids).values("service_id")
@@ -965,8 +969,14 @@ def counts_by_service(
         if pk in found:
             found[pk][dimension][value] = sums
     if _deadlines_passed(quarter, as_of):  # then every referral counts, as in the summary
+        received = Referral.objects.filter(
+            referral_filter(service_ids=service_ids),
+            _between("received_at", quarter.start_datetime(), quarter.end_datetime()),
+        )
+        oversight = _oversight_by_service(received, as_of)
         response = {
-            pk: _response_of(pk, found[pk][summary.ALL].get("", [0, 0, 0, 0])) for pk in service_ids
+            pk: _response_of(pk, found[pk][summary.ALL].get("", [0, 0, 0, 0]), oversight)
+            for pk in service_ids
         }
     else:
         response = response_by_service(quarter, as_of=as_of, use_summary=False)
@@ -985,9 +995,9 @@ def counts_by_service(
     }
 
 
-def _response_of(pk: int, sums: list[int]) -> ServiceResponse:
-    n, _repeats, contact, oversight = sums
-    return ServiceResponse(pk, Percentage(contact, n), Percentage(oversight, n))
+def _response_of(pk: int, sums: list[int], oversight: dict[int, Percentage]) -> ServiceResponse:
+    n, _repeats, contact, _oversight = sums
+    return ServiceResponse(pk, Percentage(contact, n), oversight.get(pk, Percentage(0, 0)))
 
 
 def _summary_service_counts(
