@@ -13,10 +13,12 @@ What the attacker knows (the data notes and the dashboard's own definitions say 
 - Cells add up: a service's referrals by district, source, subject, equality group, risk level
   and closure reason add up to its totals; every all-services figure is the sum of the services'
   (districts, sources, outcomes, the waiting list, first contact...). Once a quarter's deadlines
-  have passed, every referral counts in the response measures, so their whole is the referrals
-  received. Outcomes met are at most the referrals closed, repeat referrals and households at
-  most the referrals, the waiting list at most the open cases, and all services' households at
-  least any one service's and at most their sum.
+  have passed, every referral counts in first contact, so its whole is the referrals received;
+  oversight's whole is the referrals at services whose definition measures it (the others show
+  "–"), a count no download shows but whose rounded value the percentages are made from.
+  Outcomes met are at most the referrals closed, repeat referrals and households at most the
+  referrals, the waiting list at most the open cases, and all services' households at least any
+  one service's and at most their sum.
 - A figure shown beside counts (a percentage, a rate per 10,000, a per-FTE rate) constrains the
   counts it was made from: "p%" to d decimals means the ratio lies in [p - h, p + h) with
   h = 0.5 / 10^d, which is linear in the numerator and denominator. The attacker does not take
@@ -125,6 +127,7 @@ class _Quarter:
         self.model = cp_model.CpModel()
         self.vars: dict[tuple, cp_model.IntVar] = {}
         self.shown: dict[tuple, str] = {}
+        self.released: dict[tuple, cp_model.IntVar] = {}  # counts never shown, as released
         self.conflicts: list[str] = []
         self.old_rule = self.model.NewBoolVar(f"old rule {label}")  # figures from exact counts
 
@@ -195,8 +198,22 @@ class _Quarter:
             self.model.Add(released == 5 * fifths)
             self.model.Add(p - released <= 2).OnlyEnforceIf(self.old_rule.Not())
             self.model.Add(released - p <= 2).OnlyEnforceIf(self.old_rule.Not())
-            whole_shown = int(self.shown[whole].replace(",", ""))
-            self._ratio(released, whole_shown, shown, 100, self.old_rule.Not())
+            self._ratio(released, self._released(whole, w), shown, 100, self.old_rule.Not())
+
+    def _released(self, key: tuple, x):
+        """The value released for the count `key` (x): as shown, or, for a count the downloads
+        never show (oversight's whole: the referrals at services that measure it), a multiple
+        of 5 within 2 of it."""
+        if key in self.shown:
+            return int(self.shown[key].replace(",", ""))
+        if key not in self.released:
+            released = self.model.NewIntVar(0, BIG, "")
+            fifths = self.model.NewIntVar(0, BIG, "")
+            self.model.Add(released == 5 * fifths)
+            self.model.Add(x - released <= 2)
+            self.model.Add(released - x <= 2)
+            self.released[key] = released
+        return self.released[key]
 
     def rate(self, part: tuple, base: Decimal, shown: str, per: int) -> None:
         """A rate of a count per a public base (population, FTE)."""
@@ -391,14 +408,24 @@ class _Reader:
                 self._services_sum(p, field_name, ALL, value)
 
     def _response(self, p: _Quarter) -> None:
+        """Once deadlines have passed every referral counts in first contact; in oversight, every
+        referral at a service whose definition measures it (the definitions page says which,
+        and from when: in the demo, from a quarter's start, so a service measures it all
+        quarter or not at all, and shows "–" then)."""
         for view in self.views:
             for name, contact, _t1, _v1, oversight, _t2, _v2 in self.rows(view, "response"):
                 who = ALL if name == ALL_SERVICES else self.service_names[name]
-                for measure, shown in (("contacted", contact), ("overseen", oversight)):
-                    p.share(
-                        (measure, who), ("received", who, ALL), shown, part_shown=False, band=True
-                    )
-        for measure in ("contacted", "overseen"):
+                p.share(
+                    ("contacted", who), ("received", who, ALL), contact, part_shown=False, band=True
+                )
+                if who != ALL:
+                    applies = oversight != NOT_APPLICABLE
+                    received = p.var("received", who, ALL)
+                    p.model.Add(p.var("overseeable", who) == (received if applies else 0))
+                p.share(
+                    ("overseen", who), ("overseeable", who), oversight, part_shown=False, band=True
+                )
+        for measure in ("contacted", "overseen", "overseeable"):
             self._services_sum(p, measure, ALL)
 
     def _waiting(self, p: _Quarter) -> None:
