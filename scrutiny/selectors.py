@@ -19,6 +19,7 @@ Who sees what (tests/access_matrix/scrutiny.py has the table for every URL):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -33,6 +34,7 @@ from .constants import (
     REVIEW_ROLES,
     ActionSource,
     MeetingStatus,
+    Rag,
 )
 from .models import (
     Action,
@@ -41,6 +43,7 @@ from .models import (
     Committee,
     CommitteeMembership,
     Meeting,
+    Resolution,
     Topic,
 )
 
@@ -87,6 +90,26 @@ def get_meeting_for_user(user: User, pk: int) -> Meeting:
     return get_object_or_404(meetings_for_user(user), pk=pk)
 
 
+def may_see_meeting(user: User, meeting: Meeting) -> bool:
+    return meetings_for_user(user).filter(pk=meeting.pk).exists()
+
+
+def upcoming_meetings_for_user(
+    user: User, committee: Committee, *, today: date
+) -> QuerySet[Meeting]:
+    """The committee's meetings from today on that the user may see, soonest first."""
+    return (
+        meetings_for_user(user)
+        .filter(committee=committee, date__gte=today)
+        .order_by("date", "start_time")
+    )
+
+
+def past_meetings_for_user(user: User, committee: Committee, *, today: date) -> QuerySet[Meeting]:
+    """The committee's meetings before today that the user may see, newest first."""
+    return meetings_for_user(user).filter(committee=committee, date__lt=today)
+
+
 def _exempt_visible(user: User, prefix: str = "") -> Q:
     """Items that are not exempt, or exempt items of a committee the user sits on."""
     # A subquery, not a join on members: OR-ed with a join, each member would repeat each row.
@@ -105,6 +128,26 @@ def agenda_items_for_user(user: User) -> QuerySet[AgendaItem]:
 
 def get_agenda_item_for_user(user: User, pk: int) -> AgendaItem:
     return get_object_or_404(agenda_items_for_user(user), pk=pk)
+
+
+def meeting_items_for_user(user: User, meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The meeting's agenda, with resolutions, actions and documents, as the user may see it."""
+    return (
+        agenda_items_for_user(user)
+        .filter(meeting=meeting)
+        .select_related("minutes_of")
+        .prefetch_related("resolutions__actions__owner", "documents")
+    )
+
+
+def get_resolution_for_user(user: User, pk: int) -> Resolution:
+    """A resolution of an agenda item the user may see, with its item, meeting and committee."""
+    return get_object_or_404(
+        Resolution.objects.select_related("agenda_item__meeting__committee").filter(
+            agenda_item__in=agenda_items_for_user(user)
+        ),
+        pk=pk,
+    )
 
 
 def get_document_for_user(user: User, pk: int) -> AgendaDocument:
@@ -151,6 +194,33 @@ def get_action_for_user(user: User, pk: int, *, today: date) -> Action:
     return get_object_or_404(actions_for_user(user).for_tracker(today), pk=pk)
 
 
+def tracker_actions(user: User, *, today: date, filters: dict) -> QuerySet[Action]:
+    """The user's tracker (with RAG) narrowed by the tracker's filters: `committee`, `meeting`,
+    `source`, `status`, `priority`, `rag`, `owner` and `overdue`; a missing or empty filter is
+    off."""
+    actions = tracker_actions_for_user(user).for_tracker(today)
+    lookups = {
+        "committee": "resolution__agenda_item__meeting__committee",
+        "meeting": "resolution__agenda_item__meeting",
+        "source": "source",
+        "status": "status",
+        "priority": "priority",
+        "rag": "rag",
+        "owner": "owner",
+    }
+    for name, lookup in lookups.items():
+        if filters.get(name):
+            actions = actions.filter(**{lookup: filters[name]})
+    if filters.get("overdue"):
+        actions = actions.filter(rag=Rag.RED)
+    return actions
+
+
+def item_actions_for_user(user: User, item: AgendaItem, *, today: date) -> QuerySet[Action]:
+    """The actions raised on the item's resolutions that the user may open, with RAG."""
+    return actions_for_user(user).filter(resolution__agenda_item=item).for_tracker(today)
+
+
 def my_actions(user: User, *, today: date) -> QuerySet[Action]:
     return Action.objects.filter(owner=user).for_tracker(today)
 
@@ -169,6 +239,27 @@ def is_owner_or_manager(user: User, action: Action) -> bool:
 def may_work_on_action(user: User, action: Action) -> bool:
     """Owners and clerks add updates to an open action and complete it."""
     return action.is_open and is_owner_or_manager(user, action)
+
+
+def topics_for_user(user: User) -> QuerySet[Topic]:
+    """Topics are subject names, not papers: everyone with a committee role reads all of them
+    (which items of a topic they see is decided by `topic_items_for_user`)."""
+    return Topic.objects.all()
+
+
+def get_topic_for_user(user: User, pk: int) -> Topic:
+    return get_object_or_404(topics_for_user(user), pk=pk)
+
+
+def topic_actions_for_user(
+    user: User, items: Iterable[AgendaItem], *, today: date
+) -> QuerySet[Action]:
+    """The actions the user may open that were raised on these agenda items, with RAG."""
+    return (
+        actions_for_user(user)
+        .filter(resolution__agenda_item__in=[item.pk for item in items])
+        .for_tracker(today)
+    )
 
 
 def topic_items_for_user(user: User, topic: Topic) -> QuerySet[AgendaItem]:

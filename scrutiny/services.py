@@ -384,6 +384,13 @@ def agenda_document_delete(*, by: User, document: AgendaDocument, request=None) 
     transaction.on_commit(lambda: storage.delete(stored))
 
 
+def agenda_document_record_download(*, by: User, document: AgendaDocument, request=None) -> None:
+    """Audit the download of an exempt item's document: who read confidential papers and when.
+    Public documents are in the public pack anyway, so their downloads are not recorded."""
+    if document.agenda_item.exempt:
+        audit_record(by=by, action=AuditAction.VIEW, obj=document, request=request)
+
+
 # Resolutions ------------------------------------------------------------------------------------
 
 
@@ -687,6 +694,34 @@ def action_close(
         by=by, action=AuditAction.UPDATE, obj=action, detail={"status": status}, request=request
     )
     return action
+
+
+# Exports and views that are recorded ------------------------------------------------------------
+
+
+def actions_record_export(*, by: User, rows: int, filters: Iterable[str], request=None) -> None:
+    """Audit an export of the action tracker: how many rows, and which filters were on."""
+    audit_record(
+        by=by,
+        action=AuditAction.EXPORT,
+        object_type="scrutiny.Action",
+        detail={"rows": rows, "filters": sorted(filters)},
+        request=request,
+    )
+
+
+def dashboard_record_exact_view(
+    *, by: User, quarter_label: str, service_id: int | None, request=None
+) -> None:
+    """Audit a dashboard shown with exact (unsuppressed) figures."""
+    audit_record(
+        by=by,
+        action=AuditAction.VIEW,
+        object_type="scrutiny.Dashboard",
+        object_id=quarter_label,
+        detail={"exact": True, "service_id": service_id},
+        request=request,
+    )
 
 
 # Reminders --------------------------------------------------------------------------------------
