@@ -40,6 +40,7 @@ limits very little at the volumes of a district or a service.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -343,6 +344,7 @@ class _Builder:
         if now.suppressed or before.suppressed:
             return Disclosed(None, SUPPRESSED, suppressed=True)
         if not self.exact:
+            assert now.value is not None and before.value is not None  # shown, so not suppressed
             change = Change(current=int(now.value), earlier=int(before.value))
         percent = change.percent
         if percent is None:
@@ -852,7 +854,7 @@ class _Builder:
             for value, label in referral_figures.EQUALITY_FIELDS[key].choices:
                 cell = cells.items[value]
                 share = self.disclosure.rate(counts[value], total, suppressed=cell.suppressed)
-                rows.append([name, label, cell.display, share.display])
+                rows.append([name, str(label), cell.display, share.display])
         table = Table(
             caption=f"Equality profile of referrals received in {self.quarter}",
             headers=["Characteristic", "Group", "Referrals", "Percentage"],
@@ -1027,7 +1029,7 @@ class _Builder:
         title: str,
         intro: str,
         label: str,
-        members: list[tuple[object, str, str, str]],
+        members: Sequence[tuple[object, str, str, str]],
         cells: dict[FinancialQuarter, DisclosedSeries],
     ) -> Panel:
         """One XmR chart per member (key, chart id, name, phrase), over every quarter."""

@@ -38,6 +38,7 @@ from .constants import (
 )
 from .models import (
     Action,
+    ActionQuerySet,
     AgendaDocument,
     AgendaItem,
     Committee,
@@ -164,7 +165,7 @@ def may_see_reviews(user: User) -> bool:
     return user.has_role(*REVIEW_ROLES)
 
 
-def tracker_actions_for_user(user: User) -> QuerySet[Action]:
+def tracker_actions_for_user(user: User) -> ActionQuerySet:
     """The actions the user may read in the tracker (not counting actions they own)."""
     from_resolutions = Q(source=ActionSource.RESOLUTION)
     if is_manager(user):
@@ -183,7 +184,7 @@ def tracker_actions_for_user(user: User) -> QuerySet[Action]:
     return Action.objects.filter(visible)
 
 
-def actions_for_user(user: User) -> QuerySet[Action]:
+def actions_for_user(user: User) -> ActionQuerySet:
     """Actions the user may open: those in their tracker and those they own."""
     return Action.objects.filter(
         Q(owner=user) | Q(pk__in=tracker_actions_for_user(user).values("pk"))
@@ -194,7 +195,7 @@ def get_action_for_user(user: User, pk: int, *, today: date) -> Action:
     return get_object_or_404(actions_for_user(user).for_tracker(today), pk=pk)
 
 
-def tracker_actions(user: User, *, today: date, filters: dict) -> QuerySet[Action]:
+def tracker_actions(user: User, *, today: date, filters: dict) -> ActionQuerySet:
     """The user's tracker (with RAG) narrowed by the tracker's filters: `committee`, `meeting`,
     `source`, `status`, `priority`, `rag`, `owner` and `overdue`; a missing or empty filter is
     off."""
@@ -211,17 +212,19 @@ def tracker_actions(user: User, *, today: date, filters: dict) -> QuerySet[Actio
     for name, lookup in lookups.items():
         if filters.get(name):
             actions = actions.filter(**{lookup: filters[name]})
+    if filters.get("rag"):
+        actions = actions.of_rag(filters["rag"])
     if filters.get("overdue"):
-        actions = actions.filter(rag=Rag.RED)
+        actions = actions.of_rag(Rag.RED)
     return actions
 
 
-def item_actions_for_user(user: User, item: AgendaItem, *, today: date) -> QuerySet[Action]:
+def item_actions_for_user(user: User, item: AgendaItem, *, today: date) -> ActionQuerySet:
     """The actions raised on the item's resolutions that the user may open, with RAG."""
     return actions_for_user(user).filter(resolution__agenda_item=item).for_tracker(today)
 
 
-def my_actions(user: User, *, today: date) -> QuerySet[Action]:
+def my_actions(user: User, *, today: date) -> ActionQuerySet:
     return Action.objects.filter(owner=user).for_tracker(today)
 
 
@@ -253,7 +256,7 @@ def get_topic_for_user(user: User, pk: int) -> Topic:
 
 def topic_actions_for_user(
     user: User, items: Iterable[AgendaItem], *, today: date
-) -> QuerySet[Action]:
+) -> ActionQuerySet:
     """The actions the user may open that were raised on these agenda items, with RAG."""
     return (
         actions_for_user(user)
