@@ -91,6 +91,10 @@ def get_meeting_for_user(user: User, pk: int) -> Meeting:
     return get_object_or_404(meetings_for_user(user), pk=pk)
 
 
+def meeting_has_exempt_items(meeting: Meeting) -> bool:
+    return meeting.agenda_items.filter(exempt=True).exists()
+
+
 def may_see_meeting(user: User, meeting: Meeting) -> bool:
     return meetings_for_user(user).filter(pk=meeting.pk).exists()
 

@@ -5,7 +5,10 @@ This test reads the source of every view module of the project and fails if one 
 - writes an audit row (`audit_record`, or anything from `partnership.audit`): audit rows are
   written by services, in the same transaction as the change or read they record;
 - aggregates (`.aggregate()`, or Django's aggregate functions such as `Count` and `Sum`, which
-  is also how `.annotate()` aggregates): numbers come from `<app>/metrics.py`.
+  is also how `.annotate()` aggregates): numbers come from `<app>/metrics.py`;
+- fetches an object itself (`get_object_or_404`, `get_list_or_404`, `Model.objects...get()`):
+  every object comes through its `get_<noun>_for_user` selector, which 404s what the user may
+  not see.
 
 `.count()` and `.exists()` stay allowed: they ask about rows (a page, a limit), not figures.
 
@@ -88,7 +91,18 @@ def boundary_breaches(source: str) -> list[Breach]:
             and node.func.attr == "aggregate"
         ):
             breaches.append(Breach(node.lineno, "calls .aggregate(): count in metrics.py"))
+        if _fetches_an_object(node):
+            breaches.append(Breach(node.lineno, "fetches an object: use get_<noun>_for_user"))
     return sorted(set(breaches), key=lambda breach: breach.line)
+
+
+def _fetches_an_object(node: ast.AST) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    name = ast.unparse(node.func)
+    if name.split(".")[-1] in ("get_object_or_404", "get_list_or_404"):
+        return True
+    return name.endswith(".get") and ".objects" in name
 
 
 def _bound_to(node: ast.expr, aliases: set[str]) -> bool:
@@ -150,7 +164,7 @@ def test_the_view_modules_are_found_by_name_and_from_the_urls():
 
 
 @pytest.mark.parametrize("module_name", view_modules())
-def test_no_view_writes_audit_rows_or_aggregates(module_name):
+def test_no_view_writes_audit_rows_aggregates_or_fetches_objects_itself(module_name):
     source = inspect.getsource(importlib.import_module(module_name))
     breaches = boundary_breaches(source)
     assert not breaches, "\n".join(f"{module_name}:{b.line} {b.what}" for b in breaches)
@@ -173,9 +187,13 @@ def test_no_view_writes_audit_rows_or_aggregates(module_name):
         "import django.db.models as m\nrows.annotate(n=m.Max('at'))\n",
         "import django.db.models\nrows.annotate(n=django.db.models.Sum('x'))\n",
         "from django.db.models.aggregates import StdDev\n",
+        "topic = get_object_or_404(Topic, pk=pk)\n",
+        "rows = shortcuts.get_list_or_404(Topic)\n",
+        "topic = Topic.objects.get(pk=pk)\n",
+        "item = AgendaItem.objects.select_related('meeting').get(pk=pk)\n",
     ],
 )
-def test_a_view_that_audits_or_aggregates_is_caught(source):
+def test_a_view_that_audits_aggregates_or_fetches_is_caught(source):
     assert boundary_breaches(source)
 
 
@@ -186,6 +204,8 @@ def test_a_view_that_audits_or_aggregates_is_caught(source):
         "from django.db.models import BooleanField, ExpressionWrapper, Q\n",
         "count = rows.count()\nany_left = rows.exists()\n",
         "from . import metrics\nsummary = metrics.actions_by_rag(today=today)\n",
+        "item = selectors.get_agenda_item_for_user(request.user, pk)\n",
+        "page = request.GET.get('page')\nchoices = Meeting.objects.none()\n",
     ],
 )
 def test_a_view_that_keeps_to_its_side_passes(source):
