@@ -9,7 +9,7 @@ export UV_LINK_MODE := copy
 
 help:
 	@echo "make run    - install, migrate, add demo data if empty, serve on http://127.0.0.1:8000"
-	@echo "make test   - ruff, then every test (again on PostgreSQL and Redis where installed)"
+	@echo "make test   - ruff, mypy, djlint, then every test (again on PostgreSQL and Redis where installed)"
 	@echo "make assets - rebuild GOV.UK Frontend CSS and JS into static/ (needs Node and npm)"
 
 $(TOOLS)/bin/uv:
@@ -42,6 +42,8 @@ run: install
 test: install
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) mypy
+	$(RUN) djlint templates --lint
 	$(RUN) pytest
 	bash .ci/with-servers.sh $(RUN) pytest -m "not e2e"
 
