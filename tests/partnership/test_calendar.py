@@ -363,3 +363,22 @@ def test_a_naive_datetime_is_taken_as_local_and_stays_naive():
     moved = add_working_days(datetime(2021, 4, 1, 16, 0), 1)
     assert moved == datetime(2021, 4, 6, 16, 0)
     assert timezone.is_naive(moved)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("twenty", "'twenty' is not a financial year: write it like '2021/22'."),
+        (None, "None is not a financial year: write it like '2021/22'."),
+    ],
+)
+def test_a_financial_year_that_cannot_be_read_is_refused_with_an_example(text, message):
+    with pytest.raises(ValueError) as refused:
+        FinancialYear.parse(text)
+    assert str(refused.value) == message
+
+
+def test_a_quarter_made_with_a_number_past_4_is_refused_in_words():
+    with pytest.raises(ValueError) as refused:
+        FinancialQuarter(2020, 5)
+    assert str(refused.value) == "A financial quarter is Q1, Q2, Q3 or Q4."
