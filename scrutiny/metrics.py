@@ -73,9 +73,9 @@ def review_summary(*, today: date, disclosure: Disclosure) -> ReviewSummary:
     reviews = disclosure.series({status: found.get(status.value, 0) for status in ReviewStatus})
     rows = (
         Action.objects.filter(source=ActionSource.RECOMMENDATION)
-        .with_rag(today)
+        .annotate(band=rag_of(today))  # named apart from `Action.rag`, as in actions_by_rag
         .order_by()
-        .values_list("rag")
+        .values_list("band")
         .annotate(n=Count("pk"))
     )
     by_rag = dict(rows)

@@ -31,20 +31,30 @@ from partnership.models import User
 from .constants import (
     ACTION_MANAGER_ROLES,
     MANAGER_ROLES,
+    PLAN_READER_ROLES,
     REVIEW_ROLES,
     ActionSource,
     MeetingStatus,
+    MinutesStatus,
     Rag,
 )
 from .models import (
     Action,
     ActionQuerySet,
+    AdvanceQuestion,
     AgendaDocument,
     AgendaItem,
+    Commitment,
     Committee,
     CommitteeMembership,
+    Declaration,
     Meeting,
+    Minutes,
+    OtherAttendee,
     Resolution,
+    Review,
+    Strategy,
+    Theme,
     Topic,
 )
 
@@ -93,10 +103,6 @@ def get_meeting_for_user(user: User, pk: int) -> Meeting:
 
 def meeting_has_exempt_items(meeting: Meeting) -> bool:
     return meeting.agenda_items.filter(exempt=True).exists()
-
-
-def may_see_meeting(user: User, meeting: Meeting) -> bool:
-    return meetings_for_user(user).filter(pk=meeting.pk).exists()
 
 
 def upcoming_meetings_for_user(
@@ -210,7 +216,6 @@ def tracker_actions(user: User, *, today: date, filters: dict) -> ActionQuerySet
         "source": "source",
         "status": "status",
         "priority": "priority",
-        "rag": "rag",
         "owner": "owner",
     }
     for name, lookup in lookups.items():
@@ -276,4 +281,114 @@ def topic_items_for_user(user: User, topic: Topic) -> QuerySet[AgendaItem]:
         .filter(topics=topic)
         .prefetch_related("resolutions__actions")
         .order_by("meeting__date", "meeting__start_time", "number")
+    )
+
+
+# Membership, attendance, declarations, questions and minutes: each through its meeting ---------
+
+
+def get_membership_for_user(user: User, pk: int) -> CommitteeMembership:
+    """A seat on a committee the user may open, with its committee and member."""
+    return get_object_or_404(
+        CommitteeMembership.objects.select_related("committee", "member").filter(
+            committee__in=committees_for_user(user)
+        ),
+        pk=pk,
+    )
+
+
+def get_other_attendee_for_user(user: User, pk: int) -> OtherAttendee:
+    return get_object_or_404(
+        OtherAttendee.objects.select_related("meeting").filter(meeting__in=meetings_for_user(user)),
+        pk=pk,
+    )
+
+
+def get_declaration_for_user(user: User, pk: int) -> Declaration:
+    return get_object_or_404(
+        Declaration.objects.select_related("agenda_item__meeting", "member").filter(
+            agenda_item__meeting__in=meetings_for_user(user)
+        ),
+        pk=pk,
+    )
+
+
+def get_question_for_user(user: User, pk: int) -> AdvanceQuestion:
+    return get_object_or_404(
+        AdvanceQuestion.objects.select_related("meeting").filter(
+            meeting__in=meetings_for_user(user)
+        ),
+        pk=pk,
+    )
+
+
+def get_meeting_item_for_user(user: User, meeting: Meeting, pk: int) -> AgendaItem:
+    """An item of this meeting that the user may see (404 for another meeting's item)."""
+    return get_object_or_404(agenda_items_for_user(user).filter(meeting=meeting), pk=pk)
+
+
+def get_meeting_resolution_for_user(user: User, meeting: Meeting, pk: int) -> Resolution:
+    """A resolution of this meeting that the user may see (404 for another meeting's)."""
+    return get_object_or_404(
+        Resolution.objects.filter(
+            agenda_item__in=agenda_items_for_user(user).filter(meeting=meeting)
+        ),
+        pk=pk,
+    )
+
+
+def get_approved_minutes_for_user(user: User, meeting: Meeting) -> Minutes:
+    """The meeting's approved minutes (the ones published and amended); 404 before approval."""
+    return get_object_or_404(
+        Minutes.objects.filter(meeting__in=meetings_for_user(user)),
+        meeting=meeting,
+        status=MinutesStatus.APPROVED,
+    )
+
+
+# Delivery plans and the review register --------------------------------------------------------
+
+
+def strategies_for_user(user: User) -> QuerySet[Strategy]:
+    """Plans are read whole by everyone with a plan role (`PLAN_READER_ROLES`)."""
+    return Strategy.objects.all() if user.has_role(*PLAN_READER_ROLES) else Strategy.objects.none()
+
+
+def get_strategy_for_user(user: User, pk: int) -> Strategy:
+    return get_object_or_404(strategies_for_user(user), pk=pk)
+
+
+def get_theme_for_user(user: User, pk: int) -> Theme:
+    return get_object_or_404(
+        Theme.objects.select_related("strategy").filter(strategy__in=strategies_for_user(user)),
+        pk=pk,
+    )
+
+
+def get_commitment_for_user(user: User, pk: int) -> Commitment:
+    return get_object_or_404(
+        Commitment.objects.select_related("theme__strategy", "lead_organisation", "owner").filter(
+            theme__strategy__in=strategies_for_user(user)
+        ),
+        pk=pk,
+    )
+
+
+def reviews_for_user(user: User) -> QuerySet[Review]:
+    """The review register: performance leads, commissioners and admins (`may_see_reviews`)."""
+    reviews = Review.objects.select_related("area")
+    return reviews if may_see_reviews(user) else reviews.none()
+
+
+def get_review_for_user(user: User, pk: int) -> Review:
+    return get_object_or_404(reviews_for_user(user), pk=pk)
+
+
+def review_recommendations_for_user(user: User, review: Review, *, today: date) -> ActionQuerySet:
+    """The review's recommendations (actions), with RAG and the agency each is for."""
+    return (
+        tracker_actions_for_user(user)
+        .filter(review=review)
+        .for_tracker(today)
+        .select_related("source_agency")
     )

@@ -12,6 +12,12 @@ This test reads the source of every view module of the project and fails if one 
 
 `.count()` and `.exists()` stay allowed: they ask about rows (a page, a limit), not figures.
 
+What it does not catch (a reviewer's job): a view that reads the rows beside an object it has
+already fetched through a selector (`Minutes.objects.filter(meeting=meeting).first()`, a
+committee's former members) or builds a form's choices (`Meeting.objects.none()`); list
+filtering written as `.filter()` in a view; writes with `.save()` or `.update()`. Those read
+the same in a view and in a selector, so a check by name would refuse good code too.
+
 The view modules are found, not listed: every module of the project's apps named `views`,
 `views_<something>` or inside a `views` package, and every module that holds a URL's view
 (resolved from the URLconf), so a new view module is checked from the day it is added.

@@ -5,11 +5,22 @@ from datetime import date
 import pytest
 from django.http import Http404
 
-from scrutiny import selectors
-from scrutiny.constants import ActionStatus, MeetingStatus, Rag
+from scrutiny import selectors, services_plans
+from scrutiny.constants import (
+    ActionSource,
+    ActionStatus,
+    MeetingStatus,
+    MinutesStatus,
+    Priority,
+    Rag,
+    ReviewKind,
+    ReviewStatus,
+)
+from scrutiny.models import Minutes, OtherAttendee
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
+    AreaFactory,
     MeetingFactory,
     ResolutionFactory,
     TopicFactory,
@@ -58,8 +69,6 @@ def test_a_committees_meetings_are_split_at_today_and_drafts_hidden_from_members
         past
     ]
     assert draft in selectors.upcoming_meetings_for_user(clerk, committee, today=TODAY)
-    assert selectors.may_see_meeting(clerk, draft)
-    assert not selectors.may_see_meeting(committee_member, draft)
 
 
 def test_the_tracker_filters_each_narrow_the_list(clerk, committee, other_committee, officer):
@@ -71,7 +80,10 @@ def test_the_tracker_filters_each_narrow_the_list(clerk, committee, other_commit
     )
     overdue = ActionFactory(resolution=here, owner=officer, due_date=date(2025, 9, 30))
     in_progress = ActionFactory(
-        resolution=there, due_date=date(2026, 3, 31), status=ActionStatus.IN_PROGRESS
+        resolution=there,
+        due_date=date(2026, 3, 31),
+        status=ActionStatus.IN_PROGRESS,
+        priority=Priority.HIGH,
     )
 
     def shown(**filters):
@@ -83,6 +95,9 @@ def test_the_tracker_filters_each_narrow_the_list(clerk, committee, other_commit
     assert shown(status=ActionStatus.IN_PROGRESS) == {in_progress}
     assert shown(rag=Rag.RED) == shown(overdue=True) == {overdue}
     assert shown(owner=officer) == {overdue}
+    assert shown(priority=Priority.HIGH) == {in_progress}
+    assert shown(source=ActionSource.RESOLUTION) == {overdue, in_progress}
+    assert shown(source=ActionSource.OTHER) == set()
     assert shown(committee=None, status="", overdue=False) == {overdue, in_progress}
 
 
@@ -114,3 +129,94 @@ def test_item_and_topic_actions_are_those_the_user_may_open(committee_member, it
 def test_a_meetings_items_are_its_own(clerk, meeting, item, other_meeting):
     AgendaItemFactory(meeting=other_meeting)
     assert list(selectors.meeting_items_for_user(clerk, meeting)) == [item]
+
+
+# Meeting records reached by pk: each only through a meeting the user may see --------------------
+
+
+def test_a_seat_is_opened_only_on_a_committee_the_user_may_see(
+    clerk, committee_member, committee, other_committee
+):
+    theirs = committee.memberships.get(member=committee_member)
+    elsewhere = other_committee.memberships.get()
+    assert selectors.get_membership_for_user(committee_member, theirs.pk) == theirs
+    assert selectors.get_membership_for_user(clerk, elsewhere.pk) == elsewhere
+    with pytest.raises(Http404):
+        selectors.get_membership_for_user(committee_member, elsewhere.pk)
+
+
+def test_an_attendee_is_found_only_through_a_meeting_the_user_may_see(
+    committee_member, meeting, other_meeting
+):
+    here = OtherAttendee.objects.create(
+        meeting=meeting, name="A. Officer", job_title="Analyst", organisation="Council"
+    )
+    there = OtherAttendee.objects.create(
+        meeting=other_meeting, name="B. Officer", job_title="Analyst", organisation="Council"
+    )
+    assert selectors.get_other_attendee_for_user(committee_member, here.pk) == here
+    with pytest.raises(Http404):
+        selectors.get_other_attendee_for_user(committee_member, there.pk)
+
+
+def test_an_item_or_resolution_of_another_meeting_is_not_found_through_this_one(
+    clerk, meeting, item, resolution, other_meeting
+):
+    assert selectors.get_meeting_item_for_user(clerk, meeting, item.pk) == item
+    assert selectors.get_meeting_resolution_for_user(clerk, meeting, resolution.pk) == resolution
+    with pytest.raises(Http404):
+        selectors.get_meeting_item_for_user(clerk, other_meeting, item.pk)
+    with pytest.raises(Http404):
+        selectors.get_meeting_resolution_for_user(clerk, other_meeting, resolution.pk)
+
+
+def test_minutes_are_found_for_download_only_once_approved(clerk, meeting, other_meeting):
+    minutes = Minutes.objects.create(meeting=meeting)
+    with pytest.raises(Http404):
+        selectors.get_approved_minutes_for_user(clerk, meeting)
+    Minutes.objects.filter(pk=minutes.pk).update(
+        status=MinutesStatus.APPROVED,
+        approved_at=AgendaItemFactory(meeting=other_meeting),
+        approved_on=other_meeting.date,
+        approved_by=clerk,
+    )
+    assert selectors.get_approved_minutes_for_user(clerk, meeting) == minutes
+
+
+# Plans and reviews: read by role -------------------------------------------------------------
+
+
+def test_plans_are_read_by_plan_roles_and_hidden_from_others(
+    commissioner, committee_member, officer
+):
+    strategy = services_plans.strategy_create(
+        by=commissioner, title="Strategy", start_year=2022, end_year=2027, summary=""
+    )
+    theme = services_plans.theme_create(
+        by=commissioner, strategy=strategy, title="Support", description=""
+    )
+    assert selectors.get_strategy_for_user(committee_member, strategy.pk) == strategy
+    assert selectors.get_theme_for_user(committee_member, theme.pk) == theme
+    assert not selectors.strategies_for_user(officer).exists()
+    with pytest.raises(Http404):
+        selectors.get_strategy_for_user(officer, strategy.pk)
+    with pytest.raises(Http404):
+        selectors.get_theme_for_user(officer, theme.pk)
+
+
+def test_the_review_register_is_read_only_by_review_roles(performance_lead, committee_member):
+    review = services_plans.review_create(
+        by=performance_lead,
+        reference="DHR-2024-01",
+        kind=ReviewKind.DOMESTIC_HOMICIDE,
+        area=AreaFactory(),
+        status=ReviewStatus.COMMISSIONED,
+        commissioned_on=date(2024, 2, 1),
+        submitted_on=None,
+        published_on=None,
+        closed_on=None,
+    )
+    assert selectors.get_review_for_user(performance_lead, review.pk) == review
+    assert not selectors.reviews_for_user(committee_member).exists()
+    with pytest.raises(Http404):
+        selectors.get_review_for_user(committee_member, review.pk)
