@@ -9,7 +9,8 @@ export UV_LINK_MODE := copy
 
 help:
 	@echo "make run    - install, migrate, add demo data if empty, serve on http://127.0.0.1:8000"
-	@echo "make test   - ruff, then every test (again on PostgreSQL and Redis where installed)"
+	@echo "make test   - ruff, mypy, djlint, then every test (again on PostgreSQL and Redis where installed)"
+	@echo "make mutation - mutation testing of the money, calendar and disclosure rules (slow)"
 	@echo "make assets - rebuild GOV.UK Frontend CSS and JS into static/ (needs Node and npm)"
 
 $(TOOLS)/bin/uv:
@@ -42,8 +43,19 @@ run: install
 test: install
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) mypy
+	$(RUN) djlint templates --lint
 	$(RUN) pytest
 	bash .ci/with-servers.sh $(RUN) pytest -m "not e2e"
+
+# Mutation testing, slow (tens of minutes), so not part of `make test`: mutmut changes the rules
+# named in [tool.mutmut] of pyproject.toml one small edit at a time, runs their tests against
+# each change and then prints the score per module with the changes no test noticed. Results
+# are kept in mutants/, so a second run only checks what changed.
+.PHONY: mutation
+mutation: install
+	$(RUN) mutmut run --max-children 2
+	$(RUN) python scripts/mutation_score.py
 
 .PHONY: assets
 assets:
@@ -51,4 +63,4 @@ assets:
 
 .PHONY: clean
 clean:
-	rm -rf .venv $(TOOLS) staticfiles
+	rm -rf .venv $(TOOLS) staticfiles mutants

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from partnership.calendar import FinancialYear
 from partnership.models import AuditEvent
 
 from .models import (
@@ -81,6 +82,13 @@ def get_funding_stream_for_user(user, pk: int) -> FundingStream:
         )
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def funding_years() -> list[FinancialYear]:
+    """The financial years with a contract's funding or a grant recorded, newest first."""
+    years = set(ContractYear.objects.values_list("financial_year", flat=True))
+    years |= set(FundingStream.objects.values_list("financial_year", flat=True))
+    return [FinancialYear(year) for year in sorted(years, reverse=True)]
 
 
 @dataclass(frozen=True)

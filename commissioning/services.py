@@ -125,6 +125,8 @@ def _describe(obj: models.Model, field_names: Iterable[str]) -> dict[str, str]:
     described = {}
     for name in field_names:
         field = obj._meta.get_field(name)
+        if not isinstance(field, models.Field):  # a reverse relation: never audited here
+            raise TypeError(f"{name} is not a field of {obj._meta.label}")
         label = capfirst(str(field.verbose_name).removesuffix(" pence"))
         if field.many_to_many:
             text = ", ".join(sorted(str(o) for o in getattr(obj, name).all()))
@@ -578,7 +580,7 @@ def contract_year_save(
     _check_no_duplicates([c.funder.name for c in contributions], "contribution", f"for {label}")
     _check_amounts([annual_value_pence, *(c.amount_pence for c in contributions)])
     creating = contract_year is None
-    if creating:
+    if contract_year is None:
         contract_year = ContractYear(contract=contract)
         before: dict[str, str] = {}
     else:
@@ -608,8 +610,8 @@ def contract_year_save(
     ).delete()
 
     after = _describe(contract_year, ("financial_year", "annual_value_pence"))
-    for c in contributions:
-        after[c.funder.name] = _contribution_text(c.amount_pence, c.stated_percent)
+    for given in contributions:
+        after[given.funder.name] = _contribution_text(given.amount_pence, given.stated_percent)
     diff = _changes(before, after)
     if creating or diff:
         _audit(

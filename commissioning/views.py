@@ -36,7 +36,7 @@ from .forms import (
     contribution_formset,
     error_summary_items,
 )
-from .models import ContractYear, FundingStream
+from .models import ContractYear
 
 EDITORS = (Role.COMMISSIONER,)
 READERS = (Role.COMMISSIONER, Role.PERFORMANCE_LEAD)
@@ -560,12 +560,6 @@ def _year_filter(request) -> FinancialYear | None:
         return None
 
 
-def _year_choices() -> list[FinancialYear]:
-    years = set(ContractYear.objects.values_list("financial_year", flat=True))
-    years |= set(FundingStream.objects.values_list("financial_year", flat=True))
-    return [FinancialYear(y) for y in sorted(years, reverse=True)]
-
-
 @role_required(*FUNDING_READERS)
 def funding(request):
     year = _year_filter(request)
@@ -574,7 +568,7 @@ def funding(request):
         "commissioning/funding_overview.html",
         {
             "year": year,
-            "years": _year_choices(),
+            "years": selectors.funding_years(),
             "contracts": metrics.funding_overview(year),
             "grants": metrics.grant_allocations(year),
             "can_edit": can_edit(request.user),

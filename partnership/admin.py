@@ -3,7 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
@@ -85,7 +86,9 @@ class UserAdmin(BaseUserAdmin):
         return [steps, *super(BaseUserAdmin, self).get_urls()]
 
     def user_step_view(self, request, user_id, step):
-        user = get_object_or_404(User, pk=user_id)
+        user = self.get_object(request, user_id)  # the admin's own selector: its queryset
+        if user is None:
+            raise Http404
         if step not in USER_STEPS or not self.has_change_permission(request, user):
             return redirect("admin:partnership_user_change", user_id)
         self._run_step(request, user, step)

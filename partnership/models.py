@@ -1,5 +1,7 @@
 """Who, where and the audit log: users, organisations, areas."""
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -84,12 +86,15 @@ class User(AbstractUser):
         return [role for role in Role if role in self.role_names()]
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
         raise PermissionDenied("Audit events cannot be changed.")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("Audit events cannot be deleted.")
+
+
+AuditEventManager = models.Manager.from_queryset(AuditEventQuerySet)
 
 
 class AuditEvent(models.Model):
@@ -105,7 +110,7 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = AuditEventManager()
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -14,7 +14,7 @@ from django.http import Http404
 from partnership.constants import Role
 from partnership.models import User
 
-from .models import Referral
+from .models import Referral, ReferralStatusChange
 
 
 def sees_all_referrals(user: User) -> bool:
@@ -52,6 +52,16 @@ def get_referral_for_user(user: User, pk: int) -> Referral:
         )
     except (Referral.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such referral.") from error
+
+
+def referral_history(referral: Referral) -> QuerySet[ReferralStatusChange]:
+    """The referral's steps, oldest first, with who took each."""
+    return referral.history.select_related("by").order_by("at", "pk")
+
+
+def meets_rule(referral: Referral, rule: Q) -> bool:
+    """Whether the referral meets a rule from `referrals.rules` (a Q, such as an overdue test)."""
+    return Referral.objects.filter(rule, pk=referral.pk).exists()
 
 
 def may_see_referral(user: User, referral_id: int | None) -> bool:

@@ -50,7 +50,13 @@ from .forms import (
 from .metrics import overdue_counts
 from .models import Referral
 from .rules import first_contact_overdue, oversight_overdue
-from .selectors import get_referral_for_user, may_see_referral, referrals_for_user
+from .selectors import (
+    get_referral_for_user,
+    may_see_referral,
+    meets_rule,
+    referral_history,
+    referrals_for_user,
+)
 
 READ_ROLES = (Role.OFFICER, Role.PERFORMANCE_LEAD)
 
@@ -323,22 +329,17 @@ def referral_create(request):
     )
 
 
-def _meets(referral: Referral, rule) -> bool:
-    """Whether one referral meets a rule from `referrals.rules` now (the rule is a Q)."""
-    return Referral.objects.filter(rule(timezone.now()), pk=referral.pk).exists()
-
-
 @role_required(*READ_ROLES)
 def referral_detail(request, pk: int):
     referral = get_referral_for_user(request.user, pk)
     services.referral_record_view(referral=referral, by=request.user, request=request)
-    history = referral.history.select_related("by").order_by("at", "pk")
+    now = timezone.now()
     return render(
         request,
         "referrals/referral_detail.html",
         {
             "referral": referral,
-            "history": history,
+            "history": referral_history(referral),
             "outcomes": [row.get_outcome_display() for row in referral.outcomes.all()],
             "repeat_of_visible": may_see_referral(request.user, referral.repeat_of_id),
             "repeat_address_of_visible": may_see_referral(
@@ -353,8 +354,8 @@ def referral_detail(request, pk: int):
                 if request.user.has_role(Role.OFFICER)
                 else []
             ),
-            "contact_overdue": _meets(referral, first_contact_overdue),
-            "oversight_overdue": _meets(referral, oversight_overdue),
+            "contact_overdue": meets_rule(referral, first_contact_overdue(now)),
+            "oversight_overdue": meets_rule(referral, oversight_overdue(now)),
         },
     )
 

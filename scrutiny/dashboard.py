@@ -44,7 +44,7 @@ limits very little at the volumes of a district or a service.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -864,7 +864,7 @@ class _Builder:
             for value, label in referral_figures.EQUALITY_FIELDS[key].choices:
                 cell = cells.items[value]
                 share = self.disclosure.share(cell, whole)
-                rows.append([name, label, cell.display, share.display])
+                rows.append([name, str(label), cell.display, share.display])
         table = Table(
             caption=f"Equality profile of referrals received in {self.quarter}",
             headers=["Characteristic", "Group", "Referrals", "Percentage"],
@@ -1040,7 +1040,7 @@ class _Builder:
         title: str,
         intro: str,
         label: str,
-        members: list[tuple[object, str, str, str]],
+        members: Sequence[tuple[object, str, str, str]],
         cells: dict[FinancialQuarter, DisclosedSeries],
     ) -> Panel:
         """One XmR chart per member (key, chart id, name, phrase), over every quarter."""

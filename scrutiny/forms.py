@@ -412,26 +412,3 @@ class ActionFilterForm(forms.Form):
             .distinct()
             .order_by("first_name", "last_name", "username")
         )
-
-    def filter(self, actions):
-        """`actions` (annotated with RAG) narrowed by the valid filters."""
-        if not self.is_valid():
-            return actions
-        data = self.cleaned_data
-        if data["committee"]:
-            actions = actions.filter(resolution__agenda_item__meeting__committee=data["committee"])
-        if data["meeting"]:
-            actions = actions.filter(resolution__agenda_item__meeting=data["meeting"])
-        if data["source"]:
-            actions = actions.filter(source=data["source"])
-        if data["status"]:
-            actions = actions.filter(status=data["status"])
-        if data["priority"]:
-            actions = actions.filter(priority=data["priority"])
-        if data["rag"]:
-            actions = actions.filter(rag=data["rag"])
-        if data["owner"]:
-            actions = actions.filter(owner=data["owner"])
-        if data["overdue"]:
-            actions = actions.filter(rag=Rag.RED)
-        return actions

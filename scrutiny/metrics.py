@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
 from partnership.disclosure import DisclosedSeries, Disclosure
 
 from .constants import ActionSource, Rag, ReviewStatus
-from .models import Action, Committee, Review
+from .models import Action, ActionQuerySet, Committee, Review
+from .models.actions import rag_of
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class ActionsByRag:
 
 
 def actions_by_rag(
-    *, today: date, committee: Committee | None = None, actions: QuerySet[Action] | None = None
+    *, today: date, committee: Committee | None = None, actions: ActionQuerySet | None = None
 ) -> ActionsByRag:
     """Counts by RAG and the overdue list, for one committee or all.
 
@@ -47,10 +48,11 @@ def actions_by_rag(
     actions = Action.objects.all() if actions is None else actions
     if committee is not None:
         actions = actions.filter(resolution__agenda_item__meeting__committee=committee)
-    rows = actions.with_rag(today).order_by().values("rag").annotate(count=Count("pk"))
-    found = {row["rag"]: row["count"] for row in rows}
+    # Counted under its own name: `rag` is how Action declares the annotation of with_rag.
+    by_band = actions.annotate(band=rag_of(today)).order_by().values("band")
+    found = {row["band"]: row["count"] for row in by_band.annotate(count=Count("pk"))}
     counts = {rag: found.get(rag.value, 0) for rag in Rag}
-    overdue = list(actions.for_tracker(today).filter(rag=Rag.RED))  # as in `.overdue(today)`
+    overdue = list(actions.for_tracker(today).of_rag(Rag.RED))  # as in `.overdue(today)`
     return ActionsByRag(today=today, committee=committee, counts=counts, overdue=overdue)
 
 
@@ -71,9 +73,9 @@ def review_summary(*, today: date, disclosure: Disclosure) -> ReviewSummary:
     reviews = disclosure.series({status: found.get(status.value, 0) for status in ReviewStatus})
     rows = (
         Action.objects.filter(source=ActionSource.RECOMMENDATION)
-        .with_rag(today)
+        .annotate(band=rag_of(today))  # named apart from `Action.rag`, as in actions_by_rag
         .order_by()
-        .values_list("rag")
+        .values_list("band")
         .annotate(n=Count("pk"))
     )
     by_rag = dict(rows)

@@ -19,6 +19,7 @@ Who sees what (tests/access_matrix/scrutiny.py has the table for every URL):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -30,17 +31,30 @@ from partnership.models import User
 from .constants import (
     ACTION_MANAGER_ROLES,
     MANAGER_ROLES,
+    PLAN_READER_ROLES,
     REVIEW_ROLES,
     ActionSource,
     MeetingStatus,
+    MinutesStatus,
+    Rag,
 )
 from .models import (
     Action,
+    ActionQuerySet,
+    AdvanceQuestion,
     AgendaDocument,
     AgendaItem,
+    Commitment,
     Committee,
     CommitteeMembership,
+    Declaration,
     Meeting,
+    Minutes,
+    OtherAttendee,
+    Resolution,
+    Review,
+    Strategy,
+    Theme,
     Topic,
 )
 
@@ -87,6 +101,26 @@ def get_meeting_for_user(user: User, pk: int) -> Meeting:
     return get_object_or_404(meetings_for_user(user), pk=pk)
 
 
+def meeting_has_exempt_items(meeting: Meeting) -> bool:
+    return meeting.agenda_items.filter(exempt=True).exists()
+
+
+def upcoming_meetings_for_user(
+    user: User, committee: Committee, *, today: date
+) -> QuerySet[Meeting]:
+    """The committee's meetings from today on that the user may see, soonest first."""
+    return (
+        meetings_for_user(user)
+        .filter(committee=committee, date__gte=today)
+        .order_by("date", "start_time")
+    )
+
+
+def past_meetings_for_user(user: User, committee: Committee, *, today: date) -> QuerySet[Meeting]:
+    """The committee's meetings before today that the user may see, newest first."""
+    return meetings_for_user(user).filter(committee=committee, date__lt=today)
+
+
 def _exempt_visible(user: User, prefix: str = "") -> Q:
     """Items that are not exempt, or exempt items of a committee the user sits on."""
     # A subquery, not a join on members: OR-ed with a join, each member would repeat each row.
@@ -107,6 +141,26 @@ def get_agenda_item_for_user(user: User, pk: int) -> AgendaItem:
     return get_object_or_404(agenda_items_for_user(user), pk=pk)
 
 
+def meeting_items_for_user(user: User, meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The meeting's agenda, with resolutions, actions and documents, as the user may see it."""
+    return (
+        agenda_items_for_user(user)
+        .filter(meeting=meeting)
+        .select_related("minutes_of")
+        .prefetch_related("resolutions__actions__owner", "documents")
+    )
+
+
+def get_resolution_for_user(user: User, pk: int) -> Resolution:
+    """A resolution of an agenda item the user may see, with its item, meeting and committee."""
+    return get_object_or_404(
+        Resolution.objects.select_related("agenda_item__meeting__committee").filter(
+            agenda_item__in=agenda_items_for_user(user)
+        ),
+        pk=pk,
+    )
+
+
 def get_document_for_user(user: User, pk: int) -> AgendaDocument:
     return get_object_or_404(
         AgendaDocument.objects.select_related("agenda_item__meeting__committee").filter(
@@ -121,7 +175,7 @@ def may_see_reviews(user: User) -> bool:
     return user.has_role(*REVIEW_ROLES)
 
 
-def tracker_actions_for_user(user: User) -> QuerySet[Action]:
+def tracker_actions_for_user(user: User) -> ActionQuerySet:
     """The actions the user may read in the tracker (not counting actions they own)."""
     from_resolutions = Q(source=ActionSource.RESOLUTION)
     if is_manager(user):
@@ -140,7 +194,7 @@ def tracker_actions_for_user(user: User) -> QuerySet[Action]:
     return Action.objects.filter(visible)
 
 
-def actions_for_user(user: User) -> QuerySet[Action]:
+def actions_for_user(user: User) -> ActionQuerySet:
     """Actions the user may open: those in their tracker and those they own."""
     return Action.objects.filter(
         Q(owner=user) | Q(pk__in=tracker_actions_for_user(user).values("pk"))
@@ -151,7 +205,35 @@ def get_action_for_user(user: User, pk: int, *, today: date) -> Action:
     return get_object_or_404(actions_for_user(user).for_tracker(today), pk=pk)
 
 
-def my_actions(user: User, *, today: date) -> QuerySet[Action]:
+def tracker_actions(user: User, *, today: date, filters: dict) -> ActionQuerySet:
+    """The user's tracker (with RAG) narrowed by the tracker's filters: `committee`, `meeting`,
+    `source`, `status`, `priority`, `rag`, `owner` and `overdue`; a missing or empty filter is
+    off."""
+    actions = tracker_actions_for_user(user).for_tracker(today)
+    lookups = {
+        "committee": "resolution__agenda_item__meeting__committee",
+        "meeting": "resolution__agenda_item__meeting",
+        "source": "source",
+        "status": "status",
+        "priority": "priority",
+        "owner": "owner",
+    }
+    for name, lookup in lookups.items():
+        if filters.get(name):
+            actions = actions.filter(**{lookup: filters[name]})
+    if filters.get("rag"):
+        actions = actions.of_rag(filters["rag"])
+    if filters.get("overdue"):
+        actions = actions.of_rag(Rag.RED)
+    return actions
+
+
+def item_actions_for_user(user: User, item: AgendaItem, *, today: date) -> ActionQuerySet:
+    """The actions raised on the item's resolutions that the user may open, with RAG."""
+    return actions_for_user(user).filter(resolution__agenda_item=item).for_tracker(today)
+
+
+def my_actions(user: User, *, today: date) -> ActionQuerySet:
     return Action.objects.filter(owner=user).for_tracker(today)
 
 
@@ -171,6 +253,27 @@ def may_work_on_action(user: User, action: Action) -> bool:
     return action.is_open and is_owner_or_manager(user, action)
 
 
+def topics_for_user(user: User) -> QuerySet[Topic]:
+    """Topics are subject names, not papers: everyone with a committee role reads all of them
+    (which items of a topic they see is decided by `topic_items_for_user`)."""
+    return Topic.objects.all()
+
+
+def get_topic_for_user(user: User, pk: int) -> Topic:
+    return get_object_or_404(topics_for_user(user), pk=pk)
+
+
+def topic_actions_for_user(
+    user: User, items: Iterable[AgendaItem], *, today: date
+) -> ActionQuerySet:
+    """The actions the user may open that were raised on these agenda items, with RAG."""
+    return (
+        actions_for_user(user)
+        .filter(resolution__agenda_item__in=[item.pk for item in items])
+        .for_tracker(today)
+    )
+
+
 def topic_items_for_user(user: User, topic: Topic) -> QuerySet[AgendaItem]:
     """The topic's history: its items at meetings the user may see, oldest first."""
     return (
@@ -178,4 +281,114 @@ def topic_items_for_user(user: User, topic: Topic) -> QuerySet[AgendaItem]:
         .filter(topics=topic)
         .prefetch_related("resolutions__actions")
         .order_by("meeting__date", "meeting__start_time", "number")
+    )
+
+
+# Membership, attendance, declarations, questions and minutes: each through its meeting ---------
+
+
+def get_membership_for_user(user: User, pk: int) -> CommitteeMembership:
+    """A seat on a committee the user may open, with its committee and member."""
+    return get_object_or_404(
+        CommitteeMembership.objects.select_related("committee", "member").filter(
+            committee__in=committees_for_user(user)
+        ),
+        pk=pk,
+    )
+
+
+def get_other_attendee_for_user(user: User, pk: int) -> OtherAttendee:
+    return get_object_or_404(
+        OtherAttendee.objects.select_related("meeting").filter(meeting__in=meetings_for_user(user)),
+        pk=pk,
+    )
+
+
+def get_declaration_for_user(user: User, pk: int) -> Declaration:
+    return get_object_or_404(
+        Declaration.objects.select_related("agenda_item__meeting", "member").filter(
+            agenda_item__meeting__in=meetings_for_user(user)
+        ),
+        pk=pk,
+    )
+
+
+def get_question_for_user(user: User, pk: int) -> AdvanceQuestion:
+    return get_object_or_404(
+        AdvanceQuestion.objects.select_related("meeting").filter(
+            meeting__in=meetings_for_user(user)
+        ),
+        pk=pk,
+    )
+
+
+def get_meeting_item_for_user(user: User, meeting: Meeting, pk: int) -> AgendaItem:
+    """An item of this meeting that the user may see (404 for another meeting's item)."""
+    return get_object_or_404(agenda_items_for_user(user).filter(meeting=meeting), pk=pk)
+
+
+def get_meeting_resolution_for_user(user: User, meeting: Meeting, pk: int) -> Resolution:
+    """A resolution of this meeting that the user may see (404 for another meeting's)."""
+    return get_object_or_404(
+        Resolution.objects.filter(
+            agenda_item__in=agenda_items_for_user(user).filter(meeting=meeting)
+        ),
+        pk=pk,
+    )
+
+
+def get_approved_minutes_for_user(user: User, meeting: Meeting) -> Minutes:
+    """The meeting's approved minutes (the ones published and amended); 404 before approval."""
+    return get_object_or_404(
+        Minutes.objects.filter(meeting__in=meetings_for_user(user)),
+        meeting=meeting,
+        status=MinutesStatus.APPROVED,
+    )
+
+
+# Delivery plans and the review register --------------------------------------------------------
+
+
+def strategies_for_user(user: User) -> QuerySet[Strategy]:
+    """Plans are read whole by everyone with a plan role (`PLAN_READER_ROLES`)."""
+    return Strategy.objects.all() if user.has_role(*PLAN_READER_ROLES) else Strategy.objects.none()
+
+
+def get_strategy_for_user(user: User, pk: int) -> Strategy:
+    return get_object_or_404(strategies_for_user(user), pk=pk)
+
+
+def get_theme_for_user(user: User, pk: int) -> Theme:
+    return get_object_or_404(
+        Theme.objects.select_related("strategy").filter(strategy__in=strategies_for_user(user)),
+        pk=pk,
+    )
+
+
+def get_commitment_for_user(user: User, pk: int) -> Commitment:
+    return get_object_or_404(
+        Commitment.objects.select_related("theme__strategy", "lead_organisation", "owner").filter(
+            theme__strategy__in=strategies_for_user(user)
+        ),
+        pk=pk,
+    )
+
+
+def reviews_for_user(user: User) -> QuerySet[Review]:
+    """The review register: performance leads, commissioners and admins (`may_see_reviews`)."""
+    reviews = Review.objects.select_related("area")
+    return reviews if may_see_reviews(user) else reviews.none()
+
+
+def get_review_for_user(user: User, pk: int) -> Review:
+    return get_object_or_404(reviews_for_user(user), pk=pk)
+
+
+def review_recommendations_for_user(user: User, review: Review, *, today: date) -> ActionQuerySet:
+    """The review's recommendations (actions), with RAG and the agency each is for."""
+    return (
+        tracker_actions_for_user(user)
+        .filter(review=review)
+        .for_tracker(today)
+        .select_related("source_agency")
     )

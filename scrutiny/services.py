@@ -170,7 +170,7 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 def _add_standard_items(meeting: Meeting) -> list[AgendaItem]:
     """Apologies, declarations of interest and (when there are minutes to approve) the previous
     meeting's minutes, as items 1, 2 and 3. The clerk may remove any of them."""
-    items = []
+    items: list[AgendaItem] = []
     for kind in STANDARD_ITEMS:
         minutes_of = None
         if kind == ItemKind.PREVIOUS_MINUTES:
@@ -382,6 +382,13 @@ def agenda_document_delete(*, by: User, document: AgendaDocument, request=None) 
     document.delete()
     # Remove the file only once the row is gone for good.
     transaction.on_commit(lambda: storage.delete(stored))
+
+
+def agenda_document_record_download(*, by: User, document: AgendaDocument, request=None) -> None:
+    """Audit the download of an exempt item's document: who read confidential papers and when.
+    Public documents are in the public pack anyway, so their downloads are not recorded."""
+    if document.agenda_item.exempt:
+        audit_record(by=by, action=AuditAction.VIEW, obj=document, request=request)
 
 
 # Resolutions ------------------------------------------------------------------------------------
@@ -689,6 +696,34 @@ def action_close(
     return action
 
 
+# Exports and views that are recorded ------------------------------------------------------------
+
+
+def actions_record_export(*, by: User, rows: int, filters: Iterable[str], request=None) -> None:
+    """Audit an export of the action tracker: how many rows, and which filters were on."""
+    audit_record(
+        by=by,
+        action=AuditAction.EXPORT,
+        object_type="scrutiny.Action",
+        detail={"rows": rows, "filters": sorted(filters)},
+        request=request,
+    )
+
+
+def dashboard_record_exact_view(
+    *, by: User, quarter_label: str, service_id: int | None, request=None
+) -> None:
+    """Audit a dashboard shown with exact (unsuppressed) figures."""
+    audit_record(
+        by=by,
+        action=AuditAction.VIEW,
+        object_type="scrutiny.Dashboard",
+        object_id=quarter_label,
+        detail={"exact": True, "service_id": service_id},
+        request=request,
+    )
+
+
 # Reminders --------------------------------------------------------------------------------------
 
 
@@ -785,15 +820,15 @@ def send_action_reminders(*, today: date) -> RemindersSent:
 def digest_recipient(action: Action) -> User:
     """Who keeps an action and hears when it is overdue: the committee's clerk for a
     resolution's action, otherwise whoever raised it (a plan editor or a review reader)."""
-    if action.source == ActionSource.RESOLUTION:
-        return action.resolution.agenda_item.meeting.committee.clerk
-    return action.raised_by
+    meeting = action.meeting  # a resolution's action has one (the source names its one link)
+    return meeting.committee.clerk if meeting is not None else action.raised_by
 
 
 def _digest_heading(action: Action) -> str:
-    if action.source == ActionSource.RESOLUTION:
-        return str(action.resolution.agenda_item.meeting.committee)
-    if action.source == ActionSource.COMMITMENT:
+    meeting = action.meeting
+    if meeting is not None:
+        return str(meeting.committee)
+    if action.commitment is not None:
         return f"Delivery plan: {action.commitment.theme.strategy}"
     if action.source == ActionSource.RECOMMENDATION:
         return "Review recommendations"
@@ -803,7 +838,7 @@ def _digest_heading(action: Action) -> str:
 def _overdue_by_recipient(today: date) -> dict[User, list[Action]]:
     overdue = (
         Action.objects.for_tracker(today)
-        .filter(rag=Rag.RED)  # as in `.overdue(today)`
+        .of_rag(Rag.RED)  # as in `.overdue(today)`
         .select_related("raised_by", "resolution__agenda_item__meeting__committee__clerk")
     )
     already = set(

@@ -25,6 +25,7 @@ import uuid
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -152,7 +153,9 @@ def membership_end(
 # Attendance and declarations --------------------------------------------------------------------
 
 
-def _check_substitutes(meeting: Meeting, members: set[int], substitutes: Mapping[int, User]):
+def _check_substitutes(
+    meeting: Meeting, members: set[int], substitutes: Mapping[int, User | None]
+) -> None:
     chosen = [substitute for substitute in substitutes.values() if substitute is not None]
     for substitute in chosen:
         if substitute.pk in members:
@@ -243,7 +246,7 @@ def present_at(meeting: Meeting) -> list[User]:
     """Who was in the room as a member: members present, and substitutes who came."""
     rows = meeting.attendance.select_related("member", "substitute")
     present = [row.member for row in rows if row.status == AttendanceStatus.PRESENT]
-    return present + [row.substitute for row in rows if row.substitute_id]
+    return present + [row.substitute for row in rows if row.substitute is not None]
 
 
 @transaction.atomic
@@ -438,7 +441,7 @@ def minutes_circulate(*, by: User, meeting: Meeting, request=None) -> AgendaItem
             "Add the committee's next meeting first: the draft minutes go to it for approval."
         )
     item = following.agenda_items.filter(kind=ItemKind.PREVIOUS_MINUTES).first()
-    if item is not None and item.minutes_of_id not in (None, meeting.pk):
+    if item is not None and item.minutes_of is not None and item.minutes_of_id != meeting.pk:
         raise ValidationError(
             f"The meeting of {_long(following.date)} already has the minutes of the meeting of "
             f"{_long(item.minutes_of.date)} to approve."
@@ -483,13 +486,14 @@ def minutes_approve(*, by: User, item: AgendaItem, today: date, request=None) ->
     meeting's status becomes "Minutes approved", and the item records the resolution.
     """
     _require_manager(by)
-    if item.kind != ItemKind.PREVIOUS_MINUTES or item.minutes_of_id is None:
+    approved = item.minutes_of
+    if item.kind != ItemKind.PREVIOUS_MINUTES or approved is None:
         raise ValidationError(
             "Approve minutes at a meeting's item Minutes of the previous meeting."
         )
-    if item.minutes_of.status == MeetingStatus.MINUTES_APPROVED:
+    if approved.status == MeetingStatus.MINUTES_APPROVED:
         raise ValidationError("These minutes are already approved.")
-    meeting = require_minutes_not_approved(item.minutes_of)
+    meeting = require_minutes_not_approved(approved)
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None or minutes.status != MinutesStatus.CIRCULATED:
         raise ValidationError("Send the draft minutes to this meeting before they are approved.")
@@ -525,7 +529,9 @@ def minutes_approve(*, by: User, item: AgendaItem, today: date, request=None) ->
 # Amendments -------------------------------------------------------------------------------------
 
 
-def _amend_target(minutes: Minutes, kind: str, agenda_item, resolution) -> tuple[object, str]:
+def _amend_target(
+    minutes: Minutes, kind: str, agenda_item, resolution
+) -> tuple[ItemMinute | Resolution | None, str]:
     """The record an amendment changes and the name of its text field."""
     meeting_id = minutes.meeting_id
     if kind == AmendmentKind.DISCUSSION:
@@ -655,9 +661,23 @@ def minutes_publish(*, by: User, minutes: Minutes, request=None) -> Minutes:
                 detail={"published": True, "sha256": minutes.public_sha256, "exempt": bool(exempt)},
                 request=request,
             )
-            transaction.on_commit(lambda: [default_storage.delete(name) for name in old])
+            for name in old:
+                transaction.on_commit(partial(default_storage.delete, name))
     except BaseException:
         for name in names:
             default_storage.delete(name)
         raise
     return minutes
+
+
+def minutes_record_download(*, by: User, minutes: Minutes, part: str, request=None) -> None:
+    """Audit a download of the published minutes: which part (`public_pdf` or `exempt_pdf`)
+    and the fingerprint of the file that was read."""
+    sha = {"public_pdf": minutes.public_sha256, "exempt_pdf": minutes.exempt_sha256}[part]
+    audit_record(
+        by=by,
+        action=AuditAction.EXPORT,
+        obj=minutes,
+        detail={"part": part, "sha256": sha},
+        request=request,
+    )

@@ -130,6 +130,11 @@ def review_create(*, by: User, request=None, **fields: Any) -> Review:
     return _save_new(by, review, request, {"status": review.status})
 
 
+def review_record_view(*, by: User, review: Review, request=None) -> None:
+    """Audit a reading of a review's page: the register holds details of deaths."""
+    audit_record(by=by, action=AuditAction.VIEW, obj=review, request=request)
+
+
 @transaction.atomic
 def review_update(*, by: User, review: Review, request=None, **fields: Any) -> Review:
     _require_review_reader(by)

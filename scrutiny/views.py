@@ -11,13 +11,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_POST
 
-from partnership.audit import audit_record
-from partnership.constants import AuditAction
 from partnership.csvexport import csv_response
 from partnership.forms import save_and_redirect
 from partnership.permissions import role_required
@@ -53,7 +51,7 @@ from .forms import (
 )
 from .forms_plans import MilestoneForm, RecommendationForm
 from .metrics import actions_by_rag
-from .models import CommitteeMembership, Declaration, ItemMinute, Minutes, Resolution, Topic
+from .models import CommitteeMembership, Declaration, ItemMinute, Minutes
 from .services_meetings import members_on
 
 manager_required = role_required(*MANAGER_ROLES)
@@ -95,7 +93,6 @@ def committee_list(request):
 @committee_roles_required
 def committee_detail(request, pk):
     committee = selectors.get_committee_for_user(request.user, pk)
-    meetings = selectors.meetings_for_user(request.user).filter(committee=committee)
     today = _today()
     return render(
         request,
@@ -109,8 +106,8 @@ def committee_detail(request, pk):
             "future_members": CommitteeMembership.objects.filter(
                 committee=committee, start_date__gt=today
             ).select_related("member__organisation"),
-            "upcoming": meetings.filter(date__gte=today).order_by("date", "start_time"),
-            "past": meetings.filter(date__lt=today),
+            "upcoming": selectors.upcoming_meetings_for_user(request.user, committee, today=today),
+            "past": selectors.past_meetings_for_user(request.user, committee, today=today),
             "summary": actions_by_rag(
                 today=today,
                 committee=committee,
@@ -187,12 +184,7 @@ def meeting_create(request, committee_pk):
 @committee_roles_required
 def meeting_detail(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk)
-    items = (
-        selectors.agenda_items_for_user(request.user)
-        .filter(meeting=meeting)
-        .select_related("minutes_of")
-        .prefetch_related("resolutions__actions__owner", "documents")
-    )
+    items = selectors.meeting_items_for_user(request.user, meeting)
     minutes = Minutes.objects.filter(meeting=meeting).first()
     is_manager = selectors.is_manager(request.user)
     return render(
@@ -268,11 +260,7 @@ def agenda_item_detail(request, pk):
     item = selectors.get_agenda_item_for_user(request.user, pk)
     today = _today()
     resolutions = item.resolutions.prefetch_related("actions")
-    actions = (
-        selectors.actions_for_user(request.user)
-        .filter(resolution__agenda_item=item)
-        .for_tracker(today)
-    )
+    actions = selectors.item_actions_for_user(request.user, item, today=today)
     actions_by_resolution: dict[int, list] = {}
     for action in actions:
         actions_by_resolution.setdefault(action.resolution_id, []).append(action)
@@ -381,8 +369,7 @@ def agenda_document_add(request, item_pk):
 @committee_roles_required
 def agenda_document_download(request, pk):
     document = selectors.get_document_for_user(request.user, pk)
-    if document.agenda_item.exempt:
-        audit_record(by=request.user, action=AuditAction.VIEW, obj=document, request=request)
+    services.agenda_document_record_download(by=request.user, document=document, request=request)
     return download_response(document.file, document.original_name)
 
 
@@ -430,7 +417,7 @@ def resolution_create(request, item_pk):
 
 @manager_required
 def resolution_edit(request, pk):
-    resolution = get_object_or_404(Resolution.objects.select_related("agenda_item"), pk=pk)
+    resolution = selectors.get_resolution_for_user(request.user, pk)
     item = resolution.agenda_item
     form = ResolutionForm(
         request.POST or None, initial={"label": resolution.label, "text": resolution.text}
@@ -457,20 +444,18 @@ def topic_list(request):
     return render(
         request,
         "scrutiny/topic_list.html",
-        {"topics": Topic.objects.all(), "is_manager": selectors.is_manager(request.user)},
+        {
+            "topics": selectors.topics_for_user(request.user),
+            "is_manager": selectors.is_manager(request.user),
+        },
     )
 
 
 @committee_roles_required
 def topic_detail(request, pk):
-    topic = get_object_or_404(Topic, pk=pk)
-    today = _today()
+    topic = selectors.get_topic_for_user(request.user, pk)
     items = list(selectors.topic_items_for_user(request.user, topic))
-    actions = (
-        selectors.actions_for_user(request.user)
-        .filter(resolution__agenda_item__in=[item.pk for item in items])
-        .for_tracker(today)
-    )
+    actions = selectors.topic_actions_for_user(request.user, items, today=_today())
     by_item: dict[int, list] = {}
     for action in actions:
         by_item.setdefault(action.resolution.agenda_item_id, []).append(action)
@@ -538,7 +523,8 @@ def _tracker(request):
     today = _today()
     visible = selectors.tracker_actions_for_user(request.user)
     form = ActionFilterForm(request.GET or None, actions=visible)
-    actions = form.filter(visible.for_tracker(today))
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    actions = selectors.tracker_actions(request.user, today=today, filters=filters)
     return today, visible, form, actions
 
 
@@ -565,11 +551,10 @@ def action_list(request):
 def action_export(request):
     today, _visible, _form, actions = _tracker(request)
     rows = [_tracker_row(action) for action in actions]
-    audit_record(
+    services.actions_record_export(
         by=request.user,
-        action=AuditAction.EXPORT,
-        object_type="scrutiny.Action",
-        detail={"rows": len(rows), "filters": sorted(k for k, v in request.GET.items() if v)},
+        rows=len(rows),
+        filters=[name for name, value in request.GET.items() if value],
         request=request,
     )
     return csv_response(f"action-tracker-{today.isoformat()}.csv", TRACKER_HEADER, rows)
@@ -628,9 +613,7 @@ def action_detail(request, pk):
 
 @manager_required
 def action_create(request, resolution_pk):
-    resolution = get_object_or_404(
-        Resolution.objects.select_related("agenda_item__meeting__committee"), pk=resolution_pk
-    )
+    resolution = selectors.get_resolution_for_user(request.user, resolution_pk)
     item = resolution.agenda_item
     form = ActionForm(request.POST or None, initial={"priority": "medium"})
     saved = save_and_redirect(

@@ -16,13 +16,13 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 
 from commissioning.models import CommissionedService
-from partnership.audit import audit_record
 from partnership.calendar import FinancialQuarter
-from partnership.constants import AuditAction, Role
+from partnership.constants import Role
 from partnership.csvexport import csv_response
 from partnership.disclosure import ROUND_TO
 from partnership.permissions import may_see_unsuppressed, role_required
 
+from . import services
 from .dashboard import PANELS, Dashboard, build_dashboard, quarters_with_referrals
 
 DASHBOARD_ROLES = (Role.COMMITTEE_MEMBER, Role.CLERK, Role.PERFORMANCE_LEAD, Role.COMMISSIONER)
@@ -83,13 +83,8 @@ def _build(request, quarter, service, exact, panels=None) -> Dashboard:
     service_id = service.pk if service else None
     dashboard = build_dashboard(quarter=quarter, service_id=service_id, exact=exact, panels=panels)
     if exact:
-        audit_record(
-            by=request.user,
-            action=AuditAction.VIEW,
-            object_type="scrutiny.Dashboard",
-            object_id=quarter.label,
-            detail={"exact": True, "service_id": service_id},
-            request=request,
+        services.dashboard_record_exact_view(
+            by=request.user, quarter_label=quarter.label, service_id=service_id, request=request
         )
     return dashboard
 

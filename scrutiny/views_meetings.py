@@ -12,13 +12,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from partnership.audit import audit_record
-from partnership.constants import AuditAction, Role
+from partnership.constants import Role
 from partnership.forms import save_and_redirect
 from partnership.models import User
 from partnership.permissions import role_required
@@ -38,13 +37,8 @@ from .forms_meetings import (
 )
 from .minutes import Part, minutes_document
 from .models import (
-    AdvanceQuestion,
-    CommitteeMembership,
-    Declaration,
     ItemMinute,
     Minutes,
-    OtherAttendee,
-    Resolution,
 )
 from .services import MINUTES_LOCKED
 from .views import _form_page
@@ -112,9 +106,7 @@ def membership_add(request, committee_pk):
 
 @manager_required
 def membership_end(request, pk):
-    membership = get_object_or_404(
-        CommitteeMembership.objects.select_related("committee", "member"), pk=pk
-    )
+    membership = selectors.get_membership_for_user(request.user, pk)
     committee = selectors.get_committee_for_user(request.user, membership.committee_id)
     form = MembershipEndForm(request.POST or None, initial={"end_date": _today()})
     saved = save_and_redirect(
@@ -218,7 +210,7 @@ def other_attendee_add(request, pk):
 
 @manager_required
 def other_attendee_remove(request, pk):
-    attendee = get_object_or_404(OtherAttendee.objects.select_related("meeting"), pk=pk)
+    attendee = selectors.get_other_attendee_for_user(request.user, pk)
     meeting = selectors.get_meeting_for_user(request.user, attendee.meeting_id)
     if request.method == "POST":
         if _run(
@@ -270,9 +262,7 @@ def declaration_add(request, pk):
 
 @manager_required
 def declaration_remove(request, pk):
-    declaration = get_object_or_404(
-        Declaration.objects.select_related("agenda_item__meeting", "member"), pk=pk
-    )
+    declaration = selectors.get_declaration_for_user(request.user, pk)
     meeting = selectors.get_meeting_for_user(request.user, declaration.agenda_item.meeting_id)
     if request.method == "POST":
         _run(
@@ -430,7 +420,7 @@ def question_add(request, pk):
 
 @manager_required
 def question_edit(request, pk):
-    question = get_object_or_404(AdvanceQuestion.objects.select_related("meeting"), pk=pk)
+    question = selectors.get_question_for_user(request.user, pk)
     meeting = selectors.get_meeting_for_user(request.user, question.meeting_id)
     initial = {name: getattr(question, name) for name in services_meetings.QUESTION_FIELDS}
     form = QuestionForm(request.POST or None, initial=initial, meeting=meeting)
@@ -527,7 +517,7 @@ def _republish(request, minutes: Minutes) -> list[str]:
 @require_POST
 def minutes_publish(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk)
-    minutes = get_object_or_404(Minutes, meeting=meeting, status=MinutesStatus.APPROVED)
+    minutes = selectors.get_approved_minutes_for_user(request.user, meeting)
     _publish(request, minutes)
     return redirect(_minutes_url(meeting.pk))
 
@@ -536,12 +526,12 @@ def _amendment_target(request, meeting):
     """What the amendment form changes, from ?item= or ?resolution= (a note otherwise)."""
     source = request.POST if request.method == "POST" else request.GET
     if source.get("item"):
-        item = get_object_or_404(meeting.agenda_items, pk=source["item"])
+        item = selectors.get_meeting_item_for_user(request.user, meeting, source["item"])
         minute = ItemMinute.objects.filter(agenda_item=item).first()
         return AmendmentKind.DISCUSSION, item, None, minute.discussion if minute else ""
     if source.get("resolution"):
-        resolution = get_object_or_404(
-            Resolution.objects.filter(agenda_item__meeting=meeting), pk=source["resolution"]
+        resolution = selectors.get_meeting_resolution_for_user(
+            request.user, meeting, source["resolution"]
         )
         return AmendmentKind.RESOLUTION, None, resolution, resolution.text
     return AmendmentKind.NOTE, None, None, ""
@@ -550,7 +540,7 @@ def _amendment_target(request, meeting):
 @manager_required
 def minutes_amend(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk)
-    minutes = get_object_or_404(Minutes, meeting=meeting, status=MinutesStatus.APPROVED)
+    minutes = selectors.get_approved_minutes_for_user(request.user, meeting)
     kind, item, resolution, current = _amendment_target(request, meeting)
     labels = {
         AmendmentKind.DISCUSSION: f"Amended minute of item {item.number}" if item else "",
@@ -597,16 +587,12 @@ def minutes_amend(request, pk):
 
 
 def _download(request, meeting, field: str, sha: str, name: str):
-    minutes = get_object_or_404(Minutes, meeting=meeting, status=MinutesStatus.APPROVED)
+    minutes = selectors.get_approved_minutes_for_user(request.user, meeting)
     file = getattr(minutes, field)
     if not file or minutes.published_at is None:
         raise Http404
-    audit_record(
-        by=request.user,
-        action=AuditAction.EXPORT,
-        obj=minutes,
-        detail={"part": field, "sha256": getattr(minutes, sha)},
-        request=request,
+    services_meetings.minutes_record_download(
+        by=request.user, minutes=minutes, part=field, request=request
     )
     return download_response(file, name)
 

@@ -11,16 +11,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
-from partnership.audit import audit_record
-from partnership.constants import AuditAction
 from partnership.disclosure import Disclosure
 from partnership.forms import save_and_redirect
 from partnership.permissions import role_required
 
-from . import services, services_plans
+from . import selectors, services, services_plans
 from .constants import (
     PLAN_EDITOR_ROLES,
     PLAN_READER_ROLES,
@@ -40,7 +38,6 @@ from .forms_plans import (
     ThemeForm,
 )
 from .metrics import review_summary
-from .models import Action, Commitment, Review, Strategy, Theme
 from .plans import plan_progress
 from .views import _form_page
 
@@ -67,7 +64,7 @@ def strategy_list(request):
         request,
         "scrutiny/strategy_list.html",
         {
-            "strategies": Strategy.objects.all(),
+            "strategies": selectors.strategies_for_user(request.user),
             "may_edit": request.user.has_role(*PLAN_EDITOR_ROLES),
         },
     )
@@ -75,7 +72,7 @@ def strategy_list(request):
 
 @plan_readers_required
 def strategy_detail(request, pk):
-    strategy = get_object_or_404(Strategy, pk=pk)
+    strategy = selectors.get_strategy_for_user(request.user, pk)
     return render(
         request,
         "scrutiny/strategy_detail.html",
@@ -104,7 +101,7 @@ def strategy_create(request):
 
 @plan_editors_required
 def strategy_edit(request, pk):
-    strategy = get_object_or_404(Strategy, pk=pk)
+    strategy = selectors.get_strategy_for_user(request.user, pk)
     form = StrategyForm(
         request.POST or None, initial=_initial(strategy, services_plans.STRATEGY_FIELDS)
     )
@@ -123,7 +120,7 @@ def strategy_edit(request, pk):
 
 @plan_editors_required
 def theme_create(request, strategy_pk):
-    strategy = get_object_or_404(Strategy, pk=strategy_pk)
+    strategy = selectors.get_strategy_for_user(request.user, strategy_pk)
     form = ThemeForm(request.POST or None)
     saved = save_and_redirect(
         request,
@@ -141,7 +138,7 @@ def theme_create(request, strategy_pk):
 
 @plan_editors_required
 def theme_edit(request, pk):
-    theme = get_object_or_404(Theme.objects.select_related("strategy"), pk=pk)
+    theme = selectors.get_theme_for_user(request.user, pk)
     form = ThemeForm(request.POST or None, initial=_initial(theme, services_plans.THEME_FIELDS))
     saved = save_and_redirect(
         request,
@@ -159,7 +156,7 @@ def theme_edit(request, pk):
 
 @plan_editors_required
 def commitment_create(request, theme_pk):
-    theme = get_object_or_404(Theme.objects.select_related("strategy"), pk=theme_pk)
+    theme = selectors.get_theme_for_user(request.user, theme_pk)
     form = CommitmentForm(request.POST or None)
     saved = save_and_redirect(
         request,
@@ -180,15 +177,9 @@ def commitment_create(request, theme_pk):
     )
 
 
-def _commitment(pk) -> Commitment:
-    return get_object_or_404(
-        Commitment.objects.select_related("theme__strategy", "lead_organisation", "owner"), pk=pk
-    )
-
-
 @plan_readers_required
 def commitment_detail(request, pk):
-    commitment = _commitment(pk)
+    commitment = selectors.get_commitment_for_user(request.user, pk)
     progress = plan_progress(commitment.theme.strategy, today=_today())
     entry = next(e for e in progress.commitments if e.commitment.pk == commitment.pk)
     return render(
@@ -206,7 +197,7 @@ def commitment_detail(request, pk):
 
 @plan_editors_required
 def commitment_edit(request, pk):
-    commitment = _commitment(pk)
+    commitment = selectors.get_commitment_for_user(request.user, pk)
     form = CommitmentForm(
         request.POST or None, initial=_initial(commitment, services_plans.COMMITMENT_FIELDS)
     )
@@ -225,7 +216,7 @@ def commitment_edit(request, pk):
 
 @plan_editors_required
 def milestone_create(request, commitment_pk):
-    commitment = _commitment(commitment_pk)
+    commitment = selectors.get_commitment_for_user(request.user, commitment_pk)
     form = MilestoneForm(
         request.POST or None, initial={"owner": commitment.owner, "priority": "medium"}
     )
@@ -258,7 +249,7 @@ def review_list(request):
     return render(
         request,
         "scrutiny/review_list.html",
-        {"reviews": Review.objects.select_related("area"), "warning": REVIEW_WARNING},
+        {"reviews": selectors.reviews_for_user(request.user), "warning": REVIEW_WARNING},
     )
 
 
@@ -282,10 +273,10 @@ def review_create(request):
 
 @review_readers_required
 def review_detail(request, pk):
-    review = get_object_or_404(Review.objects.select_related("area"), pk=pk)
-    audit_record(by=request.user, action=AuditAction.VIEW, obj=review, request=request)
-    recommendations = (
-        Action.objects.filter(review=review).for_tracker(_today()).select_related("source_agency")
+    review = selectors.get_review_for_user(request.user, pk)
+    services_plans.review_record_view(by=request.user, review=review, request=request)
+    recommendations = selectors.review_recommendations_for_user(
+        request.user, review, today=_today()
     )
     return render(
         request,
@@ -296,7 +287,7 @@ def review_detail(request, pk):
 
 @review_readers_required
 def review_edit(request, pk):
-    review = get_object_or_404(Review, pk=pk)
+    review = selectors.get_review_for_user(request.user, pk)
     form = ReviewForm(request.POST or None, initial=_initial(review, services_plans.REVIEW_FIELDS))
     saved = save_and_redirect(
         request,
@@ -318,7 +309,7 @@ def review_edit(request, pk):
 
 @review_readers_required
 def recommendation_create(request, review_pk):
-    review = get_object_or_404(Review, pk=review_pk)
+    review = selectors.get_review_for_user(request.user, review_pk)
     form = RecommendationForm(request.POST or None, initial={"priority": "medium"})
     saved = save_and_redirect(
         request,

@@ -14,21 +14,21 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_POST
 
 from partnership.calendar import FinancialQuarter
 from partnership.constants import Role
-from partnership.forms import show_errors
+from partnership.forms import save_and_redirect
 from partnership.permissions import role_required
 
 from . import selectors
 from .constants import COMMITTEE_ROLES, MANAGER_ROLES, MeetingStatus
 from .files import download_response
 from .forms import GovForm
-from .models import AgendaItem, AgendaPack, Committee, Meeting
+from .models import AgendaItem, Committee, Meeting
 from .reports import selectors as report_selectors
 from .reports import services as report_services
 from .views import _form_page
@@ -124,10 +124,6 @@ def _refreshing(request, response, pending: bool):
     return response
 
 
-def _run_for_user(request, pk):
-    return get_object_or_404(report_selectors.report_runs_for_user(request.user), pk=pk)
-
-
 @report_readers_required
 def report_list(request):
     return render(
@@ -144,17 +140,13 @@ def report_list(request):
 def report_request(request):
     today = timezone.localdate()
     form = ReportRequestForm(request.POST or None, today=today)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run = report_services.report_run_request(
-                by=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, "Report requested. This page shows its progress.")
-            return redirect(run)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: report_services.report_run_request(by=request.user, request=request, **data),
+        success="Report requested. This page shows its progress.",
+    )
+    return saved or _form_page(
         request,
         form,
         title="Request a quarterly performance report",
@@ -167,7 +159,7 @@ def report_request(request):
 
 @report_readers_required
 def report_detail(request, pk):
-    run = _run_for_user(request, pk)
+    run = report_selectors.get_report_run_for_user(request.user, pk)
     is_manager = selectors.is_manager(request.user)
     response = render(
         request,
@@ -185,7 +177,7 @@ def report_detail(request, pk):
 
 @report_readers_required
 def report_download(request, pk):
-    run = _run_for_user(request, pk)
+    run = report_selectors.get_report_run_for_user(request.user, pk)
     if not run.is_ready:
         raise Http404
     report_services.record_download(by=request.user, obj=run, request=request)
@@ -195,7 +187,7 @@ def report_download(request, pk):
 @manager_required
 @require_POST
 def report_publish(request, pk):
-    run = _run_for_user(request, pk)
+    run = report_selectors.get_report_run_for_user(request.user, pk)
     try:
         report_services.report_run_publish(by=request.user, run=run, request=request)
     except ValidationError as error:
@@ -208,7 +200,7 @@ def report_publish(request, pk):
 @requesters_required
 @require_POST
 def report_retry(request, pk):
-    run = _run_for_user(request, pk)
+    run = report_selectors.get_report_run_for_user(request.user, pk)
     try:
         retry = report_services.report_run_retry(by=request.user, run=run, request=request)
     except ValidationError as error:
@@ -220,21 +212,24 @@ def report_retry(request, pk):
 
 @manager_required
 def report_attach(request, pk):
-    run = _run_for_user(request, pk)
+    run = report_selectors.get_report_run_for_user(request.user, pk)
     if not run.is_ready:
         messages.info(request, "Only a ready report can be attached to an agenda item.")
         return redirect(run)
     form = ReportAttachForm(request.POST or None, committee=run.committee)
-    if request.method == "POST" and form.is_valid():
-        item = form.cleaned_data["agenda_item"]
-        try:
-            report_services.report_run_attach(by=request.user, run=run, item=item, request=request)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, f"Report attached to item {item.number}, {item.title}.")
-            return redirect(item)
-    return _form_page(
+    saved = save_and_redirect(
+        request,
+        form,
+        lambda data: report_services.report_run_attach(
+            by=request.user, run=run, item=data["agenda_item"], request=request
+        ),
+        success=lambda _run: (
+            f"Report attached to item {form.cleaned_data['agenda_item'].number}, "
+            f"{form.cleaned_data['agenda_item'].title}."
+        ),
+        to=lambda _run: form.cleaned_data["agenda_item"],
+    )
+    return saved or _form_page(
         request,
         form,
         title="Attach the report to an agenda item",
@@ -261,7 +256,7 @@ def agenda_pack_list(request, pk):
             "packs": packs,
             "latest": report_selectors.latest_ready(packs),
             "is_manager": is_manager,
-            "has_exempt": meeting.agenda_items.filter(exempt=True).exists(),
+            "has_exempt": selectors.meeting_has_exempt_items(meeting),
             "refresh_seconds": REFRESH_SECONDS,
             "refresh_off": request.GET.get("refresh") == "off",
             "pending": any(pack.is_pending for pack in packs),
@@ -292,9 +287,7 @@ def agenda_pack_export(request, pk):
 
 @committee_roles_required
 def agenda_pack_download(request, pk):
-    pack = get_object_or_404(AgendaPack.objects.select_related("meeting__committee"), pk=pk)
-    meeting = selectors.get_meeting_for_user(request.user, pack.meeting_id)
-    pack = get_object_or_404(report_selectors.packs_for_user(request.user, meeting), pk=pk)
+    pack = report_selectors.get_agenda_pack_for_user(request.user, pk)
     if not pack.is_ready:
         raise Http404
     report_services.record_download(by=request.user, obj=pack, request=request)

@@ -3,7 +3,7 @@
 strategy and delivery plan (`plans.py`), the review register (`reviews.py`), and quarterly
 report runs and agenda packs (`reports.py`)."""
 
-from .actions import Action, ActionUpdate, ReminderSent, validate_evidence_url
+from .actions import Action, ActionQuerySet, ActionUpdate, ReminderSent, validate_evidence_url
 from .committees import AgendaDocument, AgendaItem, Committee, Meeting, Resolution, Topic
 from .minutes import (
     AdvanceQuestion,
@@ -21,6 +21,7 @@ from .reviews import Review
 
 __all__ = [
     "Action",
+    "ActionQuerySet",
     "ActionUpdate",
     "AdvanceQuestion",
     "AgendaDocument",

@@ -5,7 +5,8 @@ recommendation, or another source described in words (`source`, with the link it
 tracker, RAG, reminders, evidence and CSV treat every source alike.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,37 +53,42 @@ def validate_evidence_url(value: str) -> None:
         ) from None
 
 
-class ActionQuerySet(models.QuerySet):
-    def with_rag(self, today: date):
-        """Annotate `rag` (a `Rag` value) from the rule in `constants.rag_conditions`."""
-        whens = [When(condition, then=Value(rag.value)) for rag, condition in rag_conditions(today)]
-        return self.annotate(
-            rag=Case(
-                *whens,
-                default=Value(Rag.GREEN.value),
-                output_field=CharField(),
-            )
-        )
+def rag_of(today: date) -> Case:
+    """An action's RAG (a `Rag` value) on `today`, from the rule in `constants.rag_conditions`."""
+    whens = [When(condition, then=Value(rag.value)) for rag, condition in rag_conditions(today)]
+    return Case(*whens, default=Value(Rag.GREEN.value), output_field=CharField())
 
-    def open(self):
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def with_rag(self, today: date) -> Self:
+        """Annotate `rag` (see `rag_of`)."""
+        return self.annotate(rag=rag_of(today))
+
+    def of_rag(self, rag: str) -> Self:
+        """The rows of one RAG, read after `with_rag` or `for_tracker`. (The filter on the
+        annotation lives here, beside it: mypy's Django plugin cannot see an annotation made
+        in another method.)"""
+        return self.filter(rag=rag)
+
+    def open(self) -> Self:
         return self.filter(status__in=OPEN_STATUSES)
 
-    def overdue(self, today: date):
+    def overdue(self, today: date) -> Self:
         """Red actions: open and past their due date."""
-        return self.with_rag(today).filter(rag=Rag.RED)
+        return self.with_rag(today).of_rag(Rag.RED)
 
-    def due_for_reminder(self, today: date):
+    def due_for_reminder(self, today: date) -> Self:
         """Open actions that are overdue or due within the reminder window."""
         return self.open().filter(due_date__lte=today + timedelta(days=REMINDER_WITHIN_DAYS))
 
-    def with_latest_update(self):
+    def with_latest_update(self) -> Self:
         latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-written_at", "-pk")
         return self.annotate(
             latest_update_text=Subquery(latest.values("text")[:1]),
             latest_update_at=Subquery(latest.values("written_at")[:1]),
         )
 
-    def for_tracker(self, today: date):
+    def for_tracker(self, today: date) -> Self:
         """Everything the tracker, its CSV and the reminders show, in one query."""
         return (
             self.with_rag(today)
@@ -122,6 +128,9 @@ def _source_rule() -> Q:
         else:
             rule |= Q(source=source, source_agency__isnull=True, other_source="", **fields)
     return rule
+
+
+ActionManager = models.Manager.from_queryset(ActionQuerySet)
 
 
 class Action(models.Model):
@@ -182,7 +191,12 @@ class Action(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = ActionQuerySet.as_manager()
+    objects = ActionManager()
+
+    # Set on rows read through ActionQuerySet.with_rag and .with_latest_update (for_tracker).
+    rag: str
+    latest_update_text: str | None
+    latest_update_at: datetime | None
 
     class Meta:
         ordering = ["due_date", "reference"]

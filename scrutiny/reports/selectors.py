@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from partnership.constants import Role
 from partnership.models import User
 
 from ..models import AgendaPack, Meeting, ReportRun, RunStatus
-from ..selectors import current_committees, is_manager
+from ..selectors import current_committees, get_meeting_for_user, is_manager
 
 # Who may ask for a quarterly report; clerks also publish it and attach it to agenda items.
 REPORT_REQUEST_ROLES = (Role.CLERK, Role.PERFORMANCE_LEAD)
@@ -31,6 +32,10 @@ def report_runs_for_user(user: User) -> QuerySet[ReportRun]:
     return runs.none()
 
 
+def get_report_run_for_user(user: User, pk: int) -> ReportRun:
+    return get_object_or_404(report_runs_for_user(user), pk=pk)
+
+
 def packs_for_user(user: User, meeting: Meeting) -> QuerySet[AgendaPack]:
     """A meeting's packs the user may download: all for clerks; for the committee's members,
     ready packs, the restricted ones included (exempt items are theirs to read)."""
@@ -40,6 +45,13 @@ def packs_for_user(user: User, meeting: Meeting) -> QuerySet[AgendaPack]:
     if current_committees(user).filter(pk=meeting.committee_id).exists():
         return packs.filter(status=RunStatus.READY)
     return packs.none()
+
+
+def get_agenda_pack_for_user(user: User, pk: int) -> AgendaPack:
+    """A pack the user may download, of a meeting they may see; otherwise a 404."""
+    meeting_id = get_object_or_404(AgendaPack.objects.only("meeting_id"), pk=pk).meeting_id
+    meeting = get_meeting_for_user(user, meeting_id)
+    return get_object_or_404(packs_for_user(user, meeting).select_related("meeting"), pk=pk)
 
 
 def latest_ready(packs: Iterable[AgendaPack]) -> dict[bool, AgendaPack]:

@@ -15,9 +15,12 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from partnership.calendar import financial_quarter_index
+from partnership.constants import Role
+from partnership.models import User
 from referrals.models import Referral
 from scrutiny.constants import CLOSED_STATUSES
 from scrutiny.models import Action, AgendaPack, ReportRun
@@ -65,9 +68,10 @@ def referrals_due(day: date) -> QuerySet[Referral]:
     return Referral.objects.filter(closed_at__lt=cutoff, anonymisation__isnull=True)
 
 
-def referrals_ready(day: date) -> QuerySet[Referral]:
+def referrals_ready(day: date) -> QuerySet[Referral, tuple[int, str, int]]:
     """Referrals a run on `day` anonymises: due, not held, and every other referral from the
-    same household received in the same financial quarter due and not held too."""
+    same household received in the same financial quarter due and not held too. Rows of (pk,
+    address key, financial quarter index), so the run can keep a household's quarter together."""
     cutoff = _start_of_day_after(_latest_start("referral", day))
     not_ready = Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff) | Q(held=True)
     blocking = (
@@ -81,6 +85,7 @@ def referrals_ready(day: date) -> QuerySet[Referral]:
         .annotate(quarter=financial_quarter_index("received_at"))
         .exclude(_held(RecordKind.REFERRAL))
         .exclude(~Q(address_key="") & Exists(blocking))
+        .values_list("pk", "address_key", "quarter")
     )
 
 
@@ -157,9 +162,18 @@ def active_holds() -> QuerySet[LegalHold]:
     return LegalHold.objects.active().select_related("referral", "action", "placed_by")
 
 
+def get_active_hold_for_user(user: User, pk: int) -> LegalHold:
+    """A hold still in place, for a performance lead (or admin) to release; 404 otherwise."""
+    holds = active_holds() if user.has_role(Role.PERFORMANCE_LEAD) else LegalHold.objects.none()
+    return get_object_or_404(holds, pk=pk)
+
+
 def referral_due_on(referral: Referral) -> date:
     return due_on("referral", timezone.localdate(referral.closed_at))
 
 
 def action_due_on(action: Action) -> date:
+    """For a closed action (`actions_due`): its evidence is kept for a period from closing."""
+    if action.closed_on is None:
+        raise ValueError(f"{action.reference} is open: its evidence is not due for deletion.")
     return due_on("action_evidence", action.closed_on)

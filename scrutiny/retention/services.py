@@ -144,7 +144,7 @@ def _households(rows: Iterable[tuple[int, str, int]]) -> Iterator[list[tuple[int
 
 
 def _anonymise_referrals(run: RetentionRun, today: date) -> int:
-    rows = selectors.referrals_ready(today).values_list("pk", "address_key", "quarter")
+    rows = selectors.referrals_ready(today)
     return sum(_anonymise_referral_batch(run, batch) for batch in _households(rows))
 
 

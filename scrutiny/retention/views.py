@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from partnership.permissions import role_required
 from . import selectors, services
 from .constants import DUE_WITHIN_DAYS, RecordKind
 from .forms import HoldForm, ReleaseForm
-from .models import LegalHold, RetentionRun
+from .models import RetentionRun
 
 PER_PAGE = 50
 
@@ -82,7 +82,7 @@ def hold_create(request):
 
 @role_required(Role.PERFORMANCE_LEAD)
 def hold_release(request, pk):
-    hold = get_object_or_404(LegalHold.objects.active(), pk=pk)
+    hold = selectors.get_active_hold_for_user(request.user, pk)
     form = ReleaseForm(request.POST or None)
     released = save_and_redirect(
         request,

@@ -59,3 +59,47 @@ def test_an_empty_split_or_zero_weights_are_refused():
 
 def test_a_total_of_zero_splits_into_zeros():
     assert split_equally(0, 3) == [0, 0, 0]
+
+
+# Rules the mutation tests found unguarded ---------------------------------------------------
+
+
+def test_the_penny_left_over_goes_to_the_largest_remainder_even_on_the_smaller_share():
+    # Exact shares 2.7p and 7.3p of 10p: rounded down 2p and 7p; the penny left goes to the
+    # 0.7 remainder of the smaller share, not to the larger share.
+    assert largest_remainder(10, [27, 73]) == [3, 7]
+
+
+def test_a_share_of_nothing_or_of_a_fraction_is_allowed():
+    assert split_by_population(1_000, [0, 5_000]) == [0, 1_000]
+    assert split_by_percentages(1_000, [Decimal("0.5"), Decimal("99.5")]) == [5, 995]
+
+
+def test_one_recipient_gets_the_whole_total():
+    assert split_equally(19_400_000, 1) == [19_400_000]
+
+
+def test_no_percentages_add_up_to_nothing():
+    with pytest.raises(ValueError) as refused:
+        split_by_percentages(100, [])
+    assert str(refused.value) == "The percentages add up to 0%, not 100%."
+
+
+@pytest.mark.parametrize(
+    ("split", "message"),
+    [
+        (lambda: largest_remainder(-1, [1]), "The total to split cannot be negative."),
+        (lambda: largest_remainder(100, []), "There is nobody to split the total between."),
+        (lambda: split_equally(100, 0), "There is nobody to split the total between."),
+        (lambda: largest_remainder(100, [1, -1]), "A share cannot be negative."),
+        (
+            lambda: largest_remainder(100, [0, 0]),
+            "The shares add up to nothing, so the total cannot be split by them.",
+        ),
+    ],
+)
+def test_each_refusal_says_why_in_the_words_the_commissioner_is_shown(split, message):
+    # The allocation page shows these messages as they are (BaseAllocationFormSet.allocations).
+    with pytest.raises(ValueError) as refused:
+        split()
+    assert str(refused.value) == message

@@ -257,3 +257,49 @@ def test_commissioning_overview_lists_flagged_years_grants_and_dates(year_001):
     assert len(overview.flagged_grants) == 1
     assert [t.reference for t in overview.ending_soon] == ["JOINT-1"]  # ends 30 September 2021
     assert overview.contracts == 1
+
+
+# Rules the mutation tests found unguarded ---------------------------------------------------
+
+
+def test_a_stated_share_of_nothing_contributed_shows_a_dash_for_the_share_of_the_total():
+    year = ContractYearFactory(annual_value_pence=100_000)
+    FundingContributionFactory(contract_year=year, amount_pence=0, stated_percent=Decimal(31))
+    problem = metrics.contract_year_reconciliation(year).problems[-1]
+    assert problem.endswith("is 0% of the annual value (– of the total contributed).")
+
+
+def test_contract_funding_is_the_funding_of_that_contract(year_001, contract):
+    other = ContractFactory(reference="AAA-FIRST")
+    ContractYearFactory(contract=other, financial_year=2019)
+    assert metrics.contract_funding(contract).reference == contract.reference
+    assert metrics.contract_funding(other).reference == "AAA-FIRST"
+
+
+def test_contract_timelines_read_every_contract_in_two_queries(django_assert_num_queries):
+    for n in range(3):
+        contract = ContractFactory(reference=f"C-{n}")
+        ContractExtensionFactory(contract=contract)
+    with django_assert_num_queries(2):  # contracts with providers, then their extensions
+        timelines = metrics.contract_timelines(date(2021, 6, 1))
+        assert [t.provider for t in timelines] and [t.extensions for t in timelines]
+
+
+def test_the_overview_lists_decisions_due_soonest_first_with_undated_ones_last():
+    early = ContractFactory(reference="B-EARLY", end_date=date(2023, 3, 31))
+    late = ContractFactory(reference="A-LATE", end_date=date(2023, 3, 31))
+    ContractExtensionFactory(contract=late, period_months=12, decision_due=date(2022, 9, 30))
+    ContractExtensionFactory(contract=early, period_months=6, decision_due=date(2022, 1, 31))
+    ContractExtensionFactory(contract=late, period_months=24, decision_due=None)
+    overview = metrics.commissioning_overview(today=date(2021, 6, 1))
+    due = [(timeline.reference, d.period_months) for timeline, d in overview.decisions_due]
+    assert due == [("B-EARLY", 6), ("A-LATE", 12), ("A-LATE", 24)]
+
+
+def test_the_overview_counts_active_services_and_safe_accommodation():
+    CommissionedServiceFactory(service_type=ServiceType.REFUGE, bed_spaces=24, units=10)
+    CommissionedServiceFactory(service_type=ServiceType.HELPLINE)
+    CommissionedServiceFactory(service_type=ServiceType.REFUGE, bed_spaces=5, is_active=False)
+    overview = metrics.commissioning_overview(today=date(2021, 6, 1))
+    assert overview.active_services == 2
+    assert overview.safe_accommodation == metrics.SafeAccommodationCapacity(1, 24, 10)

@@ -300,3 +300,85 @@ def test_counts_grouped_by_database_quarter_index_match_python(
         "2023/24 Q3": 1,
         "2023/24 Q4": 2,
     }
+
+
+# Rules the mutation tests found unguarded ---------------------------------------------------
+
+
+def test_a_financial_year_steps_back_and_forward_one_year():
+    year = FinancialYear(2021)
+    assert year.previous() == FinancialYear(2020)
+    assert year.next() == FinancialYear(2022)
+    assert year.previous().next() == year
+
+
+def test_a_financial_year_starts_at_local_midnight_on_1_april():
+    # 1 April 2021 00:00 BST is 23:00 UTC on 31 March.
+    assert FinancialYear(2021).start_datetime() == datetime(2021, 3, 31, 23, 0, tzinfo=UTC)
+
+
+def test_a_quarter_number_past_4_is_refused_in_words_that_name_the_text():
+    with pytest.raises(ValueError) as refused:
+        FinancialQuarter.parse("2020/21 Q5")
+    assert str(refused.value) == "'2020/21 Q5': the quarter must be Q1, Q2, Q3 or Q4."
+
+
+def test_a_quarter_whose_years_are_not_consecutive_names_the_whole_text():
+    with pytest.raises(ValueError) as refused:
+        FinancialQuarter.parse("2020/22 Q1")
+    assert str(refused.value).startswith("'2020/22 Q1': a financial year runs from April")
+
+
+def test_a_quarter_that_is_not_text_is_refused_with_an_example():
+    with pytest.raises(ValueError) as refused:
+        FinancialQuarter.parse(None)
+    assert str(refused.value) == "None is not a financial quarter: write it like '2020/21 Q4'."
+
+
+def test_quarters_back_of_one_is_the_quarter_itself_and_of_none_is_refused():
+    quarter = FinancialQuarter.parse("2021/22 Q2")
+    assert quarter.quarters_back(1) == [quarter]
+    with pytest.raises(ValueError) as refused:
+        quarter.quarters_back(0)
+    assert str(refused.value) == "quarters_back needs at least one quarter."
+
+
+def test_a_deadline_of_no_working_days_is_the_end_of_the_day_and_fewer_is_refused():
+    received = london(2021, 6, 5, 11, 0)  # a Saturday: 0 days is still the end of that day
+    assert working_day_deadline(received, 0) == london(2021, 6, 6)
+    with pytest.raises(ValueError) as refused:
+        working_day_deadline(received, -1)
+    assert str(refused.value) == "A working-day deadline needs n >= 0."
+
+
+def test_working_days_are_added_to_the_local_date_near_midnight_bst():
+    # 23:30 UTC on Monday 7 June 2021 is 00:30 BST on Tuesday 8 June: one working day later is
+    # Wednesday 9 June at 00:30 BST, not Tuesday (the UTC date plus one).
+    moment = datetime(2021, 6, 7, 23, 30, tzinfo=UTC)
+    assert add_working_days(moment, 1) == london(2021, 6, 9, 0, 30)
+    assert working_day_deadline(moment, 0) == london(2021, 6, 9)
+
+
+def test_a_naive_datetime_is_taken_as_local_and_stays_naive():
+    moved = add_working_days(datetime(2021, 4, 1, 16, 0), 1)
+    assert moved == datetime(2021, 4, 6, 16, 0)
+    assert timezone.is_naive(moved)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("twenty", "'twenty' is not a financial year: write it like '2021/22'."),
+        (None, "None is not a financial year: write it like '2021/22'."),
+    ],
+)
+def test_a_financial_year_that_cannot_be_read_is_refused_with_an_example(text, message):
+    with pytest.raises(ValueError) as refused:
+        FinancialYear.parse(text)
+    assert str(refused.value) == message
+
+
+def test_a_quarter_made_with_a_number_past_4_is_refused_in_words():
+    with pytest.raises(ValueError) as refused:
+        FinancialQuarter(2020, 5)
+    assert str(refused.value) == "A financial quarter is Q1, Q2, Q3 or Q4."

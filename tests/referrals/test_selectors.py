@@ -64,3 +64,40 @@ def test_an_officer_of_an_unrelated_organisation_sees_nothing(referrals):
         username="stranger", organisation=OrganisationFactory(name="Unrelated"), roles=["officer"]
     )
     assert not referrals_for_user(stranger).exists()
+
+
+def test_a_referral_meets_a_rule_only_when_its_own_row_does(service):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from referrals.rules import first_contact_overdue
+    from referrals.selectors import meets_rule
+
+    now = timezone.now()
+    late = ReferralFactory(service=service, received_at=now - timedelta(days=10))
+    fresh = ReferralFactory(service=service, received_at=now)
+    assert meets_rule(late, first_contact_overdue(now))
+    assert not meets_rule(fresh, first_contact_overdue(now))
+
+
+def test_a_referrals_history_is_its_own_steps_oldest_first(officer, service):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from referrals import services
+    from referrals.selectors import referral_history
+
+    referral = ReferralFactory(service=service, received_at=timezone.now() - timedelta(hours=5))
+    ReferralFactory(service=service)
+    services.referral_record_contact(
+        referral=referral, by=officer, contacted_at=timezone.now() - timedelta(hours=4)
+    )
+    services.referral_start_support(
+        referral=referral, by=officer, started_at=timezone.now() - timedelta(hours=3)
+    )
+    steps = list(referral_history(referral))
+    assert [step.referral_id for step in steps] == [referral.pk] * len(steps)
+    assert [step.at for step in steps] == sorted(step.at for step in steps)
+    assert len(steps) == 2

@@ -440,3 +440,37 @@ def test_a_due_date_can_be_moved_but_not_to_before_the_meeting(clerk, action):
         )
     action.refresh_from_db()
     assert action.due_date == TODAY + timedelta(days=30)
+
+
+# Recorded reads and exports -----------------------------------------------------------------
+
+
+def test_downloading_an_exempt_document_is_audited_and_a_public_one_is_not(
+    clerk, committee_member, item, exempt_item, pdf_bytes
+):
+    public, exempt = (
+        services.agenda_document_add(
+            by=clerk, item=where, title="Paper", file=SimpleUploadedFile("p.pdf", pdf_bytes)
+        )
+        for where in (item, exempt_item)
+    )
+    services.agenda_document_record_download(by=committee_member, document=public)
+    services.agenda_document_record_download(by=committee_member, document=exempt)
+    views = AuditEvent.objects.filter(action=AuditAction.VIEW)
+    assert [(e.object_id, e.user) for e in views] == [(str(exempt.pk), committee_member)]
+
+
+def test_a_tracker_export_is_audited_with_its_rows_and_filters(clerk):
+    services.actions_record_export(by=clerk, rows=3, filters=["rag", "committee"])
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert (event.object_type, event.user) == ("scrutiny.Action", clerk)
+    assert event.detail == {"rows": 3, "filters": ["committee", "rag"]}
+
+
+def test_exact_dashboard_figures_are_audited_with_the_quarter_and_service(performance_lead):
+    services.dashboard_record_exact_view(
+        by=performance_lead, quarter_label="2024/25 Q4", service_id=7
+    )
+    event = AuditEvent.objects.get(object_type="scrutiny.Dashboard")
+    assert (event.action, event.object_id) == (AuditAction.VIEW, "2024/25 Q4")
+    assert event.detail == {"exact": True, "service_id": 7}

@@ -11,7 +11,7 @@ from django.urls import reverse
 from partnership.constants import AuditAction
 from partnership.models import AuditEvent
 from scrutiny.constants import ActionStatus, MeetingStatus
-from scrutiny.models import Action, AgendaItem, Meeting, Resolution
+from scrutiny.models import Action, AgendaItem, Meeting, Resolution, Topic
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -631,8 +631,21 @@ def test_a_clerk_removes_a_document(login, clerk, item, pdf_bytes):
 
 
 def test_a_clerk_adds_a_topic(login, clerk):
-    response = login(clerk).post(url("topic_create"), {"name": "Safe accommodation"})
-    assert response.status_code == 302
+    response = login(clerk).post(
+        url("topic_create"), {"name": "Safe accommodation", "description": "Refuges and more."}
+    )
+    topic = Topic.objects.get()
+    assert (topic.name, topic.description) == ("Safe accommodation", "Refuges and more.")
+    assert response.url == url("topic_detail", topic.pk)
+    event = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="scrutiny.Topic")
+    assert (event.object_id, event.user) == (str(topic.pk), clerk)
+
+
+def test_a_topic_without_a_name_is_refused_and_not_saved(login, clerk):
+    response = login(clerk).post(url("topic_create"), {"name": " "})
+    assert response.status_code == 200
+    assert "Enter the topic" in response.content.decode()
+    assert not Topic.objects.exists()
 
 
 def test_the_admin_shows_scrutiny_rows_but_changes_none(login, admin_user, action):
