@@ -216,12 +216,19 @@ def _number(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _released_share(disclosure: Disclosure, whole: DisclosedSeries, *, band: bool) -> Disclosed:
+    """The part's percentage of a released series of part and complement (scrutiny.release)."""
+    if whole.total is None:
+        raise ValueError("A share needs the series' released total.")
+    return disclosure.share(whole.items[PART], whole.total, band=band)
+
+
 def _against_target(figure: Disclosed, target: Decimal | None) -> str:
     """The verdict on the figure as shown: a band meets the target when its floor does, and
     otherwise cannot say (a verdict from the exact figure would narrow the band)."""
     if target is None:
         return NOT_APPLICABLE
-    if figure.is_band:
+    if figure.above is not None:  # a band
         return "Target met" if figure.above >= target else SUPPRESSED
     if figure.value is None:
         return SUPPRESSED if figure.suppressed else NOT_APPLICABLE
@@ -285,7 +292,9 @@ class _Builder:
         )
         self.services = self._services(self.by_quarter)  # every view's rows, whatever it shows
         self.shown_services = [self.service] if self.service else self.services
-        self.areas = [(a.pk, a.name, a.population) for a in Area.objects.all()]
+        self.areas: list[tuple[int | None, str, int | None]] = [
+            (a.pk, a.name, a.population) for a in Area.objects.all()
+        ]
         self.areas.append((None, OUT_OF_AREA, None))
         self._volumes: dict[FinancialQuarter, Volumes] = {}
         wanted = PANELS.keys() if panels is None else set(panels)
@@ -342,8 +351,7 @@ class _Builder:
 
     def _share(self, table, *, band: bool) -> Disclosed:
         """This view's percentage from a table of parts and complements (scrutiny.release)."""
-        whole = self.view.of_table(table)
-        return self.disclosure.share(whole.items[PART], whole.total, band=band)
+        return _released_share(self.disclosure, self.view.of_table(table), band=band)
 
     # Headlines ---------------------------------------------------------------------------------
 
@@ -539,9 +547,7 @@ class _Builder:
     def _response_row(self, name: str, view: View, targets: tuple) -> list[str]:
         contact_target, oversight_target = targets
         contact, oversight = (
-            self.disclosure.share(
-                view.of_table(table).items[PART], view.of_table(table).total, band=True
-            )
+            _released_share(self.disclosure, view.of_table(table), band=True)
             for table in (self.release.first_contact, self.release.oversight)
         )
         return [
