@@ -4,11 +4,16 @@ Fixtures for tests in this folder:
 
 - `page`: a Playwright `Page` on a fresh browser context whose `base_url` is the live test server,
   so `page.goto("/login/")` works.
+- `page_without_javascript` and `page_at_375` (a phone's width): the same, with JavaScript off,
+  or 375 px wide; `scrolls_sideways(page)` says whether a page is wider than its window.
 - `sign_in(page, user, password=PASSWORD)`: signs in through the login form and, for users who
   need a second factor, the code page, with a TOTP code made in the test (pyotp) from the
   user's authenticator (set up for them first if they have none).
 - `check_accessibility(page)`: runs axe-core on the current page and fails on any WCAG 2.x A or
   AA violation, listing each one.
+
+Every HTML page the browser receives in a test (each GET and each form's answer) also goes through
+the Nu HTML Checker when the test ends, and any error fails the test (`html_checker.py`).
 
 Mark each browser test `@pytest.mark.e2e` and `@pytest.mark.django_db(transaction=True)`.
 A failing test leaves a screenshot in /tmp/e2e-screenshots/. Never run `playwright install`:
@@ -30,6 +35,7 @@ from playwright.sync_api import sync_playwright
 
 from partnership import two_factor
 from tests.conftest import authenticator_for
+from tests.e2e import html_checker
 
 # Playwright's sync API keeps its asyncio loop marked as running in the test thread, and Django
 # refuses ORM calls (factories, checks on rows) from a thread with a running loop unless told it
@@ -54,10 +60,14 @@ SCREENSHOTS = Path("/tmp/e2e-screenshots")
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: the standard public-sector sites must meet.
 # axe's "best-practice" rules are left out on purpose: they are advice, not the standard.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Best-practice rules we hold ourselves to all the same: every piece of content inside a landmark
+# (the back link included), so screen reader users can reach it by landmark.
+AXE_EXTRA_RULES = ["region"]
 # The migration that makes the audit log append-only with database triggers.
 AUDIT_TRIGGERS = importlib.import_module("partnership.migrations.0003_audit_append_only")
 
 _reports = pytest.StashKey[dict]()
+_html_checker_skipped: list[str] = []
 
 
 def pytest_collection_modifyitems(items):
@@ -122,15 +132,73 @@ def audit_log_emptied_before_flush(transactional_db):
         AUDIT_TRIGGERS.add_triggers(None, editor)
 
 
-@pytest.fixture
-def page(request, browser, live_server, audit_log_emptied_before_flush):
+@pytest.fixture(scope="session")
+def nu_html_checker():
+    """The Nu HTML Checker, started once; None (and said at the end) where it cannot run."""
+    reason = html_checker.unavailable_reason()
+    if reason:
+        if html_checker.must_run():
+            pytest.fail(f"The Nu HTML Checker cannot run: {reason}", pytrace=False)
+        _html_checker_skipped.append(reason)
+        yield None
+        return
+    checker = html_checker.HtmlChecker()
+    checker.start()
+    try:
+        yield checker
+    finally:
+        checker.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _html_checker_skipped:
+        terminalreporter.write_line(
+            f"The Nu HTML Checker was not run on the browser tests' pages: "
+            f"{_html_checker_skipped[0]}.",
+            yellow=True,
+        )
+
+
+def _keep_html_pages(context, pages: list[tuple[str, str]]) -> None:
+    """Fetch every page the browser navigates to through the context, keeping the HTML ones.
+
+    Redirects are handed to the browser unfollowed, so each page arrives at its own address.
+    """
+
+    def handle(route):
+        if route.request.resource_type != "document":
+            route.fallback()
+            return
+        response = route.fetch(max_redirects=0)
+        is_page = not 300 <= response.status < 400  # a redirect has no page of its own
+        if is_page and "text/html" in response.headers.get("content-type", ""):
+            pages.append((f"{route.request.method} {route.request.url}", response.text()))
+        route.fulfill(response=response)
+
+    context.route("**/*", handle)
+
+
+def _check_html(checker, pages: list[tuple[str, str]]) -> None:
+    failures = []
+    for where, html in pages:
+        errors = checker.errors(html)
+        if errors:
+            failures.append(f"  {where}:\n" + "\n".join(f"    {error}" for error in errors))
+    if failures:
+        pytest.fail("The Nu HTML Checker found errors:\n" + "\n".join(failures), pytrace=False)
+
+
+def _browser_page(request, browser, live_server, checker, **options):
     # The site's Content-Security-Policy stays on (no bypass_csp), so pages behave as they do for
     # users and a script or style the policy blocks shows up here. axe-core does not need it
     # lifted: Playwright's page.evaluate runs through the DevTools protocol, which the policy
     # does not govern. Only a test that adds a <script> or <style> tag to the page would need
     # its own context with bypass_csp=True.
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
     context.set_default_timeout(15_000)
+    html_pages: list[tuple[str, str]] = []
+    if checker is not None:
+        _keep_html_pages(context, html_pages)
     page = context.new_page()
     yield page
     reports = request.node.stash.get(_reports, {})
@@ -140,6 +208,39 @@ def page(request, browser, live_server, audit_log_emptied_before_flush):
         page.screenshot(path=path, full_page=True)
         print(f"Screenshot of the failing page: {path}")
     context.close()
+    if checker is not None:
+        _check_html(checker, html_pages)
+
+
+@pytest.fixture
+def page(request, browser, live_server, audit_log_emptied_before_flush, nu_html_checker):
+    yield from _browser_page(request, browser, live_server, nu_html_checker)
+
+
+@pytest.fixture
+def page_without_javascript(
+    request, browser, live_server, audit_log_emptied_before_flush, nu_html_checker
+):
+    """A page in a browser with JavaScript switched off, for journeys that must work without it.
+    (axe needs JavaScript, so `check_accessibility` cannot run here.)"""
+    yield from _browser_page(
+        request, browser, live_server, nu_html_checker, java_script_enabled=False
+    )
+
+
+@pytest.fixture
+def page_at_375(request, browser, live_server, audit_log_emptied_before_flush, nu_html_checker):
+    """A page 375 px wide (a phone), to check that pages do not scroll sideways."""
+    yield from _browser_page(
+        request, browser, live_server, nu_html_checker, viewport={"width": 375, "height": 800}
+    )
+
+
+def scrolls_sideways(page) -> bool:
+    """Whether the page as a whole is wider than the window (a table may scroll in its region)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
 
 
 def authenticator_code(device) -> str:
@@ -207,7 +308,11 @@ def check_accessibility():
 
     def check(page):
         page.wait_for_load_state("load")
-        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        options = {
+            "runOnly": {"type": "tag", "values": AXE_TAGS},
+            "rules": {rule: {"enabled": True} for rule in AXE_EXTRA_RULES},
+            "resultTypes": ["violations"],
+        }
         violations = axe.run(page, options=options).response["violations"]
         if violations:
             listed = "\n".join(_describe(violation) for violation in violations)
