@@ -287,11 +287,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        # Its message would carry the template context: identifiers typed on the referral form.
+        "no_template_context": {"()": "partnership.logfilters.DropTemplateLookupFailures"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request bodies never reach the logs: 4xx/5xx lines carry only the path and status.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.template": {"filters": ["no_template_context"]},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # WeasyPrint and fontTools log every rendering step at INFO.
         "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},

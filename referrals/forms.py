@@ -1,10 +1,11 @@
 """The officer's forms: log a referral, the next-step forms and the list filters.
 
 The identifying fields (name, date of birth, postcode, house number or name) are turned into
-keyed hashes by `ReferralForm.identity_keys()` and never saved. A form with errors is shown
-again without them (`forget_identifiers`), asking for them again in the error summary, rather
-than echoing them: the officer typed them, but the page may be cached, printed or seen over a
-shoulder, and retyping costs a few seconds.
+keyed hashes by `ReferralForm.identity_keys()` and never saved. A form with errors is shown again
+with what the officer has just typed in them, and only that: nothing stored about anyone is ever
+put back into the form (only the hashes are stored, and they are never shown). The page is sent
+`no-store` (every signed-in page is, by `partnership.middleware`), so the browser keeps no copy,
+and the fields have `autocomplete="off"`, so it offers no earlier entries either.
 """
 
 from __future__ import annotations
@@ -64,9 +65,11 @@ IDENTITY_POST_PARAMETERS = (
     "postcode",
     "house",
 )
-RETYPE_MESSAGE = (
-    "For safety, the name, date of birth, postcode and house number or name are not shown "
-    "again after an error: type them again before you save."
+IDENTIFIERS_NOTICE = (
+    '<div class="govuk-inset-text" data-testid="identifiers-notice">These details are used only '
+    "to find earlier referrals of the same person or household. They are turned into a code that "
+    "cannot be read back, and are not stored. If the form has an error, they are shown again on "
+    "this page only, so that you do not have to type them again.</div>"
 )
 EQUALITY_FIELDS = (
     "age_band",
@@ -97,6 +100,15 @@ def _radios(choices, label: str, message: str, **kwargs) -> forms.ChoiceField:
 def _service_choices() -> list[tuple[str, str]]:
     services = CommissionedService.objects.filter(is_active=True).select_related("provider")
     return [(str(service.pk), f"{service.name} ({service.provider})") for service in services]
+
+
+def _helper_inside_template_form() -> FormHelper:
+    """crispy's helper for a form whose <form> tag and CSRF token are in the page template: one
+    form element, one token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -178,14 +190,14 @@ class ReferralForm(forms.Form):
         max_length=10,
         help_text="Leave the postcode and house number or name blank if the person has no "
         "fixed address or you do not know it",
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"max_length": "Enter a real postcode, like AA1 1AA"},
     )
     house = forms.CharField(
         label="House number or name (optional)",
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"max_length": "The house number or name must be 100 characters or fewer"},
     )
 
@@ -220,7 +232,7 @@ class ReferralForm(forms.Form):
             + [(str(area.pk), area.name) for area in Area.objects.all()]
             + [(OUT_OF_AREA, "Out of area")]
         )
-        self.helper = FormHelper()
+        self.helper = _helper_inside_template_form()
         self.helper.layout = Layout(
             Fieldset(
                 Field.select("service"),
@@ -250,11 +262,7 @@ class ReferralForm(forms.Form):
                 legend_tag="h2",
             ),
             Fieldset(
-                HTML(
-                    '<p class="govuk-body">These details are used only to find earlier '
-                    "referrals of the same person or household. They are turned into a code "
-                    "that cannot be read back, and are not stored.</p>"
-                ),
+                HTML(IDENTIFIERS_NOTICE),
                 Field.text("full_name", field_width=20),
                 Field("date_of_birth"),
                 Field.text("postcode", field_width=10),
@@ -324,14 +332,6 @@ class ReferralForm(forms.Form):
             self.add_error("postcode", "Enter the postcode as well as the house number or name")
         return cleaned
 
-    def forget_identifiers(self) -> None:
-        """Drop the typed identifiers from the form's data, so that a form shown again with
-        its errors has them empty (see the module docstring)."""
-        data = self.data.copy()
-        for name in IDENTITY_POST_PARAMETERS:
-            data.pop(name, None)
-        self.data = data
-
     @sensitive_variables()
     def identity_keys(self) -> tuple[str, str]:
         """(person key, address key) from the cleaned identifiers; address key "" if none."""
@@ -387,7 +387,7 @@ class ActionForm(forms.Form):
         self.fields["at_date"].label = self.at_label
         self.fields["at_date"].what = self.at_label.lower()
         self.fields["at_date"].error_messages["required"] = f"Enter the {self.at_label.lower()}"
-        self.helper = FormHelper()
+        self.helper = _helper_inside_template_form()
         self.helper.layout = Layout(
             Field("at_date"),
             Field.text("at_time", field_width=5),

@@ -5,7 +5,8 @@ referral is a 404); only officers log and change them. Committee members, clerks
 commissioners get 403 on every page here: they see aggregates elsewhere. Every view of a
 referral record (the referral page and each step's page), every change and every export writes
 an audit row. The identifying inputs of the log form are hidden from error reports
-(`sensitive_post_parameters`, `sensitive_variables`) and never echoed back.
+(`sensitive_post_parameters`, `sensitive_variables`); after an error they are shown again to
+the officer who typed them, on a page the browser does not keep, and never anywhere else.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from .constants import EXPORT_ROW_LIMIT, LIST_PAGE_SIZE, Action
 from .forms import (
     IDENTITY_POST_PARAMETERS,
     OUT_OF_AREA,
-    RETYPE_MESSAGE,
     AccommodationForm,
     CloseForm,
     ContactForm,
@@ -319,9 +319,7 @@ def referral_create(request):
     )
     if saved:
         return saved
-    if form.is_bound:
-        form.forget_identifiers()
-        form.add_error(None, RETYPE_MESSAGE)
+    # Shown again after an error with what was typed, and only that (see referrals.forms).
     return render(
         request,
         "referrals/referral_create.html",

@@ -61,6 +61,9 @@ class GovForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper(self)
         self.helper.form_method = "post"
+        # The GOV.UK error summary reports every error at once; the browser's own pop-ups would
+        # stop at the first.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout.append(Button("submit", self.submit_label))
 
 

@@ -10,6 +10,9 @@ Fixtures for tests in this folder:
 - `check_accessibility(page)`: runs axe-core on the current page and fails on any WCAG 2.x A or
   AA violation, listing each one.
 
+Every HTML page the browser receives in a test (each GET and each form's answer) also goes through
+the Nu HTML Checker when the test ends, and any error fails the test (`html_checker.py`).
+
 Mark each browser test `@pytest.mark.e2e` and `@pytest.mark.django_db(transaction=True)`.
 A failing test leaves a screenshot in /tmp/e2e-screenshots/. Never run `playwright install`:
 the browser is Debian's (`apt-get install chromium`), and tests are skipped without it.
@@ -30,6 +33,7 @@ from playwright.sync_api import sync_playwright
 
 from partnership import two_factor
 from tests.conftest import authenticator_for
+from tests.e2e import html_checker
 
 # Playwright's sync API keeps its asyncio loop marked as running in the test thread, and Django
 # refuses ORM calls (factories, checks on rows) from a thread with a running loop unless told it
@@ -54,10 +58,14 @@ SCREENSHOTS = Path("/tmp/e2e-screenshots")
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: the standard public-sector sites must meet.
 # axe's "best-practice" rules are left out on purpose: they are advice, not the standard.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Best-practice rules we hold ourselves to all the same: every piece of content inside a landmark
+# (the back link included), so screen reader users can reach it by landmark.
+AXE_EXTRA_RULES = ["region"]
 # The migration that makes the audit log append-only with database triggers.
 AUDIT_TRIGGERS = importlib.import_module("partnership.migrations.0003_audit_append_only")
 
 _reports = pytest.StashKey[dict]()
+_html_checker_skipped: list[str] = []
 
 
 def pytest_collection_modifyitems(items):
@@ -122,8 +130,66 @@ def audit_log_emptied_before_flush(transactional_db):
         AUDIT_TRIGGERS.add_triggers(None, editor)
 
 
+@pytest.fixture(scope="session")
+def nu_html_checker():
+    """The Nu HTML Checker, started once; None (and said at the end) where it cannot run."""
+    reason = html_checker.unavailable_reason()
+    if reason:
+        if html_checker.must_run():
+            pytest.fail(f"The Nu HTML Checker cannot run: {reason}", pytrace=False)
+        _html_checker_skipped.append(reason)
+        yield None
+        return
+    checker = html_checker.HtmlChecker()
+    checker.start()
+    try:
+        yield checker
+    finally:
+        checker.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _html_checker_skipped:
+        terminalreporter.write_line(
+            f"The Nu HTML Checker was not run on the browser tests' pages: "
+            f"{_html_checker_skipped[0]}.",
+            yellow=True,
+        )
+
+
+def _keep_html_pages(context, pages: list[tuple[str, str]]) -> None:
+    """Fetch every page the browser navigates to through the context, keeping the HTML ones.
+
+    Redirects are handed to the browser unfollowed, so each page arrives at its own address.
+    """
+
+    def handle(route):
+        if route.request.resource_type != "document":
+            route.fallback()
+            return
+        response = route.fetch(max_redirects=0)
+        is_page = not 300 <= response.status < 400  # a redirect has no page of its own
+        if is_page and "text/html" in response.headers.get("content-type", ""):
+            pages.append((f"{route.request.method} {route.request.url}", response.text()))
+        route.fulfill(response=response)
+
+    context.route("**/*", handle)
+
+
+def _check_html(checker, pages: list[tuple[str, str]]) -> None:
+    failures = []
+    for where, html in pages:
+        errors = checker.errors(html)
+        if errors:
+            failures.append(f"  {where}:\n" + "\n".join(f"    {error}" for error in errors))
+    if failures:
+        pytest.fail(
+            "The Nu HTML Checker found errors:\n" + "\n".join(failures), pytrace=False
+        )
+
+
 @pytest.fixture
-def page(request, browser, live_server, audit_log_emptied_before_flush):
+def page(request, browser, live_server, audit_log_emptied_before_flush, nu_html_checker):
     # The site's Content-Security-Policy stays on (no bypass_csp), so pages behave as they do for
     # users and a script or style the policy blocks shows up here. axe-core does not need it
     # lifted: Playwright's page.evaluate runs through the DevTools protocol, which the policy
@@ -131,6 +197,9 @@ def page(request, browser, live_server, audit_log_emptied_before_flush):
     # its own context with bypass_csp=True.
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(15_000)
+    html_pages: list[tuple[str, str]] = []
+    if nu_html_checker is not None:
+        _keep_html_pages(context, html_pages)
     page = context.new_page()
     yield page
     reports = request.node.stash.get(_reports, {})
@@ -140,6 +209,8 @@ def page(request, browser, live_server, audit_log_emptied_before_flush):
         page.screenshot(path=path, full_page=True)
         print(f"Screenshot of the failing page: {path}")
     context.close()
+    if nu_html_checker is not None:
+        _check_html(nu_html_checker, html_pages)
 
 
 def authenticator_code(device) -> str:
@@ -207,7 +278,11 @@ def check_accessibility():
 
     def check(page):
         page.wait_for_load_state("load")
-        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        options = {
+            "runOnly": {"type": "tag", "values": AXE_TAGS},
+            "rules": {rule: {"enabled": True} for rule in AXE_EXTRA_RULES},
+            "resultTypes": ["violations"],
+        }
         violations = axe.run(page, options=options).response["violations"]
         if violations:
             listed = "\n".join(_describe(violation) for violation in violations)

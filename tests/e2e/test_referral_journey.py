@@ -60,12 +60,21 @@ def test_an_officer_logs_a_repeat_referral_records_contact_and_closes_it(
     page.get_by_role("button", name="Log a referral").click()
     expect(page.get_by_role("heading", name="Log a referral")).to_be_visible()
     check_accessibility(page)
-    # A form with an error says how to fix it and asks for the identifying details again.
+    # A form with an error says how to fix it, and keeps what was typed, identifiers included.
+    page.get_by_label("Full name").fill("Robin Example")
+    page.get_by_label("Postcode (optional)").fill("ZZ99 1AB")
+    page.get_by_label("House number or name (optional)").fill("12")
+    page.locator("#id_date_of_birth_2").fill("1990")
     page.get_by_role("button", name="Save referral").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Select the service the person was referred to"
     )
-    expect(page.locator(".govuk-error-summary")).to_contain_text("type them again")
+    expect(page.locator(".govuk-error-summary")).not_to_contain_text("not stored")
+    expect(page.get_by_test_id("identifiers-notice")).to_contain_text("not stored")
+    expect(page.get_by_label("Full name")).to_have_value("Robin Example")
+    expect(page.get_by_label("Postcode (optional)")).to_have_value("ZZ99 1AB")
+    expect(page.get_by_label("House number or name (optional)")).to_have_value("12")
+    expect(page.locator("#id_date_of_birth_2")).to_have_value("1990")
     check_accessibility(page)
 
     _log_referral(page, received)

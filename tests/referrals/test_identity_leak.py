@@ -5,6 +5,10 @@ of it, a form that fails validation and a save that fails with a server error. T
 line (every logger, at DEBUG, with SQL statements and their parameters), every page returned,
 the error report Django would e-mail to admins, every field of every model and a raw dump of
 every table are searched for the values in every normalisation we can think of.
+
+The one page that holds them is the form shown again after its error, to the officer who typed
+them (so they need not type them again), sent `no-store`; it is checked for that, and then left
+out of the search.
 """
 
 import logging
@@ -140,8 +144,9 @@ def test_identifying_input_never_reaches_logs_pages_errors_or_database(
     pages.append(repeat)
     assert "This person was referred before" in repeat.content.decode()
     invalid = client.post(create, _post(children_in_household="lots") | base)
-    pages.append(invalid)
     assert invalid.status_code == 200 and "Enter the number of children" in invalid.content.decode()
+    assert f'value="{NAME}"' in invalid.content.decode()
+    assert "no-store" in invalid["Cache-Control"]
 
     def fail(year):
         raise RuntimeError("simulated database failure")

@@ -128,7 +128,8 @@ def test_a_received_date_in_the_future_is_refused_on_the_date_and_nothing_is_sav
         "The date received cannot be in the future"
     ]
     assert "received_time" not in response.context["form"].errors
-    assert "type them again" in text
+    assert "The date received cannot be in the future" in text
+    assert "The time received" not in text
     assert not Referral.objects.exists()
 
 
@@ -153,18 +154,55 @@ def test_a_received_time_later_today_is_refused_on_the_time(
     assert not Referral.objects.exists()
 
 
-def test_after_an_error_the_identifying_fields_are_not_shown_again(
-    login, officer, service, district
-):
+def test_typed_identifiers_survive_an_unrelated_error(login, officer, service, district):
     data = form_data(service, district, full_name="Zebedee Quillfeather", source="")
     response = login(officer).post(CREATE, data)
     text = response.content.decode()
     assert "Select the referral source" in text
-    assert "Quillfeather" not in text
-    assert "ZZ99" not in text and "Flat 7" not in text
-    assert 'value="1987"' not in text
-    # Other answers are kept, so only the identifying ones need typing again.
-    assert 'value="2"' in text
+    assert 'value="Zebedee Quillfeather"' in text
+    assert 'value="ZZ99 9ZZ"' in text and 'value="Flat 7"' in text
+    assert 'value="14"' in text and 'value="3"' in text and 'value="1987"' in text
+    assert 'value="2"' in text  # and the other answers
+    assert not Referral.objects.exists()
+
+
+def test_the_identifiers_notice_is_an_inset_not_an_error(login, officer, service, district):
+    response = login(officer).post(CREATE, form_data(service, district, source=""))
+    page = response.content.decode()
+    assert 'class="govuk-inset-text" data-testid="identifiers-notice"' in page
+    assert [str(error) for error in response.context["form"].non_field_errors()] == []
+    assert "not stored" not in page.split('class="govuk-error-summary')[1].split("</div>")[0]
+
+
+def test_the_log_form_is_not_kept_by_the_browser_nor_offered_to_autocomplete(login, officer):
+    response = login(officer).get(CREATE)
+    assert "no-store" in response["Cache-Control"]
+    form = response.context["form"]
+    for name in ("full_name", "postcode", "house"):
+        assert form.fields[name].widget.attrs["autocomplete"] == "off", name
+    for box in form.fields["date_of_birth"].widget.widgets:
+        assert box.attrs["autocomplete"] == "off"
+    assert '<form method="post" novalidate autocomplete="off">' in response.content.decode()
+
+
+def test_only_what_was_just_typed_is_shown_back_never_anything_stored(
+    login, officer, service, district
+):
+    client = login(officer)
+    client.post(CREATE, form_data(service, district))
+    stored = Referral.objects.get()
+    assert stored.person_key and stored.address_key
+    # The same person again, with an error elsewhere: the form shows this POST's values only.
+    retyped = form_data(service, district, full_name="Another Name", postcode="", house="", area="")
+    text = client.post(CREATE, retyped).content.decode()
+    assert 'value="Another Name"' in text
+    assert "Sam Example" not in text and "ZZ99 9ZZ" not in text and "Flat 7" not in text
+    for page in (text, client.get(CREATE).content.decode(), client.get(detail_url(stored))):
+        page = page if isinstance(page, str) else page.content.decode()
+        assert stored.person_key not in page and stored.address_key not in page
+    # A fresh form is empty: nothing comes back from an earlier referral or session.
+    fresh = client.get(CREATE).content.decode()
+    assert "Sam Example" not in fresh and "Another Name" not in fresh
 
 
 @pytest.mark.parametrize(
