@@ -39,8 +39,14 @@ run: install
 
 # pytest runs twice: on SQLite with the browser tests, then everything but the browser tests on
 # a throwaway PostgreSQL and Redis with a real Celery worker (skipped, saying so, without them).
+# The Nu HTML Checker the browser tests run (npm vnu-jar on Java); without npm or Java they say so
+# and skip only that check.
+.PHONY: html-checker
+html-checker:
+	@bash .ci/html-checker/install.sh
+
 .PHONY: test
-test: install
+test: install html-checker
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy
