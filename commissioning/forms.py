@@ -26,6 +26,7 @@ from partnership.forms import (
     WholeNumberField,
     today,
 )
+from partnership.formsets import another_row
 from partnership.models import Area, Organisation
 
 from . import allocation
@@ -624,7 +625,12 @@ ContributionFormSet = forms.formset_factory(
 )
 
 
-def contribution_formset(data=None, *, contract_year=None, year_label="this year"):
+def contribution_formset(data=None, *, contract_year=None, year_label="this year", add_row=False):
+    """The funders' rows: as stored, as posted, or (`add_row`) as typed with one more row."""
+    if add_row:
+        return another_row(
+            ContributionFormSet, data, prefix="contributions", year_label=year_label
+        )
     initial = []
     if contract_year is not None:
         initial = [
@@ -797,7 +803,10 @@ AllocationFormSet = forms.formset_factory(
 )
 
 
-def allocation_formset(data=None, *, stream):
+def allocation_formset(data=None, *, stream, add_row=False):
+    """The recipients' rows: as stored, as posted, or (`add_row`) as typed with one more row."""
+    if add_row:
+        return another_row(AllocationFormSet, data, prefix="allocations", stream=stream)
     initial = [
         {
             "recipient": a.recipient,

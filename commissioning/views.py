@@ -20,6 +20,13 @@ from partnership.calendar import FinancialYear
 from partnership.constants import Role
 from partnership.csvexport import csv_response
 from partnership.forms import save_and_redirect
+from partnership.formsets import (
+    adds_row,
+    as_typed,
+    running_total,
+    running_total_text,
+    typed_amount,
+)
 from partnership.permissions import role_required
 
 from . import definitions, metrics, selectors, services
@@ -385,9 +392,16 @@ def _reconciliation_notices(contract_year: ContractYear) -> list[str]:
 def _contract_year_page(request, *, contract, contract_year: ContractYear | None):
     label = contract_year.year.label if contract_year else "this year"
     data = request.POST if request.method == "POST" else None
-    form = ContractYearForm(data, contract=contract, contract_year=contract_year)
-    formset = contribution_formset(data, contract_year=contract_year, year_label=label)
-    if data is not None and form.is_valid():
+    adding = adds_row(request)
+    year_form = {"contract": contract, "contract_year": contract_year}
+    if adding:
+        form = as_typed(ContractYearForm, data, **year_form)
+    else:
+        form = ContractYearForm(data, **year_form)
+    formset = contribution_formset(
+        data, contract_year=contract_year, year_label=label, add_row=adding
+    )
+    if not adding and data is not None and form.is_valid():
         formset.year_label = FinancialYear(form.cleaned_data["financial_year"]).label
     saved = _save(
         request,
@@ -401,13 +415,15 @@ def _contract_year_page(request, *, contract, contract_year: ContractYear | None
             contributions=formset.contributions(),
             request=request,
         ),
-        valid=form.is_valid() and formset.is_valid(),
+        valid=not adding and form.is_valid() and formset.is_valid(),
         success=_year_saved,
         notices=_reconciliation_notices,
     )
     if saved:
         return saved
     errors = error_summary_items(form, formset) if data is not None else []
+    total, readable = running_total(formset, "amount")
+    value = typed_amount(form, "annual_value")
     return render(
         request,
         "commissioning/contract_year_edit.html",
@@ -417,6 +433,9 @@ def _contract_year_page(request, *, contract, contract_year: ContractYear | None
             "form": form,
             "formset": formset,
             "errors": errors,
+            "running_total_text": running_total_text(
+                total, value, readable=readable, of_label="the annual value"
+            ),
             "title": f"Change {label} funding" if contract_year else "Add a year's funding",
         },
     )
@@ -521,9 +540,10 @@ def grant_edit(request, pk: int):
 def grant_allocations_edit(request, pk: int):
     stream = selectors.get_funding_stream_for_user(request.user, pk)
     data = request.POST if request.method == "POST" else None
-    method_form = AllocationMethodForm(data)
-    formset = allocation_formset(data, stream=stream)
-    ready = data is not None and method_form.is_valid() and formset.is_valid()
+    adding = adds_row(request)
+    method_form = as_typed(AllocationMethodForm, data) if adding else AllocationMethodForm(data)
+    formset = allocation_formset(data, stream=stream, add_row=adding)
+    ready = not adding and data is not None and method_form.is_valid() and formset.is_valid()
     allocations = formset.allocations(method_form.cleaned_data["method"]) if ready else None
     saved = save_and_redirect(
         request,
@@ -538,6 +558,7 @@ def grant_allocations_edit(request, pk: int):
     if saved:
         return saved
     errors = error_summary_items(method_form, formset) if data is not None else []
+    total, readable = running_total(formset, "amount")
     return render(
         request,
         "commissioning/allocations_edit.html",
@@ -546,6 +567,9 @@ def grant_allocations_edit(request, pk: int):
             "method_form": method_form,
             "formset": formset,
             "errors": errors,
+            "running_total_text": running_total_text(
+                total, stream.total_pence, readable=readable, of_label="the grant's total"
+            ),
         },
     )
 

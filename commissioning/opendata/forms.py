@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from partnership.forms import TimeField, WholeNumberField
+from partnership.formsets import another_row
 
 from ..constants import PUBLIC_LOCATION_FIELDS, Language, Weekday
 from ..forms import _helper
@@ -204,7 +205,10 @@ OpeningTimeFormSet = forms.formset_factory(
 )
 
 
-def opening_time_formset(data=None, *, service: CommissionedService):
+def opening_time_formset(data=None, *, service: CommissionedService, add_row=False):
+    """The hours' rows: as stored, as posted, or (`add_row`) as typed with one more row."""
+    if add_row:
+        return another_row(OpeningTimeFormSet, data, prefix="hours")
     initial = [
         {"days": row.day_codes, "opens_at": row.opens_at, "closes_at": row.closes_at}
         for row in service.opening_times.all()

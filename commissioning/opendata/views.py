@@ -17,6 +17,8 @@ from partnership.forms import save_and_redirect
 from partnership.permissions import role_required
 
 from .. import selectors as commissioning_selectors
+from partnership.formsets import adds_row, as_typed
+
 from .. import services
 from ..forms import error_summary_items
 from ..views import EDITORS, READERS, can_edit
@@ -31,8 +33,12 @@ from .selectors import ocid_for
 def listing_edit(request, pk: int):
     service = commissioning_selectors.get_service_for_user(request.user, pk)
     data = request.POST if request.method == "POST" else None
-    form = ServiceListingForm(data, service=service)
-    hours = opening_time_formset(data, service=service)
+    adding = adds_row(request)
+    if adding:
+        form = as_typed(ServiceListingForm, data, service=service)
+    else:
+        form = ServiceListingForm(data, service=service)
+    hours = opening_time_formset(data, service=service, add_row=adding)
     saved = save_and_redirect(
         request,
         form,
@@ -45,7 +51,7 @@ def listing_edit(request, pk: int):
         ),
         success="Directory listing saved. Check it below before publishing.",
         to=reverse("commissioning:listing_preview", args=[service.pk]),
-        valid=data is not None and form.is_valid() & hours.is_valid(),
+        valid=not adding and data is not None and form.is_valid() & hours.is_valid(),
     )
     if saved is not None:
         return saved
