@@ -15,8 +15,14 @@ class Role(models.TextChoices):
 
 
 class OrganisationKind(models.TextChoices):
+    """What an organisation is. A unitary council is an upper tier with no county above it;
+    district, borough and city councils usually sit under a county council."""
+
     COUNTY_COUNCIL = "county_council", "County council"
+    UNITARY_COUNCIL = "unitary_council", "Unitary council"
+    CITY_COUNCIL = "city_council", "City council"
     DISTRICT_COUNCIL = "district_council", "District council"
+    BOROUGH_COUNCIL = "borough_council", "Borough council"
     POLICE = "police", "Police"
     PCC = "pcc", "Police and crime commissioner"
     HEALTH = "health", "Health"

@@ -53,7 +53,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Account", "account", tuple(Role)),
 ]
 
-# Where each role starts. A user with several roles sees a start page listing each of them.
+# Where each role starts. A user with several roles sees a start page listing each of them, and
+# so does an admin, who may do everything: the app's own home, with the administration site one
+# of its links (see `landing_url_for`).
 ROLE_HOMES: dict[Role, str] = {
     Role.ADMIN: "admin:index",
     Role.COMMISSIONER: "commissioning:index",
@@ -79,3 +81,18 @@ def nav_items_for(user) -> list[dict]:
 def home_url_for(role: Role) -> str | None:
     name = ROLE_HOMES.get(role)
     return reverse(name) if name else None
+
+
+def start_roles_for(user) -> list[Role]:
+    """The roles the start page offers: an admin's are all of them (an admin may do everything,
+    and holds every role's pages); anyone else's are the ones they hold."""
+    return list(Role) if Role.ADMIN in user.roles else user.roles
+
+
+def landing_url_for(user) -> str | None:
+    """Where the home page sends the user straight away: the home of their only role, if it has
+    one; None to show the start page (several roles, no home, or an admin)."""
+    roles = user.roles
+    if len(roles) == 1 and roles[0] != Role.ADMIN:
+        return home_url_for(roles[0])
+    return None

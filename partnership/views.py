@@ -12,7 +12,7 @@ from django.utils.decorators import method_decorator
 
 from . import two_factor
 from .constants import Role
-from .navigation import home_url_for
+from .navigation import home_url_for, landing_url_for, start_roles_for
 
 ROLE_DESCRIPTIONS = {
     Role.OFFICER: "Log referrals and follow each one until it closes.",
@@ -20,7 +20,7 @@ ROLE_DESCRIPTIONS = {
     Role.COMMISSIONER: "Keep services, contracts, funding splits, grants and KPI targets.",
     Role.COMMITTEE_MEMBER: "Read the committee dashboard and published reports.",
     Role.CLERK: "Run meetings, resolutions and the action tracker; export agenda packs.",
-    Role.ADMIN: "Manage users, roles, organisations and areas.",
+    Role.ADMIN: "Manage users, roles, organisations and areas in the administration site.",
 }
 
 
@@ -54,12 +54,16 @@ class LogoutView(auth_views.LogoutView):
 
 
 def home(request):
-    """Send a user with one role straight to its home; show anyone else their roles."""
-    roles = request.user.roles
-    if len(roles) == 1 and (url := home_url_for(roles[0])):
+    """Send a user with one role straight to its home; show anyone else (admins included) the
+    roles they can work in, each linked to its start."""
+    if url := landing_url_for(request.user):
         return redirect(url)
     cards = [
         {"role": role, "description": ROLE_DESCRIPTIONS[role], "url": home_url_for(role)}
-        for role in roles
+        for role in start_roles_for(request.user)
     ]
-    return render(request, "partnership/home.html", {"cards": cards})
+    return render(
+        request,
+        "partnership/home.html",
+        {"cards": cards, "is_admin": Role.ADMIN in request.user.roles},
+    )

@@ -320,6 +320,8 @@ class ReminderSent(models.Model):
 
     class Meta:
         ordering = ["-sent_on", "pk"]
+        verbose_name = "reminder sent"
+        verbose_name_plural = "reminders sent"
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "recipient", "action", "sent_on"], name="reminder_once_a_day"

@@ -4,6 +4,8 @@ Fixtures for tests in this folder:
 
 - `page`: a Playwright `Page` on a fresh browser context whose `base_url` is the live test server,
   so `page.goto("/login/")` works.
+- `page_without_javascript` and `page_at_375` (a phone's width): the same, with JavaScript off,
+  or 375 px wide; `scrolls_sideways(page)` says whether a page is wider than its window.
 - `sign_in(page, user, password=PASSWORD)`: signs in through the login form and, for users who
   need a second factor, the code page, with a TOTP code made in the test (pyotp) from the
   user's authenticator (set up for them first if they have none).
@@ -188,17 +190,16 @@ def _check_html(checker, pages: list[tuple[str, str]]) -> None:
         )
 
 
-@pytest.fixture
-def page(request, browser, live_server, audit_log_emptied_before_flush, nu_html_checker):
+def _browser_page(request, browser, live_server, checker, **options):
     # The site's Content-Security-Policy stays on (no bypass_csp), so pages behave as they do for
     # users and a script or style the policy blocks shows up here. axe-core does not need it
     # lifted: Playwright's page.evaluate runs through the DevTools protocol, which the policy
     # does not govern. Only a test that adds a <script> or <style> tag to the page would need
     # its own context with bypass_csp=True.
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
     context.set_default_timeout(15_000)
     html_pages: list[tuple[str, str]] = []
-    if nu_html_checker is not None:
+    if checker is not None:
         _keep_html_pages(context, html_pages)
     page = context.new_page()
     yield page
@@ -209,8 +210,38 @@ def page(request, browser, live_server, audit_log_emptied_before_flush, nu_html_
         page.screenshot(path=path, full_page=True)
         print(f"Screenshot of the failing page: {path}")
     context.close()
-    if nu_html_checker is not None:
-        _check_html(nu_html_checker, html_pages)
+    if checker is not None:
+        _check_html(checker, html_pages)
+
+
+@pytest.fixture
+def page(request, browser, live_server, audit_log_emptied_before_flush, nu_html_checker):
+    yield from _browser_page(request, browser, live_server, nu_html_checker)
+
+
+@pytest.fixture
+def page_without_javascript(
+    request, browser, live_server, audit_log_emptied_before_flush, nu_html_checker
+):
+    """A page in a browser with JavaScript switched off, for journeys that must work without it."""
+    yield from _browser_page(
+        request, browser, live_server, nu_html_checker, java_script_enabled=False
+    )
+
+
+@pytest.fixture
+def page_at_375(request, browser, live_server, audit_log_emptied_before_flush, nu_html_checker):
+    """A page 375 px wide (a phone), to check that pages do not scroll sideways."""
+    yield from _browser_page(
+        request, browser, live_server, nu_html_checker, viewport={"width": 375, "height": 800}
+    )
+
+
+def scrolls_sideways(page) -> bool:
+    """Whether the page as a whole is wider than the window (a table may scroll in its region)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
 
 
 def authenticator_code(device) -> str:

@@ -8,7 +8,7 @@ from django.urls import include, path, reverse
 from playwright.sync_api import expect
 
 from partnership.constants import Role
-from partnership.navigation import home_url_for
+from partnership.navigation import home_url_for, landing_url_for
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -39,10 +39,7 @@ handler403 = "partnership.errors.permission_denied"
 
 def _landing_url(user) -> str:
     """Where the app sends this user after signing in, by its own rule (see partnership.views)."""
-    roles = user.roles
-    if len(roles) == 1 and (url := home_url_for(roles[0])):
-        return url
-    return reverse("home")
+    return landing_url_for(user) or reverse("home")
 
 
 def _path_of(url: str) -> str:

@@ -149,13 +149,38 @@ def test_a_user_with_one_role_starts_at_that_roles_home(login, db, role):
 
     response = client.get(reverse("home"))
 
-    if role in ROLE_HOMES:
+    if role in ROLE_HOMES and role != Role.ADMIN:
         assert response.status_code == 302
         assert response["Location"] == reverse(ROLE_HOMES[role])
         assert client.get(response["Location"]).status_code == 200
     else:
         assert response.status_code == 200
         assert ROLE_DESCRIPTIONS[role] in response.content.decode()
+
+
+def test_an_admin_starts_on_the_apps_own_home_with_every_part_and_a_link_to_the_admin(
+    login, db
+):
+    client = login(UserFactory(username="only.admin", roles=[Role.ADMIN]))
+
+    response = client.get(reverse("home"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="{reverse("admin:index")}">administration site</a>' in page
+    for role in Role:
+        assert ROLE_DESCRIPTIONS[role] in page
+        if role in ROLE_HOMES:
+            assert f'href="{reverse(ROLE_HOMES[role])}"' in page
+    # and the service's own navigation, every part of it
+    for label in ("Dashboard", "Referrals", "Action tracker", "Commissioning", "Admin"):
+        assert f">{label}</a>" in page, label
+
+
+def test_admin_model_names_read_properly(login, admin_user):
+    page = login(admin_user).get(reverse("admin:index")).content.decode()
+    assert "Reminders sent" in page
+    assert "Reminder sents" not in page
 
 
 def test_a_user_with_several_roles_chooses_where_to_start(login, db):
