@@ -14,6 +14,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Div, Field, Fieldset, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 
 from partnership.calendar import FinancialQuarter, FinancialYear
 from partnership.forms import (
@@ -41,7 +42,7 @@ from .constants import (
     FirstContactRule,
     ServiceType,
 )
-from .models import CommissionedService, long_date
+from .models import CommissionedService, long_date, services_of_other_providers
 from .services import CONTRACT_FIELDS, SERVICE_FIELDS, AllocationInput, ContributionInput
 
 
@@ -107,6 +108,24 @@ def organisation_field(label: str, *, required: bool = True, what: str = "", **k
         },
         **kwargs,
     )
+
+
+class WarningText:
+    """GOV.UK warning text in a crispy layout. The text is escaped and never read as a template
+    (crispy's HTML() would read names typed into the app as template code)."""
+
+    def __init__(self, text: str, *, testid: str):
+        self.text, self.testid = text, testid
+
+    def render(self, form, context, **kwargs) -> str:
+        return format_html(
+            '<div class="govuk-warning-text" data-testid="{}">'
+            '<span class="govuk-warning-text__icon" aria-hidden="true">!</span>'
+            '<strong class="govuk-warning-text__text">'
+            '<span class="govuk-visually-hidden">Warning</span> {}</strong></div>',
+            self.testid,
+            self.text,
+        )
 
 
 def _helper(*layout) -> FormHelper:
@@ -419,6 +438,10 @@ class ContractForm(forms.Form):
         example="30 9 2021",
         help_text="The last day of the initial term, before any extension. For example, 30 9 2021",
     )
+    confirm_other_providers = forms.BooleanField(
+        label="Yes, this contract covers services that other organisations provide",
+        required=False,
+    )
 
     def __init__(self, *args, contract=None, **kwargs):
         if contract is not None:
@@ -444,7 +467,31 @@ class ContractForm(forms.Form):
                 f"The end date must be after the start date ({long_date(start)}). "
                 "Check the day, month and year of both dates.",
             )
+        self._confirm_other_providers(cleaned)
         return cleaned
+
+    def _confirm_other_providers(self, cleaned) -> None:
+        """A service that another organisation provides needs a tick to say it is meant: the
+        warning and the box appear once the form has been sent with such a service."""
+        provider = cleaned.get("provider")
+        others = (
+            services_of_other_providers(provider, cleaned.get("services", ())) if provider else []
+        )
+        if not others:
+            return
+        listed = "; ".join(
+            f"{service.name} is provided by {service.provider}" for service in others
+        )
+        warning = f"{listed}, not by {provider}."
+        self.helper.layout.append(WarningText(warning, testid="other-providers-warning"))
+        self.helper.layout.append(Field.checkbox("confirm_other_providers"))
+        if not cleaned.get("confirm_other_providers"):
+            self.add_error(
+                "confirm_other_providers",
+                f"{warning} Tick the box to confirm the contract covers "
+                f"{'them' if len(others) > 1 else 'it'}, or untick "
+                f"{'those services' if len(others) > 1 else 'that service'}.",
+            )
 
 
 class ExtensionForm(forms.Form):
@@ -628,9 +675,7 @@ ContributionFormSet = forms.formset_factory(
 def contribution_formset(data=None, *, contract_year=None, year_label="this year", add_row=False):
     """The funders' rows: as stored, as posted, or (`add_row`) as typed with one more row."""
     if add_row:
-        return another_row(
-            ContributionFormSet, data, prefix="contributions", year_label=year_label
-        )
+        return another_row(ContributionFormSet, data, prefix="contributions", year_label=year_label)
     initial = []
     if contract_year is not None:
         initial = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import re
 import uuid
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -393,6 +394,15 @@ class ServiceDefinition(models.Model):
                 )
 
 
+def services_of_other_providers(
+    provider: Organisation, services: Iterable[CommissionedService]
+) -> list[CommissionedService]:
+    """The services run by an organisation other than the contract's provider. Allowed (a lead
+    provider may subcontract), but unusual enough that the form asks for it to be confirmed and
+    the contract's page says so."""
+    return [service for service in services if service.provider_id != provider.pk]
+
+
 class Contract(models.Model):
     reference = models.CharField(
         max_length=50,
@@ -449,6 +459,10 @@ class Contract(models.Model):
             if extension.status == ExtensionStatus.EXERCISED
         )
         return add_months(self.end_date, months)
+
+    def services_of_other_providers(self) -> list[CommissionedService]:
+        """The services covered that another organisation provides (see the function below)."""
+        return services_of_other_providers(self.provider, self.services.all())
 
     def financial_years(self) -> list[FinancialYear]:
         """Every financial year the contract runs in, counting exercised extensions."""

@@ -265,6 +265,7 @@ def contract_detail(request, pk: int):
             "contract": contract,
             "timeline": metrics.contract_timeline(contract, timezone.localdate()),
             "funding": metrics.contract_funding(contract),
+            "other_provider_services": contract.services_of_other_providers(),
             "history": selectors.history_for(
                 contract, contract.years.all(), contract.extensions.all()
             ),

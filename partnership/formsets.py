@@ -84,6 +84,6 @@ def running_total_text(total: int, target: int | None, *, readable: bool, of_lab
         return f"{text} Enter {of_label} to compare."
     if total == target:
         return f"{text} That is exactly {of_label}."
-    if total < target:
-        return f"{text} That is {format_pence(target - total)} less than {of_label} ({format_pence(target)})."
-    return f"{text} That is {format_pence(total - target)} more than {of_label} ({format_pence(target)})."
+    side = "less" if total < target else "more"
+    difference = format_pence(abs(target - total))
+    return f"{text} That is {difference} {side} than {of_label} ({format_pence(target)})."

@@ -14,11 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from partnership.forms import save_and_redirect
+from partnership.formsets import adds_row, as_typed
 from partnership.permissions import role_required
 
 from .. import selectors as commissioning_selectors
-from partnership.formsets import adds_row, as_typed
-
 from .. import services
 from ..forms import error_summary_items
 from ..views import EDITORS, READERS, can_edit

@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0003_audit_append_only'),
+        ("partnership", "0003_audit_append_only"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organisation',
-            name='kind',
-            field=models.CharField(choices=[('county_council', 'County council'), ('unitary_council', 'Unitary council'), ('city_council', 'City council'), ('district_council', 'District council'), ('borough_council', 'Borough council'), ('police', 'Police'), ('pcc', 'Police and crime commissioner'), ('health', 'Health'), ('provider', 'Provider'), ('charity', 'Charity'), ('other', 'Other')], max_length=30),
+            model_name="organisation",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("county_council", "County council"),
+                    ("unitary_council", "Unitary council"),
+                    ("city_council", "City council"),
+                    ("district_council", "District council"),
+                    ("borough_council", "Borough council"),
+                    ("police", "Police"),
+                    ("pcc", "Police and crime commissioner"),
+                    ("health", "Health"),
+                    ("provider", "Provider"),
+                    ("charity", "Charity"),
+                    ("other", "Other"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scrutiny', '0002_reports'),
+        ("scrutiny", "0002_reports"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='remindersent',
-            options={'ordering': ['-sent_on', 'pk'], 'verbose_name': 'reminder sent', 'verbose_name_plural': 'reminders sent'},
+            name="remindersent",
+            options={
+                "ordering": ["-sent_on", "pk"],
+                "verbose_name": "reminder sent",
+                "verbose_name_plural": "reminders sent",
+            },
         ),
     ]

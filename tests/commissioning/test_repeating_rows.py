@@ -116,7 +116,7 @@ def test_add_more_opening_hours_on_a_listing(commissioner, login):
     url = reverse("commissioning:listing_edit", args=[service.pk])
     client = login(commissioner)
     form = client.get(url).context["form"]
-    data = {name: "" for name in form.fields} | {
+    data = dict.fromkeys(form.fields, "") | {
         "public_description": "Typed before adding a row",
         "hours-TOTAL_FORMS": "2",
         "hours-INITIAL_FORMS": "0",
@@ -175,9 +175,7 @@ def test_the_running_total_says_how_the_amounts_compare(total, target, readable,
     assert running_total_text(total, target, readable=readable, of_label="the value") == sentence
 
 
-def test_the_allocation_page_shows_the_total_of_the_amounts_against_the_grant(
-    commissioner, login
-):
+def test_the_allocation_page_shows_the_total_of_the_amounts_against_the_grant(commissioner, login):
     stream = FundingStreamFactory(total_pence=194_000_00)
     area = AreaFactory()
     url = reverse("commissioning:grant_allocations_edit", args=[stream.pk])

@@ -185,9 +185,7 @@ def _check_html(checker, pages: list[tuple[str, str]]) -> None:
         if errors:
             failures.append(f"  {where}:\n" + "\n".join(f"    {error}" for error in errors))
     if failures:
-        pytest.fail(
-            "The Nu HTML Checker found errors:\n" + "\n".join(failures), pytrace=False
-        )
+        pytest.fail("The Nu HTML Checker found errors:\n" + "\n".join(failures), pytrace=False)
 
 
 def _browser_page(request, browser, live_server, checker, **options):

@@ -65,7 +65,9 @@ class HtmlChecker:
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"The Nu HTML Checker stopped on start ({self.process.returncode})")
+                raise RuntimeError(
+                    f"The Nu HTML Checker stopped on start ({self.process.returncode})"
+                )
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=5).close()
                 return

@@ -27,7 +27,9 @@ def _grant():
 def _saves(page) -> list[str]:
     """The form posts the page makes, to count saves."""
     posts: list[str] = []
-    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
     return posts
 
 

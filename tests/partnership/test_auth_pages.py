@@ -158,9 +158,7 @@ def test_a_user_with_one_role_starts_at_that_roles_home(login, db, role):
         assert ROLE_DESCRIPTIONS[role] in response.content.decode()
 
 
-def test_an_admin_starts_on_the_apps_own_home_with_every_part_and_a_link_to_the_admin(
-    login, db
-):
+def test_an_admin_starts_on_the_apps_own_home_with_every_part_and_a_link_to_the_admin(login, db):
     client = login(UserFactory(username="only.admin", roles=[Role.ADMIN]))
 
     response = client.get(reverse("home"))
