@@ -10,7 +10,9 @@ Everything here takes plain data and returns bytes, so it is tested without a da
   last, once the first page of every item is known.
 - `write_atomically` stores a file whole or not at all.
 
-pypdf does not merge structure trees, so a merged pack is not a tagged PDF (see `assemble_pack`).
+A pack is a tagged PDF/UA-1 document too: pypdf merges the pages, and `scrutiny.pdftags` gives the
+merged file one structure tree made of every part's own (or, for an untagged attached paper, one
+element per page holding its content), with the stamps marked as pagination artifacts.
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.template.loader import render_to_string
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import NameObject, TextStringObject
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import ContentStream, NameObject, TextStringObject
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from .pdftags import ARTIFACT_BEGIN, MARKED_END, UNTAGGED_BEGIN, TaggedPart, is_tagged, tag_pack
 
 PDF_VARIANT = "pdf/ua-1"
 SVG = "http://www.w3.org/2000/svg"
@@ -214,15 +218,12 @@ class _Placed:
     stamp: bool
     reader: PdfReader
     start: int
+    data: bytes
 
 
 def assemble_pack(parts: Sequence[PdfPart], *, title: str, lang: str = "en-GB") -> AssembledPdf:
-    """Merge the parts into one PDF numbered "Page X of Y" throughout, with a bookmark per part.
-
-    The merged file is not tagged: pypdf copies pages but not the parts' structure trees, and
-    attached papers are rarely tagged anyway. It keeps its title, language and bookmarks; each
-    generated report is also published on its own as a tagged PDF.
-    """
+    """Merge the parts into one tagged PDF numbered "Page X of Y" throughout, with a bookmark
+    per part, its title and language (see the module docstring for its structure tree)."""
     _check_pack_title(title)
     if not parts:
         raise PdfError(f"{title}: a pack needs at least one document.")
@@ -248,10 +249,13 @@ def build_agenda_pack(
     agenda = _read_pdf(front_and_agenda([PROVISIONAL_PAGE_NUMBER] * len(items)), agenda_label)
     for _ in range(MAX_LAYOUT_PASSES):
         placed_items = _place(items, first_page=len(agenda.pages) + 1)
-        final = _read_pdf(front_and_agenda([item.start for item in placed_items]), agenda_label)
+        data = front_and_agenda([item.start for item in placed_items])
+        final = _read_pdf(data, agenda_label)
         if len(final.pages) == len(agenda.pages):
             return _assemble(
-                [_Placed(agenda_label, True, final, 1), *placed_items], title=title, lang=lang
+                [_Placed(agenda_label, True, final, 1, data), *placed_items],
+                title=title,
+                lang=lang,
             )
         agenda = final
     raise PdfError(
@@ -269,8 +273,9 @@ def _place(parts: Sequence[PdfPart], *, first_page: int) -> list[_Placed]:
     placed = []
     page = first_page
     for part in parts:
-        reader = _read_pdf(part.render(page), part.label)
-        placed.append(_Placed(part.label, part.stamp, reader, page))
+        data = part.render(page)
+        reader = _read_pdf(data, part.label)
+        placed.append(_Placed(part.label, part.stamp, reader, page, data))
         page += len(reader.pages)
     return placed
 
@@ -299,7 +304,11 @@ def _assemble(placed: list[_Placed], *, title: str, lang: str) -> AssembledPdf:
     stamped: list[bool] = []
     for part in placed:
         _resolve_named_links(part.reader)
+        first = len(writer.pages)
         writer.append(part.reader, outline_item=part.label)
+        if not is_tagged(part.data):
+            for page in writer.pages[first:]:
+                _wrap_contents(page, writer, UNTAGGED_BEGIN)
         stamped += [part.stamp] * len(part.reader.pages)
     for page in writer.pages:
         if page.rotation:
@@ -307,9 +316,13 @@ def _assemble(placed: list[_Placed], *, title: str, lang: str) -> AssembledPdf:
             # rather than leaving a /Rotate that would turn the stamp too.
             page.transfer_rotation_to_content()
     boxes = [page.cropbox for page in writer.pages]
-    stamps = PdfReader(
-        BytesIO(_page_stamps([(float(box.width), float(box.height)) for box in boxes], title))
+    stamps = PdfWriter(
+        clone_from=BytesIO(
+            _page_stamps([(float(box.width), float(box.height)) for box in boxes], title)
+        )
     )
+    for stamp in stamps.pages:
+        _wrap_contents(stamp, stamps, ARTIFACT_BEGIN)
     for page, box, stamp, wanted in zip(writer.pages, boxes, stamps.pages, stamped, strict=True):
         if wanted:
             page.merge_transformed_page(
@@ -323,13 +336,25 @@ def _assemble(placed: list[_Placed], *, title: str, lang: str) -> AssembledPdf:
     writer.compress_identical_objects()
     buffer = BytesIO()
     writer.write(buffer)
-    data = buffer.getvalue()
+    parts = [
+        TaggedPart(part.label, part.data, part.start, len(part.reader.pages)) for part in placed
+    ]
+    data = tag_pack(buffer.getvalue(), parts, title=title, lang=lang)
     return AssembledPdf(
         data=data,
         page_count=len(writer.pages),
         sha256=hashlib.sha256(data).hexdigest(),
         part_starts=tuple(part.start for part in placed),
     )
+
+
+def _wrap_contents(page: PageObject, writer: PdfWriter, begin: bytes) -> None:
+    """Put the whole of a page's content in one marked-content sequence opened by `begin`."""
+    contents = page.get_contents()
+    data = contents.get_data() if contents is not None else b""
+    wrapped = ContentStream(None, writer)
+    wrapped.set_data(begin + data + MARKED_END)
+    page.replace_contents(wrapped)
 
 
 def _resolve_named_links(reader: PdfReader) -> None:

@@ -40,9 +40,10 @@ def test_a_service_of_the_contracts_own_provider_needs_no_confirming(
         reverse("commissioning:contract_create"), _post(harbour, [own])
     )
     assert response.status_code == 302
-    assert "confirm_other_providers" not in login(commissioner).get(
-        reverse("commissioning:contract_create")
-    ).content.decode()
+    assert (
+        "confirm_other_providers"
+        not in login(commissioner).get(reverse("commissioning:contract_create")).content.decode()
+    )
 
 
 def test_another_providers_service_is_warned_about_and_not_saved_until_confirmed(

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from io import BytesIO
 
+import pikepdf
 import pytest
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, InMemoryStorage
@@ -13,6 +14,7 @@ from django.test import override_settings
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
+from scrutiny.demo import minimal_pdf
 from scrutiny.pdf import (
     ContactOfficer,
     ContentsEntry,
@@ -24,12 +26,15 @@ from scrutiny.pdf import (
     render_pdf,
     write_atomically,
 )
+from tests.pdftags import elements as tag_elements
+from tests.pdftags import pdfua_findings, structure_problems
 from tests.pdfutils import (
     lines,
     page_numbers_printed,
     pdf_info,
     pdf_page_count,
     pdf_page_texts,
+    pdf_text,
     pdf_word_boxes,
 )
 
@@ -514,12 +519,106 @@ def test_pack_has_title_language_and_a_bookmark_per_part(pack):
     ]
 
 
-def test_pack_does_not_claim_to_be_tagged(pack):
-    # pypdf drops the parts' structure trees when merging: say so rather than mislead.
-    catalog = PdfReader(BytesIO(pack.data)).trailer["/Root"]
+# The one rule pdfua 0.1.3 cannot run on WeasyPrint's files: it raises on a heading whose /K is an
+# array (its own bug), and says so rather than passing it.
+PDFUA_RULES_THAT_CANNOT_RUN = {"UA-14-001"}
 
-    assert pdf_info(pack.data)["Tagged"] == "no"
-    assert "/StructTreeRoot" not in catalog
+
+def test_pack_is_a_tagged_pdf_ua_document_that_passes_the_checker(pack):
+    catalog = PdfReader(BytesIO(pack.data)).trailer["/Root"]
+    findings, skipped = pdfua_findings(pack.data)
+
+    assert pdf_info(pack.data)["Tagged"] == "yes"
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    xmp = catalog["/Metadata"].get_object().get_data()
+    assert re.search(rb'pdfuaid:part="1"|<pdfuaid:part[^>]*>1</pdfuaid:part>', xmp)
+    assert b"Safer Communities Overview and Scrutiny Committee, 10 July 2025" in xmp
+    assert findings == []
+    assert skipped <= PDFUA_RULES_THAT_CANNOT_RUN
+    assert structure_problems(pack.data) == []
+
+
+def test_pack_structure_keeps_every_parts_own_structure_in_order(pack):
+    with pikepdf.open(BytesIO(pack.data)) as pdf:
+        document = pdf.Root.StructTreeRoot.K[0]
+        assert document.S == "/Document"
+        parts = [(str(part.S), str(part.T)) for part in document.K]
+        found = {}
+        for element in tag_elements(pdf):
+            found.setdefault(str(element.S), []).append(element)
+
+    assert parts == [
+        ("/Part", "Front sheet and agenda"),
+        ("/Part", "Item 6: Refuge provision"),
+        ("/Part", "Item 6: Appendix A"),
+        ("/Part", "Item 7: Quarterly performance report"),
+    ]
+    assert [str(d.S) for d in found["/Document"]] == ["/Document"]  # the parts' are sections
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Figure", "/Link"} <= set(found)
+    assert sorted(str(figure.Alt) for figure in found["/Figure"]) == sorted(
+        f"{section['title']}: bar chart, figures in the table below" for section in SECTIONS
+    )
+    # Ids of header cells are the part's own, so two reports' tables never share one.
+    ids = [str(cell.ID) for cell in found["/TH"] if "/ID" in cell]
+    assert ids and len(ids) == len(set(ids))
+
+
+def test_the_stamped_page_numbers_are_artifacts_not_content(pack):
+    with pikepdf.open(BytesIO(pack.data)) as pdf:
+        for page in pdf.pages:
+            artifact = False
+            stamped_text = []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "BDC" and str(operands[0]) == "/Artifact":
+                    artifact = True
+                elif str(operator) in ("Tj", "TJ") and artifact:
+                    stamped_text.append(operator)
+            assert stamped_text, "each page's stamp is drawn inside an artifact"
+
+
+def test_an_untagged_attached_paper_is_tagged_page_by_page_with_its_links():
+    untagged = minimal_pdf("Appendix typed elsewhere")
+    linked = BytesIO()
+    writer = PdfWriter(clone_from=BytesIO(attached_pdf("A4")))
+    writer.add_uri(0, "https://www.example.org.uk/", [72, 700, 200, 720])
+    writer.write(linked)
+    assert "/StructTreeRoot" not in PdfReader(BytesIO(linked.getvalue())).trailer["/Root"]
+
+    pack = assemble_pack(
+        [PdfPart("Appendix B", untagged), PdfPart("Appendix C", linked.getvalue())],
+        title="Papers from elsewhere",
+    )
+
+    findings, skipped = pdfua_findings(pack.data)
+    assert findings == [] and skipped <= PDFUA_RULES_THAT_CANNOT_RUN
+    assert structure_problems(pack.data) == []
+    with pikepdf.open(BytesIO(pack.data)) as pdf:
+        parts = list(pdf.Root.StructTreeRoot.K[0].K)
+        assert [str(element.S) for element in parts[0].K] == ["/Div"]
+        link = next(e for e in tag_elements(pdf) if e.S == "/Link")
+        assert link.K.Obj.Contents == "Link to https://www.example.org.uk/"
+    assert "Appendix typed elsewhere" in pdf_text(pack.data)
+
+
+def test_the_pack_checker_notices_untagged_content():
+    # The check has teeth: a page with text outside any marked content fails it.
+    pack = assemble_pack([PdfPart("Paper", attached_pdf("A4"))], title="Pack")
+    with pikepdf.open(BytesIO(pack.data)) as pdf:
+        page = pdf.pages[0]
+        page.contents_add(pdf.make_stream(b"BT /F1 12 Tf 72 72 Td (loose) Tj ET"), prepend=False)
+        spoiled = BytesIO()
+        pdf.save(spoiled)
+    findings, _skipped = pdfua_findings(spoiled.getvalue())
+    assert any(finding.startswith("UA-01-003") for finding in findings)
+    # and our own walk notices marked content that belongs to no element
+    with pikepdf.open(BytesIO(pack.data)) as pdf:
+        del pdf.pages[0].obj["/StructParents"]
+        orphaned = BytesIO()
+        pdf.save(orphaned)
+    assert structure_problems(orphaned.getvalue()) == [
+        "page 1 has marked content but no parent tree entry"
+    ]
 
 
 def test_links_in_a_pack_go_to_pages_of_their_own_part():
