@@ -221,7 +221,8 @@ def page(request, browser, live_server, audit_log_emptied_before_flush, nu_html_
 def page_without_javascript(
     request, browser, live_server, audit_log_emptied_before_flush, nu_html_checker
 ):
-    """A page in a browser with JavaScript switched off, for journeys that must work without it."""
+    """A page in a browser with JavaScript switched off, for journeys that must work without it.
+    (axe needs JavaScript, so `check_accessibility` cannot run here.)"""
     yield from _browser_page(
         request, browser, live_server, nu_html_checker, java_script_enabled=False
     )

@@ -72,9 +72,7 @@ def test_seven_recipients_in_one_save_with_javascript(page, sign_in, check_acces
     assert GrantAllocation.objects.filter(stream=stream).count() == 7
 
 
-def test_seven_recipients_in_one_save_without_javascript(
-    page_without_javascript, sign_in, check_accessibility
-):
+def test_seven_recipients_in_one_save_without_javascript(page_without_javascript, sign_in):
     page = page_without_javascript
     stream, commissioner = _grant()
     sign_in(page, commissioner)
@@ -90,7 +88,8 @@ def test_seven_recipients_in_one_save_without_javascript(
     expect(page.get_by_label("Use the amounts entered")).to_be_checked()
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
     assert not GrantAllocation.objects.exists()
-    check_accessibility(page)
+    # axe cannot run in a page without JavaScript; the same page is scanned in the test above,
+    # and the HTML checker reads every page this test receives.
 
     _fill_rows(page)
     page.get_by_role("button", name="Save allocations").click()
