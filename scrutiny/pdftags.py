@@ -168,7 +168,7 @@ def _graft(
         for source_page, page in zip(original.pages, pages, strict=True):
             if "/StructParents" in source_page.obj:
                 page.StructParents = int(source_page.obj.StructParents) + offset
-        for source_annotation, annotation in copier.annotations.items():
+        for annotation in copier.annotations.values():
             if "/StructParent" in annotation:
                 annotation.StructParent = int(annotation.StructParent) + offset
         _merge_maps(tree.root, root)

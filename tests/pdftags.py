@@ -55,9 +55,9 @@ def elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
 def _marked_content_ids(page: pikepdf.Page) -> list[int]:
     found = []
     for operands, operator in pikepdf.parse_content_stream(page):
-        if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary):
-            if "/MCID" in operands[1]:
-                found.append(int(operands[1].MCID))
+        properties = operands[1] if str(operator) == "BDC" else None
+        if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+            found.append(int(properties.MCID))
     return found
 
 
