@@ -486,11 +486,13 @@ class ContractForm(forms.Form):
         self.helper.layout.append(WarningText(warning, testid="other-providers-warning"))
         self.helper.layout.append(Field.checkbox("confirm_other_providers"))
         if not cleaned.get("confirm_other_providers"):
+            several = len(others) > 1
             self.add_error(
                 "confirm_other_providers",
-                f"{warning} Tick the box to confirm the contract covers "
-                f"{'them' if len(others) > 1 else 'it'}, or untick "
-                f"{'those services' if len(others) > 1 else 'that service'}.",
+                "Tick the box to confirm this contract covers "
+                f"{' and '.join(service.name for service in others)}, which "
+                f"{'other organisations provide' if several else 'another organisation provides'}"
+                f", or untick {'them' if several else 'it'}",
             )
 
 

@@ -60,7 +60,10 @@ def test_another_providers_service_is_warned_about_and_not_saved_until_confirmed
     assert 'data-testid="other-providers-warning"' in page
     assert "Refuge is provided by Beacon Test, not by Harbour Test." in page
     assert 'href="#id_confirm_other_providers"' in page  # in the error summary
-    assert "Tick the box to confirm the contract covers it, or untick that service." in page
+    assert (
+        "Tick the box to confirm this contract covers Refuge, which another organisation "
+        "provides, or untick it"
+    ) in page
     assert not Contract.objects.exists()
 
     response = client.post(url, _post(harbour, [refuge], confirm_other_providers="on"))
