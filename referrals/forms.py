@@ -674,7 +674,7 @@ class AccommodationForm(forms.Form):
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
         add_accommodation_fields(self, referral)
-        self.helper = FormHelper()
+        self.helper = _helper_inside_template_form()
         self.helper.layout = Layout(*accommodation_layout(), Button("save", self.submit_label))
 
     def clean(self):
@@ -742,7 +742,7 @@ class MaracForm(forms.Form):
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(marac_fields())
-        self.helper = FormHelper()
+        self.helper = _helper_inside_template_form()
         self.helper.layout = Layout(
             Field("marac_referred_on"),
             Field.select("marac_referral_source"),

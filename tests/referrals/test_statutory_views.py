@@ -164,3 +164,28 @@ def test_a_performance_lead_chooses_the_values_in_use(login, performance_lead):
     client.post(url, {"add-kind": "move_on", "add-label": "Armed forces housing", "add": ""})
     added = ReturnCategory.objects.get(kind="move_on", label="Armed forces housing")
     assert added.is_active and not added.confirmed
+
+
+@pytest.mark.parametrize(
+    ("status", "action"),
+    [
+        ("contacted", "start-support"),
+        ("contacted", "decline"),
+        ("contacted", "marac"),
+        ("in_support", "accommodation"),
+        ("in_support", "close"),
+    ],
+)
+def test_each_step_page_has_one_form_and_one_csrf_token(login, officer, refuge, status, action):
+    """crispy draws no <form> of its own inside the page's (a nested form and a second token
+    are invalid HTML, which the browser tests' HTML checker also catches)."""
+    referral = contacted(refuge)
+    if status == "in_support":
+        referral.status = "in_support"
+        referral.support_started_at = timezone.now() - timedelta(hours=1)
+        referral.accommodation_type = "refuge"
+        referral.save()
+    page = login(officer).get(step(referral, action)).content.decode()
+    main = page.split('id="main-content"')[1]  # the header's sign-out form is the other
+    assert main.count("<form") == 1
+    assert main.count('name="csrfmiddlewaretoken"') == 1
