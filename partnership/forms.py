@@ -145,6 +145,16 @@ class DateWidget(forms.MultiWidget):
             return value.day, value.month, value.year
         return None, None, None
 
+    def get_context(self, name, value, attrs):
+        # crispy-forms-gds empties a box's aria-describedby when the field has an error that
+        # names no box (one added by the form's or a service's checks): an empty IDREFS is
+        # invalid HTML. The fieldset still points at the error.
+        context = super().get_context(name, value, attrs)
+        for box in context["widget"]["subwidgets"]:
+            if not box["attrs"].get("aria-describedby"):
+                box["attrs"].pop("aria-describedby", None)
+        return context
+
 
 class DateField(DateInputField):
     """A GOV.UK date input (day, month and year) for a date from `earliest` to `latest`.

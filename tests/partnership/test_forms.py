@@ -230,6 +230,26 @@ def test_only_the_wrong_box_is_shown_in_error_and_each_form_has_its_own_errors(f
     assert 'inputmode="numeric"' in boxes["0"]
 
 
+def test_an_error_from_the_form_on_a_date_leaves_no_empty_aria_describedby(frozen_today):
+    """An error the form's own checks put on a date names no box: the boxes then have no
+    aria-describedby at all (crispy-forms-gds would leave it empty, which is invalid HTML),
+    and the fieldset still points at the error."""
+    from crispy_forms_gds.helper import FormHelper
+    from crispy_forms_gds.layout import Field, Layout
+    from django.template import Context, Template
+
+    form = _DateForm({"when_0": "27", "when_1": "3", "when_2": "2025"})
+    assert form.is_valid()
+    form.add_error("when", "The date heard cannot be before the date referred")
+    form.helper = FormHelper()
+    form.helper.layout = Layout(Field("when"))
+    html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(
+        Context({"form": form})
+    )
+    assert 'aria-describedby=""' not in html
+    assert re.search(r'<fieldset[^>]*aria-describedby="[^"]*id_when_1_error', html)
+
+
 # Times ----------------------------------------------------------------------------------------
 
 
