@@ -243,9 +243,7 @@ def test_an_error_from_the_form_on_a_date_leaves_no_empty_aria_describedby(froze
     form.add_error("when", "The date heard cannot be before the date referred")
     form.helper = FormHelper()
     form.helper.layout = Layout(Field("when"))
-    html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(
-        Context({"form": form})
-    )
+    html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
     assert 'aria-describedby=""' not in html
     assert re.search(r'<fieldset[^>]*aria-describedby="[^"]*id_when_1_error', html)
 
