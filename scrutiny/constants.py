@@ -167,6 +167,9 @@ class PlanMeasure(models.TextChoices):
 AMBER_WITHIN_DAYS = 14
 REMINDER_WITHIN_DAYS = 7
 
+# Rows on each page of the action tracker (its CSV has them all).
+TRACKER_PAGE_SIZE = 50
+
 
 def rag_conditions(today: date) -> list[tuple[Rag, Q]]:
     """The RAG rule, in order: the first condition an action meets gives its RAG, else green.

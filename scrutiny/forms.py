@@ -415,3 +415,21 @@ class ActionFilterForm(forms.Form):
             .distinct()
             .order_by("first_name", "last_name", "username")
         )
+
+    def active_filters(self) -> list[tuple[str, str]]:
+        """(label, value) of each filter that is on, as the page lists them."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        active = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if not value:
+                continue
+            label = self[name].label
+            if name == "overdue":
+                active.append((label, "Yes"))
+            elif isinstance(field, forms.ModelChoiceField):
+                active.append((label, field.label_from_instance(value)))
+            else:
+                active.append((label, dict(field.choices)[value]))
+        return active

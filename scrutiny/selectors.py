@@ -26,16 +26,20 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from partnership.constants import Role
+from partnership.listing import Column, Sorting, in_order
 from partnership.models import User
 
 from .constants import (
     ACTION_MANAGER_ROLES,
     MANAGER_ROLES,
     PLAN_READER_ROLES,
+    RAG_SEVERITY,
     REVIEW_ROLES,
     ActionSource,
+    ActionStatus,
     MeetingStatus,
     MinutesStatus,
+    Priority,
     Rag,
 )
 from .models import (
@@ -192,6 +196,23 @@ def tracker_actions_for_user(user: User) -> ActionQuerySet:
     if may_see_reviews(user):
         visible |= Q(source=ActionSource.RECOMMENDATION)
     return Action.objects.filter(visible)
+
+
+# The tracker's sortable columns (rows from `for_tracker`, which annotates `rag`). By default,
+# the soonest due first. RAG, status and priority sort by meaning: red, then amber, green and
+# complete; open first; high first.
+TRACKER_SORTING = Sorting(
+    columns=(
+        Column("reference", "Reference", ("reference",)),
+        Column("rag", "RAG", (in_order("rag", RAG_SEVERITY),)),
+        Column("status", "Status", (in_order("status", ActionStatus.values),)),
+        Column("due", "Due date", ("due_date",)),
+        Column("priority", "Priority", (in_order("priority", Priority.values),)),
+        Column("owner", "Owner", ("owner__first_name", "owner__last_name", "owner__username")),
+    ),
+    key="due",
+    tie_breaker="reference",
+)
 
 
 def actions_for_user(user: User) -> ActionQuerySet:

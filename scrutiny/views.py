@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.csvexport import csv_response
 from partnership.forms import save_and_redirect
+from partnership.listing import paged
 from partnership.permissions import role_required
 
 from . import selectors, services
@@ -27,6 +28,7 @@ from .constants import (
     MANAGER_ROLES,
     PLAN_READER_ROLES,
     RAG_DESCRIPTIONS,
+    TRACKER_PAGE_SIZE,
     TRACKER_ROLES,
     ActionSource,
     ItemKind,
@@ -520,27 +522,39 @@ def _tracker_row(action) -> list[str]:
 
 
 def _tracker(request):
+    """The tracker's actions as the address asks: filtered, then sorted (the page and its CSV
+    alike)."""
     today = _today()
     visible = selectors.tracker_actions_for_user(request.user)
     form = ActionFilterForm(request.GET or None, actions=visible)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    actions = selectors.tracker_actions(request.user, today=today, filters=filters)
-    return today, visible, form, actions
+    sorting = selectors.TRACKER_SORTING.chosen(request.GET.get("sort"))
+    actions = sorting.apply(selectors.tracker_actions(request.user, today=today, filters=filters))
+    return today, visible, form, actions, sorting
 
 
 @tracker_roles_required
 def action_list(request):
-    today, visible, form, actions = _tracker(request)
+    today, visible, form, actions, sorting = _tracker(request)
     committee = form.cleaned_data.get("committee") if form.is_bound and form.is_valid() else None
+    listing = paged(actions, request.GET.get("page"), per_page=TRACKER_PAGE_SIZE)
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
     return render(
         request,
         "scrutiny/action_list.html",
         {
             "form": form,
-            "actions": actions,
+            "actions": listing.rows,
+            "listing": listing,
+            "pagination": listing.pagination(request.GET),
+            "last_page_url": listing.url_for(request.GET, listing.page_count),
+            "headers": sorting.headers(request.GET),
+            "sort": sorting.parameter,
+            "filters_on": form.active_filters(),
             "summary": actions_by_rag(today=today, committee=committee, actions=visible),
             "rag_descriptions": [(Rag(rag), text) for rag, text in RAG_DESCRIPTIONS.items()],
-            "query": request.GET.urlencode(),
+            "query": export_query.urlencode(),
             "today": today,
             "may_raise_other": request.user.has_role(*ACTION_MANAGER_ROLES[ActionSource.OTHER]),
         },
@@ -549,12 +563,12 @@ def action_list(request):
 
 @tracker_roles_required
 def action_export(request):
-    today, _visible, _form, actions = _tracker(request)
+    today, _visible, _form, actions, _sorting = _tracker(request)
     rows = [_tracker_row(action) for action in actions]
     services.actions_record_export(
         by=request.user,
         rows=len(rows),
-        filters=[name for name, value in request.GET.items() if value],
+        filters=[name for name, value in request.GET.items() if value and name != "sort"],
         request=request,
     )
     return csv_response(f"action-tracker-{today.isoformat()}.csv", TRACKER_HEADER, rows)
