@@ -1,16 +1,16 @@
 """Writes to referrals, with their rules and audit rows. Views never save referrals themselves.
 
 Every function runs in one transaction, locks the referral row it changes (so two officers
-cannot close the same referral twice), checks the transition table in `constants.TRANSITIONS`
-and the time rules, writes a `ReferralStatusChange` for a change of status and an audit row
-for every change. Audit details hold references and statuses, never identifying input.
+cannot close the same referral twice), takes the step in `referrals.steps` (the transition
+table in `constants.TRANSITIONS`, the time rules, the fields each step sets), writes a
+`ReferralStatusChange` for a change of status and an audit row for every change. Audit details
+hold references and statuses, never identifying input.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,20 +24,8 @@ from partnership.audit import audit_record
 from partnership.constants import AuditAction
 from partnership.models import Area, AuditEvent, Organisation, User
 
-from . import rules, summary
-from .constants import (
-    ACTION_STATUS,
-    AccommodationType,
-    Action,
-    ClosureReason,
-    DeclineReason,
-    MaracReferralSource,
-    Outcome,
-    ReturnList,
-    Status,
-    Subject,
-    may_move,
-)
+from . import rules, steps, summary
+from .constants import ACTION_STATUS, Action, ReturnList, Status, Subject, may_move
 from .models import (
     ReferenceCounter,
     Referral,
@@ -45,11 +33,7 @@ from .models import (
     ReferralStatusChange,
     ReturnCategory,
 )
-
-
-def _when(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y at %H:%M}"
+from .steps import AccommodationDetails, MaracCase
 
 
 def format_reference(year: int, number: int) -> str:
@@ -64,40 +48,36 @@ def allocate_reference(year: int) -> str:
     no two transactions read the same number. Call it inside the transaction that saves the
     referral, so a failed save gives its number back.
     """
+    return allocate_references(year, 1)[0]
+
+
+def allocate_references(year: int, count: int) -> list[str]:
+    """The next `count` references for `year` in order, taken at once (allocate_reference's
+    rule; an imported return takes its references in one update)."""
     counters = ReferenceCounter.objects.filter(year=year)
-    if not counters.update(last_number=F("last_number") + 1):
+    step = F("last_number") + count
+    if not counters.update(last_number=step):
         try:
             with transaction.atomic():
-                ReferenceCounter.objects.create(year=year, last_number=1)
+                ReferenceCounter.objects.create(year=year, last_number=count)
         except IntegrityError:
             # Another transaction created this year's counter first.
-            counters.update(last_number=F("last_number") + 1)
-    return format_reference(year, counters.get().last_number)
-
-
-def _check_time(
-    field: str, moment: datetime, referral: Referral, what: str, *, after: datetime | None = None
-) -> None:
-    if moment > timezone.now():
-        raise ValidationError({field: f"The {what} cannot be in the future."})
-    if moment < referral.received_at:
-        raise ValidationError(
-            {
-                field: f"The {what} cannot be before the referral was received "
-                f"({_when(referral.received_at)})."
-            }
-        )
-    if after is not None and moment < after:
-        raise ValidationError(
-            {field: f"The {what} cannot be before the last change of status ({_when(after)})."}
-        )
+            counters.update(last_number=step)
+    last = counters.get().last_number
+    return [format_reference(year, number) for number in range(last - count + 1, last + 1)]
 
 
 def find_earlier(
-    *, field: str, key: str, received_at: datetime, subject: str | None = None
+    *,
+    field: str,
+    key: str,
+    received_at: datetime,
+    subject: str | None = None,
+    exclude: int | None = None,
 ) -> Referral | None:
     """The latest other referral with the same key within the repeat window, any service;
-    with `subject`, only referrals in that role (the service's repeat definition)."""
+    with `subject`, only referrals in that role (the service's repeat definition); leaving
+    out the referral `exclude`, when an existing one's links are worked out again."""
     if not key:
         return None
     earlier = Referral.objects.filter(
@@ -107,6 +87,8 @@ def find_earlier(
     )
     if subject is not None:
         earlier = earlier.filter(subject=subject)
+    if exclude is not None:
+        earlier = earlier.exclude(pk=exclude)
     return earlier.order_by("-received_at", "-pk").first()
 
 
@@ -144,23 +126,14 @@ def referral_create(
     if received_at > timezone.now():
         raise ValidationError({"received_at": "The time received cannot be in the future."})
     definition = definition_on(service, received_at)
-    earlier_person = find_earlier(
-        field="person_key",
-        key=person_key,
-        received_at=received_at,
-        subject=subject if definition.repeats_same_role else None,
-    )
-    earlier_address = find_earlier(field="address_key", key=address_key, received_at=received_at)
-    referral = Referral(
-        reference=allocate_reference(timezone.localtime(received_at).year),
+    referral = steps.new_referral(
         service=service,
         received_at=received_at,
         source=source,
-        referring_organisation=referring_organisation,
         subject=subject,
         area=area,
         risk_level=risk_level,
-        heard_at_marac=heard_at_marac or marac is not None,
+        heard_at_marac=heard_at_marac,
         children_in_household=children_in_household,
         age_band=age_band,
         gender=gender,
@@ -170,18 +143,23 @@ def referral_create(
         no_recourse_to_public_funds=no_recourse_to_public_funds,
         person_key=person_key,
         address_key=address_key,
-        is_repeat=earlier_person is not None,
-        repeat_of=earlier_person,
-        is_repeat_address=earlier_address is not None,
-        repeat_address_of=earlier_address,
-        status=Status.RECEIVED,
-        status_changed_at=received_at,
-        logged_by=by,
-        first_contact_due_at=rules.first_contact_due(received_at, definition.first_contact_rule),
-        oversight_due_at=rules.oversight_due(received_at),
+        first_contact_rule=definition.first_contact_rule,
+        referring_organisation=referring_organisation,
+        marac=marac,
     )
-    if marac is not None:
-        _set_marac(referral, marac)
+    earlier_person = find_earlier(
+        field="person_key",
+        key=person_key,
+        received_at=received_at,
+        subject=subject if definition.repeats_same_role else None,
+    )
+    earlier_address = find_earlier(field="address_key", key=address_key, received_at=received_at)
+    referral.reference = allocate_reference(timezone.localtime(received_at).year)
+    referral.is_repeat = earlier_person is not None
+    referral.repeat_of = earlier_person
+    referral.is_repeat_address = earlier_address is not None
+    referral.repeat_address_of = earlier_address
+    referral.logged_by = by
     referral.full_clean()
     referral.save()
     audit_record(
@@ -199,78 +177,37 @@ def referral_create(
     return referral
 
 
+def _locked(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+def _save_move(referral: Referral, from_status: str, *, by: User, action: str, request) -> None:
+    """Save a referral a status step has changed, with its history row and audit row."""
+    referral.full_clean()
+    referral.save()
+    ReferralStatusChange.objects.create(
+        referral=referral,
+        from_status=from_status,
+        to_status=referral.status,
+        at=referral.status_changed_at,
+        by=by,
+    )
+    audit_record(
+        by=by,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        detail={"action": action, "from": from_status, "to": referral.status},
+        request=request,
+    )
+
+
+def _save_characteristics(referral: Referral, accommodation: AccommodationDetails | None) -> None:
+    """The specialist characteristics (many-to-many), once the referral is saved."""
+    if accommodation is not None:
+        referral.specialist_characteristics.set(accommodation.characteristics)
+
+
 # Safe accommodation and Marac details ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MaracCase:
-    """The Marac hearing of a referral's case (SafeLives): referred when and by whom, heard
-    when."""
-
-    referred_on: date
-    source: str
-    heard_on: date
-
-
-@dataclass(frozen=True)
-class AccommodationDetails:
-    """Safe accommodation support as the annual return counts it: the accommodation, the
-    household supported, and the specialist characteristics of the person referred."""
-
-    accommodation_type: str
-    adults_women: int
-    adults_men: int
-    adults_trans: int
-    children_supported: int
-    characteristics: Sequence[ReturnCategory] = field(default_factory=tuple)
-
-    @property
-    def people(self) -> int:
-        return self.adults_women + self.adults_men + self.adults_trans + self.children_supported
-
-
-def _require_category(category: ReturnCategory | None, kind: str, field_name: str) -> None:
-    if category is None or category.kind != kind or not category.is_active:
-        raise ValidationError({field_name: f"Select one of the {ReturnList(kind).label.lower()}."})
-
-
-def _set_marac(referral: Referral, marac: MaracCase) -> None:
-    if referral.subject != Subject.VICTIM_SURVIVOR:
-        raise ValidationError(
-            "Marac figures count victims' cases: record the hearing on the victim's referral."
-        )
-    if marac.source not in MaracReferralSource.values:
-        raise ValidationError({"marac_referral_source": "Select who referred the case to Marac."})
-    if marac.heard_on > timezone.localdate():
-        raise ValidationError({"marac_heard_on": "The Marac date cannot be in the future."})
-    if marac.heard_on < marac.referred_on:
-        raise ValidationError(
-            {"marac_heard_on": "The case cannot be heard before it was referred to Marac."}
-        )
-    referral.heard_at_marac = True
-    referral.marac_referred_on = marac.referred_on
-    referral.marac_referral_source = marac.source
-    referral.marac_heard_on = marac.heard_on
-
-
-def _set_accommodation(referral: Referral, details: AccommodationDetails) -> None:
-    if not referral.is_safe_accommodation:
-        raise ValidationError(
-            "Safe accommodation details are only for referrals to safe accommodation services."
-        )
-    if details.accommodation_type not in AccommodationType.values:
-        raise ValidationError({"accommodation_type": "Select the type of accommodation."})
-    if details.people < 1:
-        raise ValidationError(
-            {"adults_women": "Enter the people supported: at least one adult or child."}
-        )
-    for category in details.characteristics:
-        _require_category(category, ReturnList.CHARACTERISTIC, "characteristics")
-    for name in ("accommodation_type", "adults_women", "adults_men", "adults_trans"):
-        setattr(referral, name, getattr(details, name))
-    referral.children_supported = details.children_supported
-    referral.characteristics_recorded = True
-    referral.specialist_characteristics.set(details.characteristics)
 
 
 @transaction.atomic
@@ -279,13 +216,10 @@ def referral_record_accommodation(
 ) -> Referral:
     """Record or correct the safe accommodation details of a referral in support."""
     referral = _locked(referral)
-    if referral.status != Status.IN_SUPPORT:
-        raise ValidationError(
-            "Safe accommodation details are recorded while the household is in support."
-        )
-    _set_accommodation(referral, accommodation)
+    steps.record_accommodation(referral, accommodation)
     referral.full_clean()
     referral.save()
+    _save_characteristics(referral, accommodation)
     audit_record(
         by=by,
         action=AuditAction.UPDATE,
@@ -302,11 +236,7 @@ def referral_record_marac(
 ) -> Referral:
     """Record the Marac hearing of an open referral's case (once)."""
     referral = _locked(referral)
-    if referral.is_closed:
-        raise ValidationError("This referral is already closed, so it cannot be changed.")
-    if referral.marac_heard_on is not None:
-        raise ValidationError("The Marac hearing of this case is already recorded.")
-    _set_marac(referral, marac)
+    steps.record_marac(referral, marac)
     referral.full_clean()
     referral.save()
     audit_record(
@@ -319,42 +249,7 @@ def referral_record_marac(
     return referral
 
 
-def _locked(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().get(pk=referral.pk)
-
-
-def _require_move(referral: Referral, to_status: str) -> None:
-    """Refuse a change of status that TRANSITIONS does not allow, e.g. closing twice."""
-    if may_move(referral.status, to_status):
-        return
-    if referral.status == Status.CLOSED:
-        raise ValidationError("This referral is already closed, so it cannot be changed.")
-    raise ValidationError(
-        f"A referral that is {referral.get_status_display().lower()} cannot be moved to "
-        f"{Status(to_status).label.lower()}."
-    )
-
-
-def _move(
-    referral: Referral, *, to_status: str, at: datetime, by: User, action: str, request
-) -> None:
-    """Change status, write the history row and the audit row, save the referral."""
-    _require_move(referral, to_status)
-    from_status = referral.status
-    referral.status = to_status
-    referral.status_changed_at = at
-    referral.full_clean()
-    referral.save()
-    ReferralStatusChange.objects.create(
-        referral=referral, from_status=from_status, to_status=to_status, at=at, by=by
-    )
-    audit_record(
-        by=by,
-        action=AuditAction.UPDATE,
-        obj=referral,
-        detail={"action": action, "from": from_status, "to": to_status},
-        request=request,
-    )
+# Steps of a referral's life ------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -363,20 +258,8 @@ def referral_record_contact(
 ) -> Referral:
     """First (or renewed) contact with the person. Only the first contact counts for the SLA."""
     referral = _locked(referral)
-    _require_move(referral, Status.CONTACTED)
-    _check_time("at", contacted_at, referral, "contact time", after=referral.status_changed_at)
-    if referral.first_contact_at is None:
-        referral.first_contact_at = contacted_at
-        # The deadline stored when it was received, by the rule in force then.
-        referral.contacted_within_sla = contacted_at < referral.first_contact_due_at
-    _move(
-        referral,
-        to_status=Status.CONTACTED,
-        at=contacted_at,
-        by=by,
-        action="contact",
-        request=request,
-    )
+    from_status = steps.contact(referral, contacted_at)
+    _save_move(referral, from_status, by=by, action="contact", request=request)
     return referral
 
 
@@ -385,16 +268,8 @@ def referral_record_unable_to_contact(
     *, referral: Referral, by: User, at: datetime, request=None
 ) -> Referral:
     referral = _locked(referral)
-    _require_move(referral, Status.UNABLE_TO_CONTACT)
-    _check_time("at", at, referral, "time", after=referral.status_changed_at)
-    _move(
-        referral,
-        to_status=Status.UNABLE_TO_CONTACT,
-        at=at,
-        by=by,
-        action="unable_to_contact",
-        request=request,
-    )
+    from_status = steps.unable_to_contact(referral, at)
+    _save_move(referral, from_status, by=by, action="unable_to_contact", request=request)
     return referral
 
 
@@ -404,15 +279,7 @@ def referral_record_oversight(
 ) -> Referral:
     """Managerial oversight: recorded once, on an open referral; not a change of status."""
     referral = _locked(referral)
-    if referral.is_closed:
-        raise ValidationError("This referral is already closed, so it cannot be changed.")
-    if referral.oversight_at is not None:
-        raise ValidationError(
-            f"Managerial oversight was already recorded ({_when(referral.oversight_at)})."
-        )
-    _check_time("at", oversight_at, referral, "oversight time")
-    referral.oversight_at = oversight_at
-    referral.oversight_within_sla = rules.oversight_within_sla(referral.received_at, oversight_at)
+    steps.oversight(referral, oversight_at)
     referral.full_clean()
     referral.save()
     audit_record(
@@ -430,23 +297,9 @@ def referral_add_to_waiting_list(
     *, referral: Referral, by: User, at: datetime, request=None
 ) -> Referral:
     referral = _locked(referral)
-    _require_move(referral, Status.WAITING_LIST)
-    _check_time("at", at, referral, "time added", after=referral.status_changed_at)
-    referral.waiting_list_at = at
-    _move(
-        referral,
-        to_status=Status.WAITING_LIST,
-        at=at,
-        by=by,
-        action="waiting_list",
-        request=request,
-    )
+    from_status = steps.waiting_list(referral, at)
+    _save_move(referral, from_status, by=by, action="waiting_list", request=request)
     return referral
-
-
-def _leave_waiting_list(referral: Referral, at: datetime) -> None:
-    if referral.status == Status.WAITING_LIST:
-        referral.waiting_list_left_at = at
 
 
 @transaction.atomic
@@ -461,21 +314,9 @@ def referral_start_support(
     """Start support; in safe accommodation, with the accommodation and household supported
     (the officer's form asks for them; a provider's return may not have them)."""
     referral = _locked(referral)
-    _require_move(referral, Status.IN_SUPPORT)
-    _check_time("at", started_at, referral, "support start", after=referral.status_changed_at)
-    if accommodation is not None:
-        _set_accommodation(referral, accommodation)
-    _leave_waiting_list(referral, started_at)
-    referral.support_started_at = started_at
-    referral.waiting_time = rules.waiting_time(referral.received_at, started_at)
-    _move(
-        referral,
-        to_status=Status.IN_SUPPORT,
-        at=started_at,
-        by=by,
-        action="start_support",
-        request=request,
-    )
+    from_status = steps.start_support(referral, started_at, accommodation=accommodation)
+    _save_move(referral, from_status, by=by, action="start_support", request=request)
+    _save_characteristics(referral, accommodation)
     return referral
 
 
@@ -492,17 +333,10 @@ def referral_signpost(
     if (to_service is None) == (to_organisation is None):
         raise ValidationError({"destination": "Select the service or organisation signposted to."})
     referral = _locked(referral)
-    _require_move(referral, Status.SIGNPOSTED)
-    if to_service is not None and to_service.pk == referral.service_id:
-        raise ValidationError(
-            {"destination": "Select a different service: this referral is already with it."}
-        )
-    _check_time("at", at, referral, "time signposted", after=referral.status_changed_at)
-    _leave_waiting_list(referral, at)
-    referral.signposted_at = at
-    referral.signposted_to_service = to_service
-    referral.signposted_to_organisation = to_organisation
-    _move(referral, to_status=Status.SIGNPOSTED, at=at, by=by, action="signpost", request=request)
+    from_status = steps.signpost(
+        referral, at, to_service=to_service, to_organisation=to_organisation
+    )
+    _save_move(referral, from_status, by=by, action="signpost", request=request)
     return referral
 
 
@@ -517,22 +351,11 @@ def referral_decline(
     request=None,
 ) -> Referral:
     """Decline, with the reason; "unable to support" needs which of the return's reasons."""
-    if reason not in DeclineReason.values:
-        raise ValidationError({"reason": "Select why the referral was declined."})
-    if reason == DeclineReason.UNABLE_TO_SUPPORT:
-        _require_category(unable_to_support_reason, ReturnList.UNABLE_TO_SUPPORT, "reason")
-    elif unable_to_support_reason is not None:
-        raise ValidationError(
-            {"reason": "Only a referral the service was unable to support has such a reason."}
-        )
     referral = _locked(referral)
-    _require_move(referral, Status.DECLINED)
-    _check_time("at", at, referral, "time declined", after=referral.status_changed_at)
-    _leave_waiting_list(referral, at)
-    referral.declined_at = at
-    referral.decline_reason = reason
-    referral.unable_to_support_reason = unable_to_support_reason
-    _move(referral, to_status=Status.DECLINED, at=at, by=by, action="decline", request=request)
+    from_status = steps.decline(
+        referral, at, reason=reason, unable_to_support_reason=unable_to_support_reason
+    )
+    _save_move(referral, from_status, by=by, action="decline", request=request)
     return referral
 
 
@@ -552,31 +375,16 @@ def referral_close(
     safe accommodation, also why support ended and where the household moved on to (for the
     annual return; either may be left unrecorded)."""
     outcomes = sorted(set(outcomes))
-    if reason not in ClosureReason.values:
-        raise ValidationError({"reason": "Select why the referral is being closed."})
-    if any(outcome not in Outcome.values for outcome in outcomes):
-        raise ValidationError({"outcomes": "Select outcomes from the list."})
-    if support_end_reason is not None:
-        _require_category(support_end_reason, ReturnList.SUPPORT_ENDED, "support_end_reason")
-    if move_on_destination is not None:
-        _require_category(move_on_destination, ReturnList.MOVE_ON, "move_on_destination")
     referral = _locked(referral)
-    if referral.is_closed:
-        raise ValidationError("This referral is already closed, so it cannot be closed again.")
-    ended_support = support_end_reason is not None or move_on_destination is not None
-    if ended_support and not (referral.is_safe_accommodation and referral.support_started_at):
-        raise ValidationError(
-            "Why support ended and where the household moved on to are only for support in "
-            "safe accommodation that has started."
-        )
-    _require_move(referral, Status.CLOSED)
-    _check_time("at", closed_at, referral, "closing time", after=referral.status_changed_at)
-    _leave_waiting_list(referral, closed_at)
-    referral.closed_at = closed_at
-    referral.closure_reason = reason
-    referral.support_end_reason = support_end_reason
-    referral.move_on_destination = move_on_destination
-    _move(referral, to_status=Status.CLOSED, at=closed_at, by=by, action="close", request=request)
+    from_status = steps.close(
+        referral,
+        closed_at,
+        reason=reason,
+        outcomes=outcomes,
+        support_end_reason=support_end_reason,
+        move_on_destination=move_on_destination,
+    )
+    _save_move(referral, from_status, by=by, action="close", request=request)
     ReferralOutcome.objects.bulk_create(
         ReferralOutcome(referral=referral, outcome=outcome) for outcome in outcomes
     )
