@@ -95,6 +95,7 @@ APP_DEMOS = [
     "commissioning.demo",
     "referrals.demo",
     "referrals.demo_statutory",
+    "referrals.imports.demo",
     "scrutiny.demo",
     "scrutiny.retention.demo",
 ]

@@ -25,6 +25,7 @@ NAV_ITEMS: list[NavItem] = [
         (Role.COMMITTEE_MEMBER, Role.CLERK, Role.PERFORMANCE_LEAD, Role.COMMISSIONER),
     ),
     NavItem("Referrals", "referrals:referral_list", (Role.OFFICER, Role.PERFORMANCE_LEAD)),
+    NavItem("Provider returns", "referrals:import_list", (Role.OFFICER, Role.PERFORMANCE_LEAD)),
     NavItem(
         "Action tracker",
         "scrutiny:action_list",
@@ -62,6 +63,7 @@ ROLE_HOMES: dict[Role, str] = {
     Role.CLERK: "scrutiny:action_list",
     Role.COMMITTEE_MEMBER: "scrutiny:dashboard",
     Role.OFFICER: "referrals:referral_list",
+    Role.PERFORMANCE_LEAD: "referrals:import_list",
 }
 
 

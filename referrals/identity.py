@@ -6,7 +6,9 @@ still matches, and then turned into an HMAC-SHA256 with settings.IDENTITY_HASH_K
 
 - the person key, from name and date of birth, finds repeat referrals of the same person;
 - the address key, from postcode and house number or name, finds repeat referrals to the same
-  household (the committee asked for incidents per household, context/000).
+  household (the committee asked for incidents per household, context/000);
+- the case key, from a provider's own case ID and the provider, matches the rows of a
+  provider's return to the referrals an earlier return made (referrals.imports).
 
 Without the key, a hash cannot be reversed by trying likely names and dates. Rotating the key
 breaks matching with earlier referrals, so it is kept with the database backups' secrets.
@@ -29,6 +31,7 @@ from django.views.decorators.debug import sensitive_variables
 # Different purposes never give the same digest for the same text.
 _PERSON = "person"
 _ADDRESS = "address"
+_CASE = "case"
 _SEPARATOR = "\x1f"
 
 
@@ -75,6 +78,13 @@ def person_key(name: str, date_of_birth: date) -> str:
 def address_key(postcode: str, house: str) -> str:
     """The keyed hash of a household: postcode plus house number or name."""
     return _keyed_hash(_ADDRESS, normalise_postcode(postcode), normalise_text(house))
+
+
+@sensitive_variables()
+def case_key(provider_id: int, case_id: str) -> str:
+    """The keyed hash of a provider's own case ID: per provider, so two providers' case 123 are
+    different cases. Surrounding spaces are not part of the ID."""
+    return _keyed_hash(_CASE, str(provider_id), case_id.strip())
 
 
 def demo_key(purpose: str, token: str) -> str:

@@ -520,3 +520,7 @@ class AnnualReturnRun(models.Model):
     @property
     def download_name(self) -> str:
         return f"safe-accommodation-return-{self.year_label.replace('/', '-')}.xlsx"
+
+
+# The models of imported provider returns live with their package (referrals/imports/).
+from .imports.models import ImportedCase, ImportProblem, ReturnImport  # noqa: E402, F401

@@ -26,6 +26,7 @@ from partnership.models import Area, AuditEvent, Organisation, User
 
 from . import rules, steps, summary
 from .constants import ACTION_STATUS, Action, ReturnList, Status, Subject, may_move
+from .imports.models import ImportedCase
 from .models import (
     ReferenceCounter,
     Referral,
@@ -428,7 +429,12 @@ def referrals_record_export(*, referrals: Iterable[Referral], by: User, request=
 
 def next_actions(referral: Referral) -> list[str]:
     """The steps the referral page offers now: those TRANSITIONS allows, oversight once, safe
-    accommodation details while in support there, and a victim's Marac hearing once."""
+    accommodation details while in support there, and a victim's Marac hearing once.
+
+    None for a referral from a provider's return: the provider's system holds its history, and
+    its corrected return updates it (a step typed here would be undone by the next import)."""
+    if ImportedCase.objects.filter(referral_id=referral.pk).exists():
+        return []
     offered = {
         Action.OVERSIGHT: not referral.is_closed and referral.oversight_at is None,
         Action.ACCOMMODATION: referral.status == Status.IN_SUPPORT

@@ -5,6 +5,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from .annual_return.runs import annual_return_execute
+from .imports.runs import return_import_execute
 from .summary import rebuild_summary
 
 
@@ -27,3 +28,12 @@ def rebuild_referral_summary() -> int:
 @shared_task(name="referrals.make_annual_return")
 def make_annual_return(run_id: int) -> str:
     return annual_return_execute(run_id).status
+
+
+# A provider return's check or apply: the run ends ready or failed itself (referrals.imports.runs),
+# so the task never retries; a failed import is checked again by a person.
+
+
+@shared_task(name="referrals.run_return_import")
+def run_return_import(import_id: int) -> str:
+    return return_import_execute(import_id).status

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_statutory
+from .imports.urls import urlpatterns as import_patterns
 
 app_name = "referrals"
 
@@ -22,4 +23,5 @@ urlpatterns = [
     path("return-lists/", views_statutory.return_lists, name="return_lists"),
     path("<int:pk>/", views.referral_detail, name="referral_detail"),
     path("<int:pk>/<slug:action>/", views.referral_action, name="referral_action"),
+    *import_patterns,
 ]

@@ -47,6 +47,7 @@ from .forms import (
     UnableToContactForm,
     WaitingListForm,
 )
+from .imports.selectors import imported_case_of
 from .metrics import overdue_counts
 from .models import Referral
 from .rules import first_contact_overdue, oversight_overdue
@@ -352,6 +353,7 @@ def referral_detail(request, pk: int):
                 if request.user.has_role(Role.OFFICER)
                 else []
             ),
+            "imported": imported_case_of(request.user, referral),
             "contact_overdue": meets_rule(referral, first_contact_overdue(now)),
             "oversight_overdue": meets_rule(referral, oversight_overdue(now)),
         },
