@@ -326,7 +326,7 @@ class RowChecker:
                 if given:
                     row.reject(
                         self.column_name(moment.header),
-                        f"Enter the {moment.meaning[0].lower()}{moment.meaning[1:]}, or leave "
+                        f"Enter the date and time in {moment.header}, or leave "
                         f"{_listed([c.header for c in given])} empty",
                     )
                 continue
@@ -400,7 +400,7 @@ def _example(column: fmt.Column) -> str:
 
 def _choose_message(column: fmt.Column) -> str:
     values = [label for _value, label in fmt.allowed_values(column)]
-    if 0 < len(values) <= 8:
+    if 0 < len(values) <= 6:
         return f"Enter one of: {_or_listed(values)}"
     return f"Enter one of the values listed for {column.header} in the return format"
 
