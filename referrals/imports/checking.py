@@ -35,9 +35,9 @@ from partnership.models import Organisation
 from .. import identity, steps
 from ..models import Referral
 from . import format as fmt
-from .forms import ReturnRowForm, is_key
 from .models import ImportedCase
 from .reading import ReturnFileError
+from .rowform import ReturnRowForm, is_key
 
 CREATE, UPDATE, UNCHANGED, REJECTED = "create", "update", "unchanged", "rejected"
 BATCH = 500

@@ -150,14 +150,19 @@ def _csv_encoding(stream) -> str:
 def _csv_rows(stream) -> Iterator[tuple[int, list[str]]]:
     encoding = _csv_encoding(stream)
     text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
-    first_line = text.readline()
-    text.seek(0)
     try:
-        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(text, delimiter=delimiter)
+        first_line = text.readline()
+        text.seek(0)
+        try:
+            delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
+        except csv.Error:
+            delimiter = ","
+        yield from _csv_records(csv.reader(text, delimiter=delimiter))
+    finally:
+        text.detach()  # the caller's stream stays open (an upload is read again)
+
+
+def _csv_records(reader) -> Iterator[tuple[int, list[str]]]:
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):  # noqa: B007 (the error names it)

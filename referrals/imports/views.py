@@ -140,8 +140,8 @@ def _earlier_imports_of_same_file(user, run):
     )
 
 
-@require_POST
 @importers_only
+@require_POST
 def import_confirm(request, pk: int):
     run = get_return_import_for_user(request.user, pk)
     form = ConfirmForm(request.POST, rejected=run.rejected or 0)
@@ -187,16 +187,16 @@ def _simple_action(request, pk: int, write, done: str):
     return redirect(run)
 
 
-@require_POST
 @importers_only
+@require_POST
 def import_discard(request, pk: int):
     return _simple_action(
         request, pk, services.return_import_discard, "Import discarded. Its file is deleted."
     )
 
 
-@require_POST
 @importers_only
+@require_POST
 def import_check_again(request, pk: int):
     return _simple_action(
         request, pk, services.return_import_check_again, "The return is being checked again."

@@ -2,7 +2,7 @@
 
 # anonymous, officer, performance lead, commissioner, committee member, clerk, admin
 EXPECTED = {
-    "home": (302, 302, 200, 302, 302, 302, 200),
+    "home": (302, 302, 302, 302, 302, 302, 200),
     "login": (200, 302, 302, 302, 302, 302, 302),
     "logout": (302, 405, 405, 405, 405, 405, 405),
     "admin:index": (302, 302, 302, 302, 302, 302, 200),

@@ -11,6 +11,9 @@ from referrals.models import Referral
 
 # anonymous, officer, performance lead, commissioner, committee member, clerk, admin
 RETURN = (302, 403, 200, 403, 403, 403, 200)
+IMPORTERS = (302, 200, 200, 403, 403, 403, 200)
+# Confirming, discarding and checking again are POSTs (buttons on the import's page).
+IMPORT_POSTS = (302, 405, 405, 403, 403, 403, 405)
 EXPECTED = {
     "referrals:referral_list": (302, 200, 200, 403, 403, 403, 200),
     "referrals:referral_create": (302, 200, 403, 403, 403, 403, 200),
@@ -22,6 +25,18 @@ EXPECTED = {
     "referrals:annual_return_detail": RETURN,
     "referrals:annual_return_download": RETURN,
     "referrals:return_lists": RETURN,
+    # Provider returns: performance leads for every service, officers for their own
+    # organisation's (the demo return is for the demo officer's organisation's service).
+    "referrals:import_list": IMPORTERS,
+    "referrals:import_create": IMPORTERS,
+    "referrals:import_format": IMPORTERS,
+    "referrals:import_template": IMPORTERS,
+    "referrals:import_sample": IMPORTERS,
+    "referrals:import_detail": IMPORTERS,
+    "referrals:import_problems": IMPORTERS,
+    "referrals:import_confirm": IMPORT_POSTS,
+    "referrals:import_discard": IMPORT_POSTS,
+    "referrals:import_check_again": IMPORT_POSTS,
 }
 
 
@@ -49,9 +64,24 @@ def _annual_return(ctx) -> int:
 
 
 # URL name -> function(demo context) -> kwargs, for URLs that take arguments.
+def _import(ctx) -> dict:
+    return {"pk": ctx.extra["return_import"].pk}
+
+
+def _service(ctx) -> int:
+    return ctx.extra["return_import"].service_id
+
+
 KWARGS = {
     "referrals:annual_return_detail": lambda ctx: {"pk": _annual_return(ctx)},
     "referrals:annual_return_download": lambda ctx: {"pk": _annual_return(ctx)},
+    "referrals:import_template": lambda ctx: {"service": _service(ctx), "file_format": "xlsx"},
+    "referrals:import_sample": lambda ctx: {"service": _service(ctx)},
+    "referrals:import_detail": _import,
+    "referrals:import_problems": _import,
+    "referrals:import_confirm": _import,
+    "referrals:import_discard": _import,
+    "referrals:import_check_again": _import,
     "referrals:referral_detail": lambda ctx: {"pk": _waiting_referral(ctx)},
     "referrals:referral_action": lambda ctx: {"pk": _waiting_referral(ctx), "action": "contact"},
 }
