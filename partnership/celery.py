@@ -34,6 +34,12 @@ app.conf.beat_schedule["referrals-rebuild-summary"] = {
     "schedule": crontab(hour=2, minute=30),
 }
 
+# Referrals: discard provider returns checked a week ago and never confirmed, with their files.
+app.conf.beat_schedule["referrals-discard-unconfirmed-imports"] = {
+    "task": "referrals.discard_unconfirmed_imports",
+    "schedule": crontab(hour=3, minute=45),
+}
+
 # Retention: anonymise referrals and remove evidence, reports and packs past their time
 # (settings.RETENTION_YEARS), skipping records under a legal hold.
 app.conf.beat_schedule["retention-run"] = {

@@ -5,7 +5,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from .annual_return.runs import annual_return_execute
-from .imports.runs import return_import_execute
+from .imports.runs import return_import_execute, return_imports_discard_unconfirmed
 from .summary import rebuild_summary
 
 
@@ -37,3 +37,9 @@ def make_annual_return(run_id: int) -> str:
 @shared_task(name="referrals.run_return_import")
 def run_return_import(import_id: int) -> str:
     return return_import_execute(import_id).status
+
+
+@shared_task(name="referrals.discard_unconfirmed_imports")
+def discard_unconfirmed_imports() -> int:
+    """Delete the files of returns checked a week ago and never confirmed."""
+    return return_imports_discard_unconfirmed()

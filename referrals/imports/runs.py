@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -212,3 +213,43 @@ def return_import_apply(run: ReturnImport) -> None:
             detail={"status": "applied", **_counts_detail(run)},
         )
         transaction.on_commit(lambda: default_storage.delete(stored))
+
+
+# Files never confirmed ------------------------------------------------------------------------
+
+UNCONFIRMED_KEEP_DAYS = 7
+
+
+def return_imports_discard_unconfirmed(*, now=None) -> int:
+    """Discard imports checked (or failed) more than UNCONFIRMED_KEEP_DAYS ago and never
+    applied, deleting their files: a return may hold identifiers, and one nobody confirmed in a
+    week will be uploaded again when it is wanted. Run nightly by Celery beat."""
+    cutoff = (now or timezone.now()) - timedelta(days=UNCONFIRMED_KEEP_DAYS)
+    stale = (
+        ReturnImport.objects.filter(
+            created_at__lt=cutoff,
+            discarded_at__isnull=True,
+            applied_at__isnull=True,
+            status__in=[ImportStatus.READY, ImportStatus.FAILED],
+        )
+        .exclude(file="")
+        .values_list("pk", flat=True)
+    )
+    discarded = 0
+    for pk in stale:
+        with transaction.atomic():
+            run = ReturnImport.objects.select_for_update().get(pk=pk)
+            if run.is_pending or run.is_applied or run.discarded_at is not None:
+                continue
+            stored, run.file = run.file.name, ""
+            run.discarded_at = timezone.now()
+            run.save(update_fields=["file", "discarded_at"])
+            audit_record(
+                by=None,
+                action=AuditAction.UPDATE,
+                obj=run,
+                detail={"status": "discarded", "reason": "not confirmed in time"},
+            )
+            transaction.on_commit(lambda name=stored: default_storage.delete(name))
+            discarded += 1
+    return discarded

@@ -1,8 +1,9 @@
 """Writes of the retention schedule: legal holds, and the nightly run that anonymises and deletes
 what is due (retention.selectors says what that is). Every change is audited.
 
-A referral is made a statistical row: its person key, referring organisation and the links to
-the same person's or household's other referrals are cleared, and its address key becomes a
+A referral is made a statistical row: its person key, referring organisation, the links to
+the same person's or household's other referrals and, for a referral from a provider's return,
+the hashed case ID that ties it to the provider's case are cleared, and its address key becomes a
 random token shared only by the household's referrals of that quarter (so "different
 households" still counts the same, and nothing links the row to a person or an address any
 more). What the dashboard counts (dates, service, district, categories, the repeat and SLA flags,
@@ -27,7 +28,7 @@ from django.utils import timezone
 from partnership.audit import audit_record
 from partnership.constants import AuditAction, Role
 from partnership.models import User
-from referrals.models import Referral
+from referrals.models import ImportedCase, Referral
 from scrutiny.models import Action, ActionUpdate
 
 from . import selectors
@@ -178,6 +179,7 @@ def _anonymise_referral_batch(run: RetentionRun, batch: list[tuple[int, str, int
         person_key="", referring_organisation=None, repeat_of=None, repeat_address_of=None
     )
     Referral.objects.bulk_update(new_address_keys, ["address_key"], batch_size=100)
+    ImportedCase.objects.filter(referral_id__in=changed).delete()
     # Later referrals keep their repeat flag but no longer point at the anonymised one.
     Referral.objects.filter(repeat_of__in=changed).update(repeat_of=None)
     Referral.objects.filter(repeat_address_of__in=changed).update(repeat_address_of=None)

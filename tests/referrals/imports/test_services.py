@@ -1,11 +1,12 @@
 """The import journey through its services: check, confirm, apply; re-importing; corrections;
 all or nothing; who may import; the file deleted once applied; every step audited."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from partnership.models import AuditEvent
 from referrals.constants import Status
@@ -13,6 +14,8 @@ from referrals.imports import applying, runs, services
 from referrals.imports.models import ImportedCase, ReturnImport
 from referrals.models import Referral, ReferralOutcome, ReferralStatusChange, ReferralSummary
 from referrals.services import next_actions
+from referrals.tasks import discard_unconfirmed_imports
+from scrutiny.retention.services import retention_run
 
 from .conftest import csv_bytes, moment
 
@@ -275,3 +278,49 @@ def test_an_imported_referral_offers_no_steps_on_its_page(
     confirm(upload(performance_lead, service, csv_bytes([row()])), performance_lead)
 
     assert next_actions(Referral.objects.get()) == []
+
+
+def test_retention_clears_the_hashed_case_id_of_an_anonymised_referral(
+    performance_lead, service, row, upload, confirm
+):
+    long_ago = timezone.make_aware(datetime(2012, 5, 2, 10, 0))
+    old = row(
+        received=moment(long_ago),
+        first_contact=moment(long_ago + timedelta(hours=3)),
+        managerial_oversight="",
+        closed=moment(long_ago + timedelta(days=30)),
+        closure_reason="Support completed",
+    )
+    confirm(
+        upload(performance_lead, service, csv_bytes([old, row(case_id="C-2")])), performance_lead
+    )
+
+    run = retention_run()
+
+    assert run.referrals_anonymised == 1
+    assert ImportedCase.objects.count() == 1
+    assert Referral.objects.get(imported_case__isnull=True).person_key == ""
+
+
+def test_a_return_never_confirmed_is_discarded_after_a_week_with_its_file(
+    performance_lead, service, row, upload, confirm, django_capture_on_commit_callbacks
+):
+    waiting = upload(performance_lead, service, csv_bytes([row()]), name="waiting.csv")
+    applied = confirm(upload(performance_lead, service, csv_bytes([row()])), performance_lead)
+    stored = waiting.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert runs.return_imports_discard_unconfirmed() == 0
+        later = timezone.now() + timedelta(days=runs.UNCONFIRMED_KEEP_DAYS, minutes=1)
+        assert runs.return_imports_discard_unconfirmed(now=later) == 1
+
+    waiting.refresh_from_db()
+    assert waiting.outcome == "Discarded" and not default_storage.exists(stored)
+    applied.refresh_from_db()
+    assert applied.is_applied and applied.discarded_at is None
+
+
+def test_the_discard_task_runs(performance_lead, service, row, upload):
+    upload(performance_lead, service, csv_bytes([row()]))
+
+    assert discard_unconfirmed_imports.delay().get() == 0
