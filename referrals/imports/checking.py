@@ -184,6 +184,7 @@ class RowChecker:
             for column in fmt.columns_for(service)
             if column.kind == fmt.MOMENT and column.step
         }
+        self.step_columns = {step: fmt.event_columns(step) for step in self.step_forms}
         self.lookups = {column.header: fmt.value_lookup(column) for column in self.columns}
         self.services = {
             s.pk: s for s in CommissionedService.objects.filter(is_active=True).only("pk", "name")
@@ -320,7 +321,7 @@ class RowChecker:
     def _events(self, row: CheckedRow, texts: dict[str, str]) -> list[Event]:
         events = []
         for step, form in self.step_forms.items():
-            moment, *details = fmt.event_columns(step)
+            moment, *details = self.step_columns[step]
             given = [c for c in details if texts.get(c.header, "").strip()]
             if not texts.get(moment.header, "").strip():
                 if given:

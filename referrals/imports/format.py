@@ -16,6 +16,7 @@ and discards; the format has no column for a name, an address or a date of birth
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -52,9 +53,12 @@ SEPARATOR = ";"
 CASE_ID_MAX_LENGTH = 100
 
 
+NOT_LETTERS_OR_DIGITS = re.compile(r"[\W_]+")
+
+
 def match_key(text: str) -> str:
     """What a value or header is matched on: its letters and digits, casefolded."""
-    return "".join(char for char in str(text).casefold() if char.isalnum())
+    return NOT_LETTERS_OR_DIGITS.sub("", str(text).casefold())
 
 
 @dataclass(frozen=True)
