@@ -5,11 +5,13 @@ around the whole file), one batch of checked rows at a time:
 
 - **Created** rows get their references in one update of the year's counter, their repeat
   links by `services.find_earlier`'s rule (the latest referral of the same person, or household,
-  received within the repeat window up to this one, of any service; earlier rows of the same
-  file count, as if the return were typed in its order), then are inserted with their history,
-  outcomes, `ImportedCase` and audit rows.
-- **Updated** rows overwrite the referral an earlier import made, its history and outcomes with
-  the row's; its repeat links are worked out again only if its time received or keys changed.
+  received within the repeat window up to this one, of any service; for the person, in the same
+  role when the service's definition says so; earlier rows of the same file count, as if the
+  return were typed in its order), then are inserted with their history, outcomes, specialist
+  characteristics, `ImportedCase` and audit rows.
+- **Updated** rows overwrite the referral an earlier import made, its history, outcomes and
+  characteristics with the row's; its repeat links are worked out again only if its time
+  received, role or keys changed.
 
 Bulk writes send no signals, so `finish` recounts the monthly summary for the months the rows
 touched (before and after) in the same transaction. Imported referrals have no `logged_by`
@@ -33,6 +35,7 @@ from ..services import allocate_references, find_earlier
 from .checking import CREATE, UPDATE, CheckedRow
 from .models import ImportedCase, ReturnImport
 
+Characteristic = Referral.specialist_characteristics.through
 LINKS = {
     "person_key": ("repeat_of", "is_repeat"),
     "address_key": ("repeat_address_of", "is_repeat_address"),
@@ -42,7 +45,7 @@ KEPT = {"id", "reference", "logged_by", "logged_at", *(f for pair in LINKS.value
 UPDATED_FIELDS = [f.name for f in Referral._meta.concrete_fields if f.name not in KEPT]
 LINK_FIELDS = [f for pair in LINKS.values() for f in pair]
 # An existing referral's repeat links depend on these; an update that changes none keeps them.
-LINKED_BY = ("received_at", "person_key", "address_key")
+LINKED_BY = ("received_at", "subject", "person_key", "address_key")
 
 
 def _months(referral: Referral) -> set[int]:
@@ -75,7 +78,7 @@ class ReturnWriter:
 
     def _create(self, rows: list[CheckedRow]) -> None:
         referrals = [row.referral for row in rows]
-        pending = self._link_new(referrals)
+        pending = self._link_new(rows)
         self._give_references(referrals)
         for referral in referrals:
             referral.clean_fields(exclude=FOREIGN_KEYS)
@@ -102,6 +105,7 @@ class ReturnWriter:
             for row in rows
             for outcome in row.outcomes
         )
+        self._characteristics(rows)
         self._audit(AuditAction.CREATE, referrals)
 
     def _give_references(self, referrals: list[Referral]) -> None:
@@ -114,18 +118,22 @@ class ReturnWriter:
             ):
                 referral.reference = reference
 
-    def _link_new(self, referrals: list[Referral]) -> list[tuple[Referral, str, Referral]]:
+    def _link_new(self, rows: list[CheckedRow]) -> list[tuple[Referral, str, Referral]]:
         """Set the repeat links of new referrals, in file order. Links to a referral of the same
         batch are returned, to be set once it has its primary key."""
+        referrals = [row.referral for row in rows]
         pending = []
         for key_field, (link, flag) in LINKS.items():
             stored = _stored_by_key(key_field, referrals)
-            earlier_in_file: dict[str, list[tuple[datetime, int, Referral]]] = defaultdict(list)
-            for position, referral in enumerate(referrals):
+            earlier_in_file: dict[str, list[tuple]] = defaultdict(list)
+            for position, row in enumerate(rows):
+                referral = row.referral
                 key = getattr(referral, key_field)
                 if not key:
                     continue
                 candidates = stored.get(key, []) + earlier_in_file[key]
+                if key_field == "person_key" and row.repeats_same_role:
+                    candidates = [c for c in candidates if c[3] == referral.subject]
                 target = _latest_within_window(candidates, referral.received_at)
                 setattr(referral, flag, target is not None)
                 if isinstance(target, Referral):
@@ -133,8 +141,18 @@ class ReturnWriter:
                 else:
                     setattr(referral, f"{link}_id", target)
                 # Saved later than every stored referral: it wins a tie on time, as a higher pk.
-                earlier_in_file[key].append((referral.received_at, (1 << 62) + position, referral))
+                earlier_in_file[key].append(
+                    (referral.received_at, (1 << 62) + position, referral, referral.subject)
+                )
         return pending
+
+    def _characteristics(self, rows: list[CheckedRow]) -> None:
+        """The specialist characteristics of rows that recorded them (many-to-many rows)."""
+        Characteristic.objects.bulk_create(
+            Characteristic(referral_id=row.referral.pk, returncategory_id=category)
+            for row in rows
+            for category in row.characteristics or ()
+        )
 
     # Updated ---------------------------------------------------------------------------------
 
@@ -151,7 +169,7 @@ class ReturnWriter:
                 setattr(referral, name, getattr(row.referral, name))
             referral.clean_fields(exclude=FOREIGN_KEYS)
             if relink:
-                _relink(referral)
+                _relink(referral, same_role=row.repeats_same_role)
             self.months |= _months(referral)
             row.referral = referral
             referrals.append(referral)
@@ -159,6 +177,8 @@ class ReturnWriter:
         ReferralStatusChange.objects.filter(referral__in=referrals).delete()
         self._history(rows)
         self._replace_outcomes(rows)
+        Characteristic.objects.filter(referral__in=referrals).delete()
+        self._characteristics(rows)
         cases = []
         for row in rows:
             row.existing.updated_by_import = self.run
@@ -223,28 +243,30 @@ def _stored_by_key(key_field: str, referrals: list[Referral]) -> dict[str, list]
     start = min(rules.repeat_window_start(r.received_at) for r in referrals)
     end = max(r.received_at for r in referrals)
     found: dict[str, list] = defaultdict(list)
-    for key, received_at, pk in Referral.objects.filter(
+    for key, received_at, pk, subject in Referral.objects.filter(
         **{f"{key_field}__in": keys}, received_at__gte=start, received_at__lte=end
-    ).values_list(key_field, "received_at", "pk"):
-        found[key].append((received_at, pk, pk))
+    ).values_list(key_field, "received_at", "pk", "subject"):
+        found[key].append((received_at, pk, pk, subject))
     return found
 
 
 def _latest_within_window(candidates: list[tuple], received_at: datetime):
     """find_earlier's choice: the latest (then highest pk) received within the window up to
-    `received_at`; candidates are (received, order, target)."""
+    `received_at`; candidates are (received, order, target, subject)."""
     start = rules.repeat_window_start(received_at)
     within = [c for c in candidates if start <= c[0] <= received_at]
     return max(within, key=lambda c: (c[0], c[1]))[2] if within else None
 
 
-def _relink(referral: Referral) -> None:
+def _relink(referral: Referral, *, same_role: bool) -> None:
     """Work out an existing referral's repeat links again, leaving itself out."""
     for key_field, (link, flag) in LINKS.items():
+        in_role = same_role and key_field == "person_key"
         earlier = find_earlier(
             field=key_field,
             key=getattr(referral, key_field),
             received_at=referral.received_at,
+            subject=referral.subject if in_role else None,
             exclude=referral.pk,
         )
         setattr(referral, link, earlier)

@@ -24,11 +24,13 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import islice
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from commissioning import definitions
 from commissioning.models import CommissionedService
 from partnership.models import Organisation
 
@@ -88,6 +90,11 @@ class CheckedRow:
     referral: Referral | None = None
     moves: list[tuple[str, str, datetime]] = field(default_factory=list)
     outcomes: list[str] = field(default_factory=list)
+    # The specialist characteristics' ids when support in safe accommodation started with its
+    # details (None: not recorded), saved once the referral is.
+    characteristics: list[int] | None = None
+    # Whether repeats of this person count in the same role only (the service's definition).
+    repeats_same_role: bool = False
     fingerprint: str = ""
     existing: ImportedCase | None = None
 
@@ -179,11 +186,19 @@ class RowChecker:
         self.match = match
         self.columns = [c for c in fmt.columns_for(service) if c.header in match.positions]
         self.row_form = ReturnRowForm(service=service)
+        # The step forms as they are for a referral to this service, so a safe accommodation
+        # service's add their questions. A return may leave those out (the services allow it):
+        # support started with no accommodation column filled takes the form without them.
         self.step_forms = {
-            column.step: column.form(data={})
+            column.step: fmt.step_form(column.form, service, data={})
             for column in fmt.columns_for(service)
             if column.kind == fmt.MOMENT and column.step
         }
+        self.without_details = {"start_support": fmt.StartSupportForm(data={})}
+        for name in ("support_end_reason", "move_on_destination"):
+            if name in self.step_forms["close"].fields:
+                self.step_forms["close"].fields[name].required = False
+        self.definitions = definitions.periods([service.pk])[service.pk]
         self.step_columns = {step: fmt.event_columns(step) for step in self.step_forms}
         self.lookups = {column.header: fmt.value_lookup(column) for column in self.columns}
         self.services = {
@@ -277,6 +292,8 @@ class RowChecker:
         """The form data a cell gives for its column's fields ({} with a reason if unreadable)."""
         if column.kind == fmt.MOMENT:
             return self._moment(row, column, text)
+        if column.kind == fmt.DATE:
+            return self._date(row, column, text)
         if column.kind in (fmt.NUMBER, fmt.CASE_ID) or not text:
             return {column.fields[-1]: text} if column.fields else {}
         if column.kind == fmt.CHOICES:
@@ -308,6 +325,18 @@ class RowChecker:
         day, moment = parts
         return {**_date_data(date_field, day), time_field: moment}
 
+    def _date(self, row: CheckedRow, column: fmt.Column, text: str) -> dict:
+        if not text.strip():
+            return {}
+        parts = split_moment(text)
+        if parts is None or parts[1] not in ("", "00:00"):
+            row.reject(
+                self.column_name(column.header),
+                f"Enter the {column.meaning.lower()} as a date, like {column.example}",
+            )
+            return {}
+        return _date_data(column.fields[-1], parts[0])
+
     def _field_column(self, name: str) -> str:
         if name in IDENTITY_COLUMNS:
             return IDENTITY_COLUMNS[name]
@@ -331,6 +360,8 @@ class RowChecker:
                         f"{_listed([c.header for c in given])} empty",
                     )
                 continue
+            if not given and step in self.without_details:
+                form = self.without_details[step]
             data: dict = {}
             for column in (moment, *details):
                 if column.header in texts:
@@ -346,33 +377,47 @@ class RowChecker:
                     row.reject(self.column_name(header), message)
             if not form.errors:
                 at = form.cleaned_data["at"]
-                events.append(Event(step, at, self._step_arguments(step, form.cleaned_data)))
+                events.append(Event(step, at, self._step_arguments(step, form)))
         return events
 
-    def _step_arguments(self, step: str, cleaned: dict) -> dict:
-        if step == "decline":
-            return {"reason": cleaned["reason"]}
-        if step == "close":
-            return {"reason": cleaned["reason"], "outcomes": sorted(set(cleaned["outcomes"]))}
+    def _step_arguments(self, step: str, form) -> dict:
+        """The step's arguments as the officer's form gives them to the service; the
+        destination from the lists read once."""
         if step == "signpost":
-            kind, _, pk = cleaned["destination"].partition(":")
+            kind, _, pk = form.cleaned_data["destination"].partition(":")
             if kind == "service":
                 return {"to_service": self.services[int(pk)]}
             return {"to_organisation": self.organisations[int(pk)]}
-        return {}
+        arguments = form.service_arguments()
+        if step == "close":
+            arguments["outcomes"] = sorted(set(arguments["outcomes"]))
+        return arguments
+
+    def _definition(self, received_at: datetime) -> definitions.Definition:
+        """The service's definitions in force on the day the referral was received."""
+        day = timezone.localtime(received_at).date()
+        return [d for start, d in self.definitions if start is None or start <= day][-1]
 
     def _replay(self, row: CheckedRow, events: list[Event]) -> None:
         """Build the referral and take its events in time order, through referrals.steps."""
         form = self.row_form
         person_key, address_key = form.identity_keys()
+        fields = form.referral_fields()
+        definition = self._definition(fields["received_at"])
+        row.repeats_same_role = definition.repeats_same_role
         try:
             referral = steps.new_referral(
-                **form.referral_fields(),
+                **fields,
                 person_key=person_key,
                 address_key=address_key,
+                first_contact_rule=definition.first_contact_rule,
             )
         except ValidationError as error:
-            row.reject(self.column_name("Received"), " ".join(error.messages))
+            header = "Referred to Marac" if fields.get("marac") else "Received"
+            if hasattr(error, "error_dict"):
+                header = self._field_column(next(iter(error.error_dict))) or header
+            for message in error.messages:
+                row.reject(self.column_name(header), message.rstrip("."))
             return
         ordered = sorted(events, key=lambda e: (e.at, fmt.STEP_ORDER.index(e.step)))
         for event in ordered:
@@ -387,8 +432,11 @@ class RowChecker:
                 row.moves.append((from_status, referral.status, event.at))
             if event.step == "close":
                 row.outcomes = event.arguments["outcomes"]
+            if event.arguments.get("accommodation") is not None:
+                details = event.arguments["accommodation"]
+                row.characteristics = sorted(c.pk for c in details.characteristics)
         row.referral = referral
-        row.fingerprint = _fingerprint(referral, row.outcomes)
+        row.fingerprint = _fingerprint(referral, row.outcomes, row.characteristics)
 
 
 def _date_data(name: str, parts: list[str]) -> dict:
@@ -433,18 +481,21 @@ FINGERPRINT_EXCLUDE = {
 }
 
 
-def _fingerprint(referral: Referral, outcomes: list[str]) -> str:
+def _fingerprint(referral: Referral, outcomes: list[str], characteristics: list[int] | None) -> str:
     values = {
         f.attname: _plain(getattr(referral, f.attname))
         for f in Referral._meta.concrete_fields
         if f.name not in FINGERPRINT_EXCLUDE
     }
-    text = json.dumps({"referral": values, "outcomes": sorted(outcomes)}, sort_keys=True)
+    text = json.dumps(
+        {"referral": values, "outcomes": sorted(outcomes), "characteristics": characteristics},
+        sort_keys=True,
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _plain(value):
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # and datetime
         return value.isoformat()
     if isinstance(value, timedelta):
         return value.total_seconds()

@@ -130,7 +130,7 @@ def _spoil(row: dict[str, str], how: str) -> None:
         row["Person key"] = "see case notes"
 
 
-def sample_return(today: date) -> bytes:
+def sample_return(today: date, service: CommissionedService) -> bytes:
     """The sample return's CSV: 30 rows of the last complete quarter, five of them wrong."""
     rng = random.Random(15)
     quarter = FinancialQuarter.last_complete(today)
@@ -143,7 +143,7 @@ def sample_return(today: date) -> bytes:
             _spoil(row, BAD_ROWS[index])
         rows.append(row)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[column.header for column in fmt.COLUMNS])
+    writer = csv.DictWriter(out, fieldnames=[column.header for column in fmt.columns_for(service)])
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode()
@@ -154,7 +154,7 @@ def seed(ctx) -> None:
     lead = ctx.users.get("performance")
     if service is None or lead is None:
         return
-    content = sample_return(ctx.today)
+    content = sample_return(ctx.today, service)
     path = sample_path(service.pk)
     default_storage.delete(path)
     default_storage.save(path, ContentFile(content))

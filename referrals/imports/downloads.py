@@ -25,7 +25,9 @@ MOMENT_NOTE = (
     "A date and a time in one cell: 27/03/2025 14:30, 2025-03-27 14:30, or an Excel date and "
     "time. Empty if it has not happened."
 )
+DATE_NOTE = "A date: 03/03/2025, 2025-03-03, or an Excel date. Empty if not known."
 CHOICES_NOTE = "Several values may be given, separated by semicolons."
+SAFE_ACCOMMODATION_NOTE = "Safe accommodation services only."
 NAMES_NOTE = "The name as listed here (any capitals)."
 SAMPLE_FOLDER = "referrals/sample"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,8 +47,17 @@ class Entry:
 
 
 def _note(column: fmt.Column) -> str:
+    note = _kind_note(column)
+    if column.safe_accommodation:
+        return f"{SAFE_ACCOMMODATION_NOTE} {note}".strip()
+    return note
+
+
+def _kind_note(column: fmt.Column) -> str:
     if column.kind == fmt.MOMENT:
         return MOMENT_NOTE
+    if column.kind == fmt.DATE:
+        return DATE_NOTE
     if column.kind == fmt.CHOICES:
         return CHOICES_NOTE
     if fmt.values_are_names(column):
@@ -61,9 +72,10 @@ def _note(column: fmt.Column) -> str:
 
 def _values(column: fmt.Column) -> list[str]:
     values = fmt.allowed_values(column)
-    if fmt.values_are_names(column):
-        return [label for _value, label in values]
-    return [f"{label} ({value})" if value != label else label for value, label in values]
+    return [
+        f"{label} ({value})" if fmt.is_value_code(column, value) and value != label else label
+        for value, label in values
+    ]
 
 
 def data_dictionary(service: CommissionedService | None = None) -> list[Entry]:

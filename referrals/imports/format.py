@@ -6,9 +6,20 @@ life. A column's description, whether it is required and its allowed values come
 field, so the format, the data dictionary page, the templates and the check can never disagree
 with the forms. A field added to a form joins the format with one `Column` line here.
 
+Some questions are asked only of some referrals, and the forms add their fields for them: the
+Marac dates (the referral form), and for safe accommodation services the accommodation and
+household when support starts and why support ended and where the household moved on to when
+it closes (the step forms, given a referral to such a service). Those columns are in the
+return of safe accommodation services only (`Column.safe_accommodation`). Two of the officer's
+steps have no columns of their own: "Record safe accommodation details" corrects what the
+support-started columns carry, and "Record the Marac hearing" fills the same three Marac
+columns as the referral form; a provider's corrected return brings both.
+
 Values may be written as the value code (`victim_survivor`) or its meaning (`Victim-survivor`),
-in any case and with any punctuation: both are matched on their letters and digits alone.
-Moments are a date and a time in one cell ("27/03/2025 14:30", or an Excel date and time).
+in any case and with any punctuation: both are matched on their letters and digits alone. Values
+of the board's own lists (the safe accommodation return's reasons and characteristics) and
+values the forms make up (`unable:3`) are given by their meaning only. Moments are a date and a
+time in one cell ("27/03/2025 14:30", or an Excel date and time); dates are a date alone.
 The person and address come as the keyed hashes of `referrals.identity` (64 hex characters) or
 as the normalised identifiers ("name|date of birth", "postcode|house"), which the import hashes
 and discards; the format has no column for a name, an address or a date of birth.
@@ -20,12 +31,15 @@ import re
 from dataclasses import dataclass
 
 from django import forms
+from django.utils import timezone
 
+from commissioning.constants import ServiceType
 from commissioning.models import CommissionedService
 from partnership.models import Area, Organisation
 
 from ..forms import (
     OUT_OF_AREA,
+    ActionForm,
     CloseForm,
     ContactForm,
     DeclineForm,
@@ -36,10 +50,12 @@ from ..forms import (
     UnableToContactForm,
     WaitingListForm,
 )
+from ..models import Referral
 
 # How a column's cells are read (see referrals.imports.checking).
 CASE_ID = "case_id"
 MOMENT = "moment"  # a date and a time, into a DateField and a TimeField
+DATE = "date"  # a date alone, into a DateField
 CHOICE = "choice"
 CHOICES = "choices"  # several values, separated by semicolons
 NUMBER = "number"
@@ -54,6 +70,8 @@ CASE_ID_MAX_LENGTH = 100
 
 
 NOT_LETTERS_OR_DIGITS = re.compile(r"[\W_]+")
+# A value code a return may give: the app's own, not a row's id or a value a form makes up.
+VALUE_CODE = re.compile(r"[a-z0-9_]*[a-z_][a-z0-9_]*")  # not a bare number
 
 
 def match_key(text: str) -> str:
@@ -75,19 +93,22 @@ class Column:
     aliases: tuple[str, ...] = ()
     description: str = ""  # when no form field says it
     required: bool | None = None  # None: as the form field says
+    safe_accommodation: bool = False  # in the return of safe accommodation services only
 
     @property
     def field(self) -> forms.Field | None:
         if self.form is None or not self.fields:
             return None
-        return _form_fields(self.form)[self.fields[-1]]
+        return _form_field(self.form, self.fields[-1])
 
     @property
     def is_required(self) -> bool:
         if self.required is not None:
             return self.required
+        if self.step:
+            return False  # an event's columns are filled once it has happened
         field = self.field
-        return bool(field and field.required) and not self.step
+        return bool(field and field.required)
 
     @property
     def meaning(self) -> str:
@@ -112,29 +133,49 @@ def _moment_label(column: Column) -> str:
     return f"{column.form.at_label} and time"  # type: ignore[union-attr]
 
 
-def _form_fields(form_class: type[forms.Form]) -> dict[str, forms.Field]:
-    """The fields of a form: those it declares, and those an instance adds in `__init__`."""
-    fields = dict(form_class.base_fields)
-    return (
-        fields
-        if all(name in fields for name in _used_fields(form_class))
-        else {**form_class().fields}
+def _form_field(form_class: type[forms.Form], name: str) -> forms.Field:
+    """A form's field: as declared, or as an instance adds or fills it in `__init__` (a step
+    form given a stand-in referral, so it adds every question it can ask)."""
+    declared = form_class.base_fields.get(name)
+    adds_fields = (
+        issubclass(form_class, ActionForm) and form_class.add_fields is not ActionForm.add_fields
+    )
+    if declared is not None and not adds_fields:
+        return declared
+    return step_form(form_class).fields[name]
+
+
+def stand_in_referral(service: CommissionedService | None = None) -> Referral:
+    """An unsaved referral whose support has started, to a safe accommodation service (or to a
+    service of `service`'s type): what the step forms need to add every question they ask of
+    such a referral. Its service is unsaved, so no service is left out of the signpost list."""
+    kind = service.service_type if service is not None else ServiceType.REFUGE
+    return Referral(
+        service=CommissionedService(service_type=kind), support_started_at=timezone.now()
     )
 
 
-def _used_fields(form_class: type[forms.Form]) -> set[str]:
-    return {name for column in COLUMNS if column.form is form_class for name in column.fields}
+def step_form(form_class: type[forms.Form], service: CommissionedService | None = None, **kwargs):
+    """A form instance as the format reads it: step forms given a stand-in referral."""
+    if issubclass(form_class, ActionForm):
+        return form_class(referral=stand_in_referral(service), **kwargs)
+    return form_class(**kwargs)
 
 
 def _step(header, step, form, *, example="27/03/2025 14:30", extra=()) -> list[Column]:
+    """An event's columns: its moment, then its details as (header, kind, example, fields) or
+    with a fifth item, whether the detail is for safe accommodation services only."""
     moment = Column(header, MOMENT, example, form, ("at_date", "at_time"), step=step)
     return [
         moment,
         *(
-            Column(name, kind, sample, form, fields, step=step)
-            for name, kind, sample, fields in extra
+            Column(name, kind, sample, form, fields, step=step, safe_accommodation=bool(rest))
+            for name, kind, sample, fields, *rest in extra
         ),
     ]
+
+
+SAFE_ACCOMMODATION = True
 
 
 COLUMNS: list[Column] = [
@@ -176,7 +217,34 @@ COLUMNS: list[Column] = [
         aliases=("district of residence",),
     ),
     Column("Risk level", CHOICE, "High", ReferralForm, ("risk_level",), aliases=("risk",)),
-    Column("Heard at MARAC", CHOICE, "No", ReferralForm, ("heard_at_marac",), aliases=("marac",)),
+    Column("Heard at MARAC", CHOICE, "Yes", ReferralForm, ("heard_at_marac",), aliases=("marac",)),
+    Column(
+        "Referred to Marac",
+        DATE,
+        "03/03/2025",
+        ReferralForm,
+        ("marac_referred_on",),
+        required=False,
+        aliases=("marac referral date", "date referred to marac"),
+    ),
+    Column(
+        "Marac referral source",
+        CHOICE,
+        "Police",
+        ReferralForm,
+        ("marac_referral_source",),
+        required=False,
+        aliases=("referred to marac by",),
+    ),
+    Column(
+        "Heard at Marac on",
+        DATE,
+        "20/03/2025",
+        ReferralForm,
+        ("marac_heard_on",),
+        required=False,
+        aliases=("marac date", "marac heard on", "date heard at marac"),
+    ),
     Column(
         "Children in household",
         NUMBER,
@@ -229,7 +297,26 @@ COLUMNS: list[Column] = [
     *_step("First contact", "contact", ContactForm, example="28/03/2025 10:05"),
     *_step("Managerial oversight", "oversight", OversightForm, example="27/03/2025 16:00"),
     *_step("Added to waiting list", "waiting_list", WaitingListForm),
-    *_step("Support started", "start_support", StartSupportForm, example="02/04/2025 09:30"),
+    *_step(
+        "Support started",
+        "start_support",
+        StartSupportForm,
+        example="02/04/2025 09:30",
+        extra=[
+            ("Accommodation type", CHOICE, "Refuge", ("accommodation_type",), SAFE_ACCOMMODATION),
+            ("Women supported", NUMBER, "1", ("adults_women",), SAFE_ACCOMMODATION),
+            ("Men supported", NUMBER, "0", ("adults_men",), SAFE_ACCOMMODATION),
+            ("Trans adults supported", NUMBER, "0", ("adults_trans",), SAFE_ACCOMMODATION),
+            ("Children supported", NUMBER, "2", ("children_supported",), SAFE_ACCOMMODATION),
+            (
+                "Specialist characteristics",
+                CHOICES,
+                "Disabled; Mental health needs",
+                ("characteristics",),
+                SAFE_ACCOMMODATION,
+            ),
+        ],
+    ),
     *_step(
         "Signposted",
         "signpost",
@@ -250,6 +337,14 @@ COLUMNS: list[Column] = [
         extra=[
             ("Closure reason", CHOICE, "Support completed", ("reason",)),
             ("Outcomes", CHOICES, "Feels safer; Risk reduced", ("outcomes",)),
+            (
+                "Support ended because",
+                CHOICE,
+                "Support no longer needed",
+                ("support_end_reason",),
+                SAFE_ACCOMMODATION,
+            ),
+            ("Moved on to", CHOICE, "Not known", ("move_on_destination",), SAFE_ACCOMMODATION),
         ],
     ),
 ]
@@ -259,8 +354,8 @@ STEP_ORDER = [column.step for column in COLUMNS if column.kind == MOMENT and col
 
 
 def columns_for(service: CommissionedService) -> list[Column]:
-    """The columns of a service's return (every service has the same ones for now)."""
-    return COLUMNS
+    """The columns of a service's return: the safe accommodation ones for such services only."""
+    return [c for c in COLUMNS if service.is_safe_accommodation or not c.safe_accommodation]
 
 
 def event_columns(step: str) -> list[Column]:
@@ -286,8 +381,15 @@ def allowed_values(column: Column) -> list[tuple[str, str]]:
             (f"organisation:{org.pk}", org.name) for org in Organisation.objects.all()
         ]
     if column.kind in (CHOICE, CHOICES) and column.field is not None:
-        return [(str(value), str(label)) for value, label in column.field.choices if value != ""]
+        return [
+            (str(value), str(label)) for value, label in column.field.choices if str(value) != ""
+        ]
     return []
+
+
+def is_value_code(column: Column, value: str) -> bool:
+    """Whether a return may give this value by its code as well as its meaning."""
+    return not values_are_names(column) and bool(VALUE_CODE.fullmatch(value))
 
 
 def values_are_names(column: Column) -> bool:
@@ -300,7 +402,7 @@ def value_lookup(column: Column) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for value, label in allowed_values(column):
         lookup.setdefault(match_key(label), value)
-        if not values_are_names(column):
+        if is_value_code(column, value):
             lookup.setdefault(match_key(value), value)
     if set(lookup.values()) == {"yes", "no"}:
         lookup |= {"y": "yes", "n": "no", "true": "yes", "false": "no", "1": "yes", "0": "no"}

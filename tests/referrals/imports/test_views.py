@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from referrals.imports import format as fmt
 from referrals.imports import reading
 from referrals.imports.models import ReturnImport
 from referrals.models import Referral
@@ -139,13 +140,15 @@ def test_templates_come_from_the_format_with_the_forms_values(login, performance
     from openpyxl import load_workbook
 
     client = login(performance_lead)
+    headers = [column.header for column in fmt.columns_for(service)]
+    assert "Accommodation type" not in headers  # not a safe accommodation service
     response = client.get(reverse("referrals:import_template", args=[service.pk, "csv"]))
-    assert next(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == HEADERS
+    assert next(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == headers
 
     response = client.get(reverse("referrals:import_template", args=[service.pk, "xlsx"]))
     workbook = load_workbook(io.BytesIO(response.content))
-    assert [cell.value for cell in workbook["Return"][1]] == HEADERS
-    risk = HEADERS.index("Risk level") + 1
+    assert [cell.value for cell in workbook["Return"][1]] == headers
+    risk = headers.index("Risk level") + 1
     assert [row[0].value for row in workbook["Lists"].iter_rows(min_col=risk, max_col=risk)][
         :3
     ] == [
