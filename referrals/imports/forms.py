@@ -51,7 +51,7 @@ class UploadForm(forms.Form):
         self.fields["service"].queryset = services
         self.helper = FormHelper()
         self.helper.form_method = "post"
-        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
+        self.helper.attrs = {"novalidate": ""}  # crispy adds the enctype for a file field
         self.helper.layout = Layout(
             Field.select("service"), Field("file"), Button("upload", "Upload and check")
         )

@@ -163,10 +163,14 @@ def _keep_html_pages(context, pages: list[tuple[str, str]]) -> None:
     """Fetch every page the browser navigates to through the context, keeping the HTML ones.
 
     Redirects are handed to the browser unfollowed, so each page arrives at its own address.
+    A form that uploads a file is left alone: Chromium does not give an intercepted request's
+    files to Playwright, so fetching it again would send the form without them. The page
+    that answers it is not checked (an upload's success is a redirect to a page that is).
     """
 
     def handle(route):
-        if route.request.resource_type != "document":
+        uploads_file = "multipart/form-data" in (route.request.headers.get("content-type") or "")
+        if route.request.resource_type != "document" or uploads_file:
             route.fallback()
             return
         response = route.fetch(max_redirects=0)
