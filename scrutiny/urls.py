@@ -151,9 +151,14 @@ urlpatterns = [
     path("topics/", views.topic_list, name="topic_list"),
     path("topics/add/", views.topic_create, name="topic_create"),
     path("topics/<int:pk>/", views.topic_detail, name="topic_detail"),
-    # The committee dashboard and its per-panel CSV downloads.
+    # The committee dashboard, its per-panel CSV downloads and one CSV of every panel.
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("dashboard/export.csv", views_dashboard.dashboard_export, name="dashboard_export"),
+    path(
+        "dashboard/export-all.csv",
+        views_dashboard.dashboard_export_all,
+        name="dashboard_export_all",
+    ),
     # Quarterly performance reports and agenda packs.
     path("reports/", views_reports.report_list, name="report_list"),
     path("reports/request/", views_reports.report_request, name="report_request"),

@@ -1,10 +1,10 @@
-"""The committee dashboard page and its per-panel CSV downloads.
+"""The committee dashboard page, its per-panel CSV downloads and one CSV of every panel.
 
-Both read the quarter, the service and the exact-figures switch from the query string through
-`DashboardForm`, and render `scrutiny.dashboard.build_dashboard`: the view chooses, never counts.
-Committee members and clerks always get suppressed and rounded figures; a request for exact
-figures from them is ignored (the page says so) rather than refused, so a shared link still
-works for everyone and never shows them more than they may see. Showing exact figures is
+All three read the quarter, the service and the exact-figures switch from the query string
+through `DashboardForm`, and render `scrutiny.dashboard.build_dashboard`: the view chooses, never
+counts. Committee members and clerks always get suppressed and rounded figures; a request for
+exact figures from them is ignored (the page says so) rather than refused, so a shared link
+still works for everyone and never shows them more than they may see. Showing exact figures is
 audited.
 """
 
@@ -116,12 +116,25 @@ def dashboard(request):
             "exact_refused": exact_refused,
             "round_to": ROUND_TO,
             "switch_query": urlencode(_query(quarter, service, not exact)),
+            "all_csv_query": urlencode(query),
         },
     )
 
 
 def _slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+def _file_name(quarter, service, what: str, exact: bool) -> str:
+    return "-".join(
+        [
+            "dashboard",
+            _slug(quarter.label),
+            f"service-{service.pk}" if service else "all-services",
+            what,
+            *(["exact"] if exact else []),
+        ]
+    )
 
 
 @dashboard_roles_required
@@ -132,13 +145,25 @@ def dashboard_export(request):
     if slug not in PANELS:
         raise Http404("There is no dashboard panel of that name.")
     panel = _build(request, quarter, service, exact, panels=[slug]).panels[0]
-    name = "-".join(
-        [
-            "dashboard",
-            _slug(quarter.label),
-            f"service-{service.pk}" if service else "all-services",
-            panel.slug,
-            *(["exact"] if exact else []),
-        ]
-    )
+    name = _file_name(quarter, service, panel.slug, exact)
     return csv_response(f"{name}.csv", panel.csv_header, panel.csv_rows)
+
+
+@dashboard_roles_required
+def dashboard_export_all(request):
+    """Every panel in one CSV, with the page's choices: a line naming the quarter and the
+    view, then each panel in page order after a blank line, as its title, its column headings
+    and its rows, exactly as in the panel's own download (the same release)."""
+    _form, quarter, service, exact, _refused = _read_choices(request)
+    board = _build(request, quarter, service, exact, panels=list(PANELS))
+    header = [
+        "Committee dashboard",
+        quarter.label,
+        service.name if service else "All services",
+        "Exact figures, not for publication" if exact else "Suppressed and rounded",
+    ]
+    rows: list[list[str]] = []
+    for panel in board.panels:
+        rows += [[], [panel.title], panel.csv_header, *panel.csv_rows]
+    name = _file_name(quarter, service, "all-panels", exact)
+    return csv_response(f"{name}.csv", header, rows)

@@ -70,6 +70,7 @@ EXPECTED = {
     "scrutiny:dashboard": (302, 403, 200, 200, 200, 200, 200),
     # A panel's CSV needs ?panel=<slug>; without one there is nothing to download (404).
     "scrutiny:dashboard_export": (302, 403, 404, 404, 404, 404, 404),
+    "scrutiny:dashboard_export_all": (302, 403, 200, 200, 200, 200, 200),
     # Quarterly reports: clerks and performance leads run them; members read those published to
     # their committees (the demo run is published to the committee the councillor sits on).
     "scrutiny:report_list": REPORT_READERS,

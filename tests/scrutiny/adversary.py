@@ -1,10 +1,10 @@
 """An attacker with nothing but a committee member's CSV downloads, and an integer solver.
 
-`download` fetches, through the dashboard's own export view as a signed-in committee member,
-every panel's CSV that holds figures about people, for all services and for each service, for a
-quarter and the same quarter last year. `attack` turns what it read into an integer programme
-(Google OR-Tools CP-SAT) of everything an attacker knows to be true, and works out for every
-count the smallest and largest value consistent with all of it.
+`download` fetches, through the dashboard's own export views as a signed-in committee member,
+every panel's CSV that holds figures about people, and the CSV of every panel, for all services
+and for each service, for a quarter and the same quarter last year. `attack` turns what it read
+into an integer programme (Google OR-Tools CP-SAT) of everything an attacker knows to be true,
+and works out for every count the smallest and largest value consistent with all of it.
 
 What the attacker knows (the data notes and the dashboard's own definitions say so):
 
@@ -52,9 +52,10 @@ from referrals.constants import (
     Subject,
 )
 from referrals.metrics import EQUALITY_FIELDS
-from scrutiny.dashboard import ALL_SERVICES, EQUALITY_NAMES, WAITING_LIST
+from scrutiny.dashboard import ALL_SERVICES, EQUALITY_NAMES, PANELS, WAITING_LIST
 
 EXPORT = reverse("scrutiny:dashboard_export")
+EXPORT_ALL = reverse("scrutiny:dashboard_export_all")
 # Panels with figures about people; safe accommodation (capacity), funding, grants and committee
 # actions hold none and are the same in every view.
 PEOPLE_PANELS = [
@@ -78,7 +79,10 @@ TOTAL_ROWS = {"All referrals", "All districts and out of area", "All risk levels
 
 
 def download(client, quarters, service_ids) -> dict:
-    """{(quarter label, service id or None, panel slug): rows of the CSV, header first}."""
+    """{(quarter label, service id or None, panel slug): rows of the CSV, header first}.
+
+    Each view's CSV of every panel is read too: each panel in it must say exactly what the
+    panel's own CSV says (one release), so it tells the attacker nothing more."""
     found = {}
     for quarter in quarters:
         for service_id in [None, *service_ids]:
@@ -86,11 +90,31 @@ def download(client, quarters, service_ids) -> dict:
             if service_id is not None:
                 query["service"] = service_id
             for slug in PEOPLE_PANELS:
-                response = client.get(EXPORT, query | {"panel": slug})
-                assert response.status_code == 200, (query, slug, response.status_code)
-                text = response.content.decode("utf-8-sig")
-                found[(quarter.label, service_id, slug)] = list(csv.reader(io.StringIO(text)))
+                found[(quarter.label, service_id, slug)] = _get(client, EXPORT, query, slug)
+            every = _panels_of(_get(client, EXPORT_ALL, query))
+            for slug in PEOPLE_PANELS:
+                own = found[(quarter.label, service_id, slug)]
+                assert every[slug] == own, (query, slug, "differs in the CSV of every panel")
     return found
+
+
+def _get(client, url, query, slug=None) -> list[list[str]]:
+    response = client.get(url, query if slug is None else query | {"panel": slug})
+    assert response.status_code == 200, (url, query, slug, response.status_code)
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def _panels_of(rows: list[list[str]]) -> dict[str, list[list[str]]]:
+    """The CSV of every panel, by panel slug: after each blank line, a panel's title, then its
+    own CSV, in page order."""
+    found: list[list[list[str]]] = []
+    for row in rows[1:]:
+        if not row:
+            found.append([])
+        else:
+            found[-1].append(row)
+    assert len(found) == len(PANELS)
+    return {slug: section[1:] for slug, section in zip(PANELS, found, strict=True)}
 
 
 @dataclass

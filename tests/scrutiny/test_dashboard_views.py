@@ -14,6 +14,7 @@ from tests.scrutiny.test_dashboard import LAST_YEAR, Q
 URL = reverse("scrutiny:dashboard")
 world = test_dashboard.world  # the hand-counted fixture
 EXPORT = reverse("scrutiny:dashboard_export")
+EXPORT_ALL = reverse("scrutiny:dashboard_export_all")
 
 
 def read_csv(response) -> list[list[str]]:
@@ -36,6 +37,7 @@ def test_officers_may_not_see_the_dashboard_or_its_downloads(login, officer, wor
 
     assert client.get(URL).status_code == 403
     assert client.get(EXPORT, {"panel": "districts"}).status_code == 403
+    assert client.get(EXPORT_ALL).status_code == 403
 
 
 def test_a_committee_member_starts_on_the_dashboard_for_the_last_complete_quarter(
@@ -134,6 +136,54 @@ def test_every_panel_on_the_page_has_a_working_download(login, clerk, world):
         response = client.get(EXPORT, {"panel": panel.slug})
         assert response.status_code == 200, panel.slug
         assert read_csv(response)[0] == panel.csv_header
+
+
+def sections(rows: list[list[str]]) -> list[list[list[str]]]:
+    """The all-panels CSV's panels: the rows after each blank line, up to the next."""
+    found: list[list[list[str]]] = []
+    for row in rows[1:]:
+        if not row:
+            found.append([])
+        else:
+            found[-1].append(row)
+    return found
+
+
+def test_every_panel_downloads_in_one_csv_as_in_its_own(login, committee_member, world):
+    refuge = world["refuge"]
+    client = login(committee_member)
+    query = {"quarter": Q.label, "service": refuge.pk}
+    page = client.get(URL, query)
+    link = f"{EXPORT_ALL}?quarter={Q.label.replace('/', '%2F').replace(' ', '+')}"
+
+    response = client.get(EXPORT_ALL, query)
+
+    assert f"{link}&amp;service={refuge.pk}" in page.content.decode()
+    slug = Q.label.replace("/", "-").replace(" ", "-").lower()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="dashboard-{slug}-service-{refuge.pk}-all-panels.csv"'
+    )
+    rows = read_csv(response)
+    assert rows[0] == ["Committee dashboard", Q.label, refuge.name, "Suppressed and rounded"]
+    board = page.context["dashboard"]
+    assert len(sections(rows)) == len(board.panels)
+    for panel, section in zip(board.panels, sections(rows), strict=True):
+        own = read_csv(client.get(EXPORT, query | {"panel": panel.slug}))
+        assert section == [[panel.title], *own], panel.slug
+
+
+def test_the_all_panels_csv_is_suppressed_for_a_committee_member_who_asks_for_exact(
+    login, committee_member, performance_lead, world
+):
+    asked = read_csv(login(committee_member).get(EXPORT_ALL, {"exact": "1"}))
+    exact = read_csv(login(performance_lead).get(EXPORT_ALL, {"exact": "1"}))
+
+    assert asked[0][3] == "Suppressed and rounded"
+    assert ["Southmere", "*", "*"] in asked
+    assert exact[0][3] == "Exact figures, not for publication"
+    assert ["Southmere", "*", "*"] not in exact
+    event = AuditEvent.objects.get(object_type="scrutiny.Dashboard")
+    assert (event.user, event.detail["exact"]) == (performance_lead, True)
 
 
 def test_an_unknown_panel_is_not_found(login, clerk, world):

@@ -1,10 +1,11 @@
 """The project's own attacker against the demo data set (tests/scrutiny/adversary.py).
 
-A committee member downloads every panel's CSV with figures about people, for all services and
-for each service, for the last complete quarter and the same quarter last year. The attacker
-solves everything those downloads say (CP-SAT) for the smallest and largest value of every
-count. No count hidden as "*" may be narrowed to one value from 1 to the threshold, and no
-rounded count may be pinned to one exact value.
+A committee member downloads every panel's CSV with figures about people (and the CSV of every
+panel, which must say the same), for all services and for each service, for the last complete
+quarter and the same quarter last year. The attacker solves everything those downloads say
+(CP-SAT) for the smallest and largest value of every count. No count hidden as "*" may be
+narrowed to one value from 1 to the threshold, and no rounded count may be pinned to one exact
+value.
 
 The demo data set is `seed_demo` with its own seed at DEMO_REFERRALS referrals: the default
 demo's referrals per quarter and service are kept in proportion, but fewer, so that small
