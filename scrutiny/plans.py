@@ -26,7 +26,7 @@ from partnership.calendar import FinancialQuarter
 from partnership.disclosure import Disclosed
 
 from .constants import PlanMeasure, Rag, worst_rag
-from .dashboard import build_dashboard
+from .dashboard.build import build_dashboard
 from .models import Action, Commitment, Strategy
 
 # measure: (headline figure, its target on the headlines or None, dashboard panel)

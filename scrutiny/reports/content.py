@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from partnership.calendar import FinancialQuarter
 
-from ..dashboard import build_dashboard
+from ..dashboard.build import build_dashboard
 from ..metrics import ActionsByRag, actions_by_rag
 from ..models import Action, Committee
 from ..plans import PlanProgress, current_strategy, plan_progress

@@ -6,7 +6,7 @@ import pytest
 from partnership.demo import seed_demo
 from referrals.models import Referral
 from referrals.summary import rebuild_summary
-from scrutiny.dashboard import build_dashboard, quarters_with_referrals
+from scrutiny.dashboard.build import build_dashboard, quarters_with_referrals
 from scrutiny.retention.services import retention_run
 
 

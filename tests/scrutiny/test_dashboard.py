@@ -27,7 +27,7 @@ from commissioning.constants import ServiceType
 from partnership.calendar import FinancialQuarter
 from partnership.disclosure import SUPPRESSED
 from referrals.constants import Status
-from scrutiny.dashboard import COUNT_HEADERS, build_dashboard
+from scrutiny.dashboard.build import COUNT_HEADERS, build_dashboard
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,

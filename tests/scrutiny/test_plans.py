@@ -178,7 +178,7 @@ def test_the_dashboard_is_built_once_and_only_when_a_commitment_has_a_measure(
 
 def test_the_figure_is_the_same_cell_as_on_the_dashboard(strategy, commitment):
     """Built for real: the plan shows what committee members see on the dashboard."""
-    from scrutiny.dashboard import build_dashboard
+    from scrutiny.dashboard.build import build_dashboard
 
     services_plans.commitment_update(
         by=commitment.owner, commitment=commitment, measure=PlanMeasure.REFERRALS

@@ -39,7 +39,7 @@ from partnership.models import User
 from referrals import metrics as referral_metrics
 from referrals.models import Referral
 from scrutiny import metrics as scrutiny_metrics
-from scrutiny.dashboard import build_dashboard
+from scrutiny.dashboard.build import build_dashboard
 
 # The metric functions the dashboard calls, timed one by one.
 TIMED = {

@@ -72,12 +72,12 @@ from referrals import metrics as referral_figures
 from referrals.constants import ClosureReason, Outcome, ReferralSource, RiskLevel, Subject
 from referrals.metrics import Caseload
 
-from . import metrics as action_figures
-from . import spc
-from .charts import Chart, Series, Table, bar_chart, line_chart, xmr_chart
-from .constants import Rag
-from .models import Action
-from .release import PART, QuarterRelease, View, Volumes, release_quarter, release_volumes
+from .. import metrics as action_figures
+from .. import spc
+from ..charts import Chart, Series, Table, bar_chart, line_chart, xmr_chart
+from ..constants import Rag
+from ..models import Action
+from ..release import PART, QuarterRelease, View, Volumes, release_quarter, release_volumes
 
 TREND_QUARTERS = 12
 OUT_OF_AREA = "Out of area"
