@@ -23,7 +23,9 @@ from partnership.disclosure import ROUND_TO
 from partnership.permissions import may_see_unsuppressed, role_required
 
 from . import services
-from .dashboard.build import PANELS, Dashboard, build_dashboard, quarters_with_referrals
+from .dashboard.build import PANELS, build_dashboard
+from .dashboard.model import Dashboard
+from .dashboard.periods import quarters_with_referrals
 
 DASHBOARD_ROLES = (Role.COMMITTEE_MEMBER, Role.CLERK, Role.PERFORMANCE_LEAD, Role.COMMISSIONER)
 dashboard_roles_required = role_required(*DASHBOARD_ROLES)

@@ -45,7 +45,6 @@ limits very little at the volumes of a district or a service.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -60,7 +59,6 @@ from partnership.calendar import FinancialQuarter, FinancialYear
 from partnership.disclosure import (
     MIN_GROUP,
     NOT_APPLICABLE,
-    SUPPRESSED,
     Disclosed,
     DisclosedSeries,
     Disclosure,
@@ -74,29 +72,17 @@ from referrals.metrics import Caseload
 
 from .. import metrics as action_figures
 from .. import spc
-from ..charts import Chart, Series, Table, bar_chart, line_chart, xmr_chart
+from ..charts import Series, Table, bar_chart, line_chart, xmr_chart
 from ..constants import Rag
 from ..models import Action
 from ..release import PART, QuarterRelease, View, Volumes, release_quarter, release_volumes
+from .model import Dashboard, Headlines, Panel
+from .periods import TREND_QUARTERS, xmr_quarters
+from .tables import against_target, number, percent, rows_of
 
-TREND_QUARTERS = 12
 OUT_OF_AREA = "Out of area"
 ALL_SERVICES = "All services"
 WAITING_LIST = "On the waiting list at quarter end"
-
-# Column headers that hold counts of people: these cells are suppressed from 1 to the threshold
-# and rounded, on the page and in the CSV. Every other column is a rate, a time, money, staff
-# or places, or a count of committee actions (shown exactly: scrutiny.metrics).
-COUNT_HEADERS = frozenset(
-    {
-        "Referrals",
-        "Started support in the quarter",
-        "On the waiting list at quarter end",
-        "Number",
-        "Out of",
-        "Open cases at quarter end",
-    }
-)
 
 # The equality profile's characteristics, in page order (categories: referrals.metrics).
 EQUALITY_NAMES = {
@@ -107,48 +93,6 @@ EQUALITY_NAMES = {
     "sexual_orientation": "Sexual orientation",
     "no_recourse_to_public_funds": "No recourse to public funds",
 }
-
-
-@dataclass(frozen=True)
-class Headlines:
-    """The figures the executive summary writes sentences from, already disclosed."""
-
-    referrals: Disclosed
-    referrals_last_year: Disclosed
-    referrals_change: Disclosed  # percentage change on the same quarter last year
-    contacted_within_one_day: Disclosed
-    contact_target: Decimal | None  # None when the services' targets differ
-    oversight_within_24_hours: Disclosed
-    oversight_target: Decimal | None
-    waiting_list: Disclosed
-    repeat_rate: Disclosed
-    overdue_actions: Disclosed  # committee actions: shown exactly
-
-
-@dataclass(frozen=True)
-class Panel:
-    slug: str
-    title: str
-    intro: str
-    charts: list[Chart] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    csv_header: list[str] = field(default_factory=list)
-    csv_rows: list[list[str]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    quarter: FinancialQuarter
-    service: CommissionedService | None
-    exact: bool
-    data_as_at: datetime
-    threshold: int
-    panels: list[Panel]
-    headlines: Headlines | None  # None when only some panels were asked for
-
-    def panel(self, slug: str) -> Panel | None:
-        return next((panel for panel in self.panels if panel.slug == slug), None)
 
 
 def build_dashboard(
@@ -194,45 +138,11 @@ def _panel_makers() -> dict:
     }
 
 
-def quarters_with_referrals(today: date | None = None) -> list[FinancialQuarter]:
-    """The complete quarters a dashboard can be asked for, newest first: from the first quarter
-    with a referral (or the last TREND_QUARTERS when there are none) to the last complete one."""
-    last = FinancialQuarter.last_complete(today)
-    first = referral_figures.first_quarter_with_referrals()
-    start = min(first.index, last.index) if first else last.index - TREND_QUARTERS + 1
-    return [FinancialQuarter.from_index(i) for i in range(last.index, start - 1, -1)]
-
-
-# Formatting ------------------------------------------------------------------------------------
-
-
-def _percent(value: Decimal | None) -> str:
-    if value is None:
-        return NOT_APPLICABLE
-    return f"{value.normalize():f}%"
-
-
-def _number(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
 def _released_share(disclosure: Disclosure, whole: DisclosedSeries, *, band: bool) -> Disclosed:
     """The part's percentage of a released series of part and complement (scrutiny.release)."""
     if whole.total is None:
         raise ValueError("A share needs the series' released total.")
     return disclosure.share(whole.items[PART], whole.total, band=band)
-
-
-def _against_target(figure: Disclosed, target: Decimal | None) -> str:
-    """The verdict on the figure as shown: a band meets the target when its floor does, and
-    otherwise cannot say (a verdict from the exact figure would narrow the band)."""
-    if target is None:
-        return NOT_APPLICABLE
-    if figure.above is not None:  # a band
-        return "Target met" if figure.above >= target else SUPPRESSED
-    if figure.value is None:
-        return SUPPRESSED if figure.suppressed else NOT_APPLICABLE
-    return "Target met" if figure.value >= target else "Target missed"
 
 
 def _position(figure: Disclosed, caseload: Caseload) -> str | None:
@@ -248,10 +158,6 @@ def _position(figure: Disclosed, caseload: Caseload) -> str | None:
 
 def _common(values: list[Decimal]) -> Decimal | None:
     return values[0] if values and all(v == values[0] for v in values) else None
-
-
-def _rows_of(table: Table) -> list[list[str]]:
-    return [list(row) for row in table.rows]
 
 
 class _Builder:
@@ -282,9 +188,7 @@ class _Builder:
     def build(self, panels: Iterable[str] | None = None) -> Dashboard:
         """Every panel, or only those named in `panels` (and then no headlines)."""
         q = self.quarter
-        first = referral_figures.first_quarter_with_referrals()
-        start = first.index if first and first.index <= q.index else q.index - TREND_QUARTERS + 1
-        self.xmr_quarters = [FinancialQuarter.from_index(i) for i in range(start, q.index + 1)]
+        self.xmr_quarters = xmr_quarters(q)
         self.trend_quarters = q.quarters_back(TREND_QUARTERS)
         every = sorted(set(self.xmr_quarters) | set(self.trend_quarters))
         self.by_quarter = referral_figures.referrals_by_quarter(
@@ -413,7 +317,7 @@ class _Builder:
             ),
             charts=[chart],
             csv_header=list(chart.table.headers),
-            csv_rows=_rows_of(chart.table),
+            csv_rows=rows_of(chart.table),
         )
 
     def _district_panel(self) -> Panel:
@@ -464,7 +368,7 @@ class _Builder:
                 *([] if self.exact else ["Rates are worked out from the rounded counts shown."]),
             ],
             csv_header=list(table.headers),
-            csv_rows=_rows_of(table),
+            csv_rows=rows_of(table),
         )
 
     def _series_panel(
@@ -553,11 +457,11 @@ class _Builder:
         return [
             name,
             contact.display,
-            _percent(contact_target),
-            _against_target(contact, contact_target),
+            percent(contact_target),
+            against_target(contact, contact_target),
             oversight.display,
-            _percent(oversight_target),
-            _against_target(oversight, oversight_target),
+            percent(oversight_target),
+            against_target(oversight, oversight_target),
         ]
 
     def _response_panel(self) -> Panel:
@@ -607,7 +511,7 @@ class _Builder:
             tables=[table],
             notes=notes,
             csv_header=list(table.headers),
-            csv_rows=_rows_of(table),
+            csv_rows=rows_of(table),
         )
 
     def _waiting_panel(self) -> Panel:
@@ -703,7 +607,7 @@ class _Builder:
                 f"with an earlier referral within {months} months."
             ],
             csv_header=list(table.headers),
-            csv_rows=_rows_of(table),
+            csv_rows=rows_of(table),
         )
 
     def _outcomes_panel(self) -> Panel:
@@ -745,7 +649,7 @@ class _Builder:
                 "add up to the number closed."
             ],
             csv_header=list(table.headers),
-            csv_rows=_rows_of(table),
+            csv_rows=rows_of(table),
         )
 
     def _caseload_panel(self) -> Panel:
@@ -760,9 +664,9 @@ class _Builder:
                 [
                     c.service,
                     cell.display,
-                    _number(c.fte),
+                    number(c.fte),
                     figure.display,
-                    f"{_number(c.band_low)} to {_number(c.band_high)}",
+                    f"{number(c.band_low)} to {number(c.band_high)}",
                     f"{position.capitalize()} the range" if position else figure.display,
                 ]
             )
@@ -816,7 +720,7 @@ class _Builder:
             tables=[table] if caseloads else [],
             notes=notes,
             csv_header=list(table.headers),
-            csv_rows=_rows_of(table),
+            csv_rows=rows_of(table),
         )
 
     # Safe accommodation and equality -----------------------------------------------------------
@@ -859,7 +763,7 @@ class _Builder:
             tables=[table],
             notes=["Capacity is for the whole partnership; the service filter does not apply."],
             csv_header=list(table.headers),
-            csv_rows=_rows_of(table),
+            csv_rows=rows_of(table),
         )
 
     def _equality_panel(self) -> Panel:
@@ -891,7 +795,7 @@ class _Builder:
                 + ("." if self.exact else ", worked out from the rounded counts shown.")
             ],
             csv_header=list(table.headers),
-            csv_rows=_rows_of(table),
+            csv_rows=rows_of(table),
         )
 
     # Money and actions -------------------------------------------------------------------------
@@ -917,8 +821,8 @@ class _Builder:
                             value,
                             share.funder if share else NOT_APPLICABLE,
                             format_pence(share.amount_pence) if share else NOT_APPLICABLE,
-                            _percent(share.share_of_value_percent) if share else NOT_APPLICABLE,
-                            _percent(share.stated_percent) if share else NOT_APPLICABLE,
+                            percent(share.share_of_value_percent) if share else NOT_APPLICABLE,
+                            percent(share.stated_percent) if share else NOT_APPLICABLE,
                             recon.status,
                         ]
                     )
@@ -954,7 +858,7 @@ class _Builder:
             if rows
             else [f"No contract has a value recorded for {year}."],
             csv_header=list(table.headers),
-            csv_rows=_rows_of(table),
+            csv_rows=rows_of(table),
         )
 
     def _grants_panel(self) -> Panel:
@@ -970,7 +874,7 @@ class _Builder:
                         format_pence(grant.total_pence),
                         line.recipient if line else NOT_APPLICABLE,
                         format_pence(line.amount_pence) if line else NOT_APPLICABLE,
-                        _percent(line.share_percent) if line else NOT_APPLICABLE,
+                        percent(line.share_percent) if line else NOT_APPLICABLE,
                         grant.status,
                     ]
                 )
@@ -993,7 +897,7 @@ class _Builder:
                 else [f"No grant is recorded for {year}."]
             ),
             csv_header=list(table.headers),
-            csv_rows=_rows_of(table),
+            csv_rows=rows_of(table),
         )
 
     def _actions_panel(self) -> Panel:

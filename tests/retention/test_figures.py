@@ -6,7 +6,8 @@ import pytest
 from partnership.demo import seed_demo
 from referrals.models import Referral
 from referrals.summary import rebuild_summary
-from scrutiny.dashboard.build import build_dashboard, quarters_with_referrals
+from scrutiny.dashboard.build import build_dashboard
+from scrutiny.dashboard.periods import quarters_with_referrals
 from scrutiny.retention.services import retention_run
 
 

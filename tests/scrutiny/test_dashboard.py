@@ -27,7 +27,8 @@ from commissioning.constants import ServiceType
 from partnership.calendar import FinancialQuarter
 from partnership.disclosure import SUPPRESSED
 from referrals.constants import Status
-from scrutiny.dashboard.build import COUNT_HEADERS, build_dashboard
+from scrutiny.dashboard.build import build_dashboard
+from scrutiny.dashboard.tables import COUNT_HEADERS
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,

@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from scrutiny.dashboard.build import COUNT_HEADERS
+from scrutiny.dashboard.tables import COUNT_HEADERS
 from tests.scrutiny import test_dashboard
 from tests.scrutiny.test_dashboard import LAST_YEAR, Q
 

@@ -16,7 +16,8 @@ from django.test import override_settings
 
 from partnership.calendar import FinancialQuarter
 from partnership.demo import seed_demo
-from scrutiny.dashboard.build import COUNT_HEADERS, build_dashboard
+from scrutiny.dashboard.build import build_dashboard
+from scrutiny.dashboard.tables import COUNT_HEADERS
 from scrutiny.reports.rendering import panel_anchor, quarterly_report_pdf
 from scrutiny.reports.sentences import summary_sentences
 from tests.golden import assert_matches_golden

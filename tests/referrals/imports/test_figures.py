@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from referrals import identity, services
 from referrals.models import Referral, ReferralSummary
-from scrutiny.dashboard.build import build_dashboard, quarters_with_referrals
+from scrutiny.dashboard.build import build_dashboard
+from scrutiny.dashboard.periods import quarters_with_referrals
 from tests.factories import AreaFactory, OrganisationFactory
 
 from .conftest import csv_bytes, moment

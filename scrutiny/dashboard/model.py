@@ -1,0 +1,56 @@
+"""What a dashboard is: its panels and headlines, as the page, the CSV downloads and the printed
+report read them. Built by scrutiny.dashboard.build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from commissioning.models import CommissionedService
+from partnership.calendar import FinancialQuarter
+from partnership.disclosure import Disclosed
+
+from ..charts import Chart, Table
+
+
+@dataclass(frozen=True)
+class Headlines:
+    """The figures the executive summary writes sentences from, already disclosed."""
+
+    referrals: Disclosed
+    referrals_last_year: Disclosed
+    referrals_change: Disclosed  # percentage change on the same quarter last year
+    contacted_within_one_day: Disclosed
+    contact_target: Decimal | None  # None when the services' targets differ
+    oversight_within_24_hours: Disclosed
+    oversight_target: Decimal | None
+    waiting_list: Disclosed
+    repeat_rate: Disclosed
+    overdue_actions: Disclosed  # committee actions: shown exactly
+
+
+@dataclass(frozen=True)
+class Panel:
+    slug: str
+    title: str
+    intro: str
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    csv_header: list[str] = field(default_factory=list)
+    csv_rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    quarter: FinancialQuarter
+    service: CommissionedService | None
+    exact: bool
+    data_as_at: datetime
+    threshold: int
+    panels: list[Panel]
+    headlines: Headlines | None  # None when only some panels were asked for
+
+    def panel(self, slug: str) -> Panel | None:
+        return next((panel for panel in self.panels if panel.slug == slug), None)
