@@ -45,12 +45,9 @@ limits very little at the volumes of a district or a service.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-from functools import cached_property
+from datetime import date
 
 from django.conf import settings
-from django.utils import timezone
 
 from commissioning import metrics as commissioning_figures
 from commissioning.constants import SAFE_ACCOMMODATION_TYPES
@@ -61,38 +58,22 @@ from partnership.disclosure import (
     NOT_APPLICABLE,
     Disclosed,
     DisclosedSeries,
-    Disclosure,
-    disclose_count,
 )
-from partnership.models import Area
 from partnership.templatetags.money import format_pence
 from referrals import metrics as referral_figures
 from referrals.constants import ClosureReason, Outcome, ReferralSource, RiskLevel, Subject
 from referrals.metrics import Caseload
 
-from .. import metrics as action_figures
 from .. import spc
 from ..charts import Series, Table, bar_chart, line_chart, xmr_chart
 from ..constants import Rag
-from ..models import Action
-from ..release import PART, QuarterRelease, View, Volumes, release_quarter, release_volumes
-from .model import Dashboard, Headlines, Panel
-from .periods import TREND_QUARTERS, xmr_quarters
+from ..release import PART, View
+from .figures import Figures, released_share
+from .headlines import headlines
+from .model import Dashboard, Panel
+from .periods import TREND_QUARTERS
 from .tables import against_target, number, percent, rows_of
-
-OUT_OF_AREA = "Out of area"
-ALL_SERVICES = "All services"
-WAITING_LIST = "On the waiting list at quarter end"
-
-# The equality profile's characteristics, in page order (categories: referrals.metrics).
-EQUALITY_NAMES = {
-    "gender": "Gender",
-    "age_band": "Age band",
-    "ethnic_group": "Ethnic group",
-    "disability": "Disability",
-    "sexual_orientation": "Sexual orientation",
-    "no_recourse_to_public_funds": "No recourse to public funds",
-}
+from .wording import ALL_SERVICES, EQUALITY_NAMES, WAITING_LIST
 
 
 def build_dashboard(
@@ -138,13 +119,6 @@ def _panel_makers() -> dict:
     }
 
 
-def _released_share(disclosure: Disclosure, whole: DisclosedSeries, *, band: bool) -> Disclosed:
-    """The part's percentage of a released series of part and complement (scrutiny.release)."""
-    if whole.total is None:
-        raise ValueError("A share needs the series' released total.")
-    return disclosure.share(whole.items[PART], whole.total, band=band)
-
-
 def _position(figure: Disclosed, caseload: Caseload) -> str | None:
     """Where the per-FTE figure as shown falls against the benchmark band."""
     if figure.value is None:
@@ -156,141 +130,19 @@ def _position(figure: Disclosed, caseload: Caseload) -> str | None:
     return "within"
 
 
-def _common(values: list[Decimal]) -> Decimal | None:
-    return values[0] if values and all(v == values[0] for v in values) else None
-
-
-class _Builder:
-    def __init__(
-        self,
-        *,
-        quarter: FinancialQuarter,
-        service: CommissionedService | None,
-        exact: bool,
-        today: date | None,
-    ):
-        self.quarter = quarter
-        self.service = service
-        self.exact = exact
-        self.disclosure = Disclosure(exact=exact)
-        self.view = View(service.pk if service else None)
-        self.today = today or timezone.localdate()
-        self.as_of = (
-            timezone.now()
-            if today is None
-            else timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
-        )
-        self.service_ids = [service.pk] if service else None
-        self.data_as_at = timezone.now()
-
-    # Reading and releasing the figures ---------------------------------------------------------
-
+class _Builder(Figures):
     def build(self, panels: Iterable[str] | None = None) -> Dashboard:
         """Every panel, or only those named in `panels` (and then no headlines)."""
-        q = self.quarter
-        self.xmr_quarters = xmr_quarters(q)
-        self.trend_quarters = q.quarters_back(TREND_QUARTERS)
-        every = sorted(set(self.xmr_quarters) | set(self.trend_quarters))
-        self.by_quarter = referral_figures.referrals_by_quarter(
-            every, group_by=referral_figures.SERVICE_AREA
-        )
-        self.services = self._services(self.by_quarter)  # every view's rows, whatever it shows
-        self.shown_services = [self.service] if self.service else self.services
-        self.areas: list[tuple[int | None, str, int | None]] = [
-            (a.pk, a.name, a.population) for a in Area.objects.all()
-        ]
-        self.areas.append((None, OUT_OF_AREA, None))
-        self._volumes: dict[FinancialQuarter, Volumes] = {}
         wanted = PANELS.keys() if panels is None else set(panels)
         return Dashboard(
-            quarter=q,
+            quarter=self.quarter,
             service=self.service,
             exact=self.exact,
             data_as_at=self.data_as_at,
             threshold=settings.DISCLOSURE_THRESHOLD,
             panels=[make(self) for slug, make in PANELS.items() if slug in wanted],
-            headlines=self.headlines if panels is None else None,
+            headlines=headlines(self) if panels is None else None,
         )
-
-    # Figures are read and released when a panel first needs them, so that one panel's CSV is
-    # quick; each is the same whichever panel asks first.
-
-    def volumes(self, quarter: FinancialQuarter) -> Volumes:
-        if quarter not in self._volumes:
-            self._volumes[quarter] = release_volumes(
-                self.by_quarter[quarter],
-                service_ids=[s.pk for s in self.services],
-                area_ids=[pk for pk, _name, _population in self.areas],
-                disclosure=self.disclosure,
-            )
-        return self._volumes[quarter]
-
-    @cached_property
-    def release(self) -> QuarterRelease:
-        counts = referral_figures.counts_by_service(
-            self.quarter, [s.pk for s in self.services], as_of=self.as_of
-        )
-        return release_quarter(counts, self.volumes(self.quarter), self.disclosure)
-
-    @cached_property
-    def groups(self) -> referral_figures.GroupFigures:
-        return referral_figures.group_figures(self.quarter, service_ids=self.service_ids)
-
-    @cached_property
-    def actions(self) -> action_figures.ActionsByRag:
-        return action_figures.actions_by_rag(
-            today=self.today, actions=Action.objects.filter(resolution__agenda_item__exempt=False)
-        )
-
-    def _services(self, by_quarter: dict) -> list[CommissionedService]:
-        seen = {pk for counts in by_quarter.values() for pk, _area in counts}
-        return list(
-            CommissionedService.objects.filter(pk__in=seen)
-            | CommissionedService.objects.filter(is_active=True)
-        )
-
-    def _received(self, quarter: FinancialQuarter) -> Disclosed:
-        """The quarter's referrals in this view, as released."""
-        return self.view.of_series(self.volumes(quarter).received)
-
-    def _share(self, table, *, band: bool) -> Disclosed:
-        """This view's percentage from a table of parts and complements (scrutiny.release)."""
-        return _released_share(self.disclosure, self.view.of_table(table), band=band)
-
-    # Headlines ---------------------------------------------------------------------------------
-
-    @cached_property
-    def headlines(self) -> Headlines:
-        r = self.release
-        now, before = self._received(self.quarter), self._received(self.last_year)
-        return Headlines(
-            referrals=now,
-            referrals_last_year=before,
-            referrals_change=self.disclosure.change(now, before),
-            contacted_within_one_day=self._share(r.first_contact, band=True),
-            contact_target=self.targets[0],
-            oversight_within_24_hours=self._share(r.oversight, band=True),
-            oversight_target=self.targets[1],
-            waiting_list=self.view.of_series(r.waiting_list),
-            repeat_rate=self.repeat_rate,
-            overdue_actions=disclose_count(len(self.actions.overdue), exact=True),
-        )
-
-    @property
-    def targets(self) -> tuple[Decimal | None, Decimal | None]:
-        """The services' first-contact and oversight targets (None where they differ)."""
-        return (
-            _common([s.first_contact_target_percent for s in self.shown_services]),
-            _common([s.oversight_target_percent for s in self.shown_services]),
-        )
-
-    @property
-    def repeat_rate(self) -> Disclosed:
-        return self._share(self.release.repeats, band=False)
-
-    @property
-    def last_year(self) -> FinancialQuarter:
-        return self.quarter.same_quarter_last_year()
 
     # Referral volumes --------------------------------------------------------------------------
 
@@ -304,7 +156,7 @@ class _Builder:
                 f"{q} and the same quarter last year, {last_year}, marked."
             ),
             x_labels=[quarter.label for quarter in self.trend_quarters],
-            series=[Series("Referrals", [self._received(x) for x in self.trend_quarters])],
+            series=[Series("Referrals", [self.received(x) for x in self.trend_quarters])],
             y_label="Referrals",
             highlights={last_year.label: "Same quarter last year", q.label: "This quarter"},
         )
@@ -451,7 +303,7 @@ class _Builder:
     def _response_row(self, name: str, view: View, targets: tuple) -> list[str]:
         contact_target, oversight_target = targets
         contact, oversight = (
-            _released_share(self.disclosure, view.of_table(table), band=True)
+            released_share(self.disclosure, view.of_table(table), band=True)
             for table in (self.release.first_contact, self.release.oversight)
         )
         return [
@@ -767,7 +619,7 @@ class _Builder:
         )
 
     def _equality_panel(self) -> Panel:
-        whole = self._received(self.quarter)
+        whole = self.received(self.quarter)
         rows = []
         for key, name in EQUALITY_NAMES.items():
             cells = self.view.of_table(self.release.equality[key])

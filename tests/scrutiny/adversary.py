@@ -52,7 +52,8 @@ from referrals.constants import (
     Subject,
 )
 from referrals.metrics import EQUALITY_FIELDS
-from scrutiny.dashboard.build import ALL_SERVICES, EQUALITY_NAMES, PANELS, WAITING_LIST
+from scrutiny.dashboard.build import PANELS
+from scrutiny.dashboard.wording import ALL_SERVICES, EQUALITY_NAMES, WAITING_LIST
 
 EXPORT = reverse("scrutiny:dashboard_export")
 EXPORT_ALL = reverse("scrutiny:dashboard_export_all")
