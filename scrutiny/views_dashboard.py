@@ -23,8 +23,9 @@ from partnership.disclosure import ROUND_TO
 from partnership.permissions import may_see_unsuppressed, role_required
 
 from . import services
-from .dashboard.build import PANELS, build_dashboard
+from .dashboard.build import build_dashboard
 from .dashboard.model import Dashboard
+from .dashboard.panels import PANELS
 from .dashboard.periods import quarters_with_referrals
 
 DASHBOARD_ROLES = (Role.COMMITTEE_MEMBER, Role.CLERK, Role.PERFORMANCE_LEAD, Role.COMMISSIONER)

@@ -52,7 +52,7 @@ from referrals.constants import (
     Subject,
 )
 from referrals.metrics import EQUALITY_FIELDS
-from scrutiny.dashboard.build import PANELS
+from scrutiny.dashboard.panels import PANELS
 from scrutiny.dashboard.wording import ALL_SERVICES, EQUALITY_NAMES, WAITING_LIST
 
 EXPORT = reverse("scrutiny:dashboard_export")

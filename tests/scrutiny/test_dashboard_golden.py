@@ -26,7 +26,8 @@ from django.db import connection, transaction
 from commissioning.models import CommissionedService
 from partnership.calendar import FinancialQuarter
 from partnership.demo import seed_demo
-from scrutiny.dashboard.build import PANELS, build_dashboard
+from scrutiny.dashboard.build import build_dashboard
+from scrutiny.dashboard.panels import PANELS
 from scrutiny.dashboard.periods import quarters_with_referrals
 from tests.golden import assert_matches_golden
 from tests.scrutiny.test_charts_golden import one_element_a_line

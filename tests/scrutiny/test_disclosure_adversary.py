@@ -29,7 +29,7 @@ from partnership import disclosure
 from partnership.calendar import FinancialQuarter
 from partnership.demo import seed_demo
 from partnership.models import Area
-from scrutiny.dashboard.build import PANELS
+from scrutiny.dashboard.panels import PANELS
 from tests.scrutiny.adversary import PEOPLE_PANELS, attack, download
 
 # Each test takes `db`, which makes pytest-django set up the test database before the module's
