@@ -1,11 +1,11 @@
-"""The committee's actions by RAG status, and those overdue."""
+"""The committee's actions by RAG status, and those overdue (counted exactly: not people)."""
 
 from __future__ import annotations
 
 from partnership.disclosure import NOT_APPLICABLE
 
 from ..charts import Table
-from ..constants import Rag
+from . import wording
 from .figures import Figures
 from .model import Panel
 
@@ -37,14 +37,10 @@ def actions_panel(f: Figures) -> Panel:
     ]
     return Panel(
         slug="actions",
-        title="Committee actions",
-        intro=("Actions raised by committee resolutions, by RAG status, and those now overdue."),
+        title=wording.ACTIONS.title,
+        intro=wording.ACTIONS.intro,
         tables=[rag_table] + ([overdue_table] if counts.overdue else []),
-        notes=[
-            "Actions raised on exempt (confidential) agenda items are not included.",
-            f"Red means overdue; {Rag.AMBER.label.lower()} means due within 14 days.",
-        ]
-        + ([] if counts.overdue else ["No action is overdue."]),
+        notes=wording.actions_notes(any_overdue=bool(counts.overdue)),
         csv_header=["Table", "Item", "Figure"],
         csv_rows=rows,
     )

@@ -9,11 +9,12 @@ from referrals import metrics as referral_figures
 from referrals.constants import ClosureReason, Outcome
 from referrals.metrics import Caseload
 
-from ..charts import Table, bar_chart
+from ..charts import Chart, Table, bar_chart
 from ..release import PART
+from . import wording
 from .figures import Figures
 from .model import Panel
-from .tables import number, rows_of
+from .tables import number, table_panel
 
 
 def repeats_panel(f: Figures) -> Panel:
@@ -42,21 +43,11 @@ def repeats_panel(f: Figures) -> Panel:
         numeric_columns=frozenset({1, 2, 3}),
     )
     months = settings.REPEAT_WINDOW_MONTHS
-    return Panel(
+    return table_panel(
         slug="repeats",
-        title="Repeat referrals and repeat addresses",
-        intro=(
-            f"Referrals of someone referred before within {months} months, and households "
-            "referred again, as numbers and shares."
-        ),
-        tables=[table],
-        notes=[
-            f"A repeat referral is of a person referred to any service in the {months} "
-            "months before. A repeat address is a household among the quarter's referrals "
-            f"with an earlier referral within {months} months."
-        ],
-        csv_header=list(table.headers),
-        csv_rows=rows_of(table),
+        words=wording.repeats_words(months),
+        table=table,
+        notes=wording.repeats_notes(months),
     )
 
 
@@ -86,20 +77,8 @@ def outcomes_panel(f: Figures) -> Panel:
         rows=rows,
         numeric_columns=frozenset({2}),
     )
-    return Panel(
-        slug="outcomes",
-        title="Outcomes at closure and signposting",
-        intro=(
-            "Why referrals were closed in the quarter, the outcome measures they met, and "
-            "how many were signposted to another service."
-        ),
-        tables=[table],
-        notes=[
-            "A closed referral can meet several outcome measures, so the outcomes do not "
-            "add up to the number closed."
-        ],
-        csv_header=list(table.headers),
-        csv_rows=rows_of(table),
+    return table_panel(
+        slug="outcomes", words=wording.OUTCOMES, table=table, notes=wording.OUTCOMES_NOTES
     )
 
 
@@ -134,43 +113,29 @@ def caseload_panel(f: Figures) -> Panel:
         rows=rows,
         numeric_columns=frozenset({1, 2, 3}),
     )
-    charts = []
-    bands = {(c.band_low, c.band_high) for c in caseloads}
-    if caseloads:
-        band = next(iter(bands)) if len(bands) == 1 else None
-        charts.append(
-            bar_chart(
-                id="caseload-per-fte",
-                title="Open cases per caseworker FTE, by service",
-                description=(
-                    f"Open cases at the end of {f.quarter} for each full-time-equivalent "
-                    "caseworker, by service" + (", against the benchmark range." if band else ".")
-                ),
-                categories=[c.service for c in caseloads],
-                values=figures,
-                value_label="Open cases per FTE",
-                category_label="Service",
-                band=(float(band[0]), float(band[1])) if band else None,
-            )
-        )
-    notes = [
-        "Open cases are referrals received and not yet closed, declined or signposted "
-        "elsewhere, including those on a waiting list.",
-    ]
-    if not caseloads:
-        notes.append(f"No service has a caseworker FTE figure for {f.quarter}.")
-    return Panel(
+    return table_panel(
         slug="caseload",
-        title="Caseload per caseworker",
-        intro=(
-            "Open cases per full-time-equivalent caseworker at the end of the quarter, "
-            "against each service's benchmark range."
-        ),
-        charts=charts,
+        words=wording.CASELOAD,
+        table=table,
         tables=[table] if caseloads else [],
-        notes=notes,
-        csv_header=list(table.headers),
-        csv_rows=rows_of(table),
+        charts=[_caseload_chart(f, caseloads, figures)] if caseloads else [],
+        notes=wording.caseload_notes(f.quarter, any_caseload=bool(caseloads)),
+    )
+
+
+def _caseload_chart(f: Figures, caseloads: list[Caseload], figures: list[Disclosed]) -> Chart:
+    """Open cases per FTE by service, with the benchmark band when every service shares one."""
+    bands = {(c.band_low, c.band_high) for c in caseloads}
+    band = next(iter(bands)) if len(bands) == 1 else None
+    return bar_chart(
+        id="caseload-per-fte",
+        title=wording.CASELOAD_CHART_TITLE,
+        description=wording.caseload_description(f.quarter, band=bool(band)),
+        categories=[c.service for c in caseloads],
+        values=figures,
+        value_label="Open cases per FTE",
+        category_label="Service",
+        band=(float(band[0]), float(band[1])) if band else None,
     )
 
 

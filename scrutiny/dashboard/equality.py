@@ -1,20 +1,20 @@
-"""The equality profile of the quarter's referrals."""
+"""The equality profile of the quarter's referrals, as shares of all of them."""
 
 from __future__ import annotations
 
 from referrals import metrics as referral_figures
 
 from ..charts import Table
+from . import wording
 from .figures import Figures
 from .model import Panel
-from .tables import rows_of
-from .wording import EQUALITY_NAMES
+from .tables import table_panel
 
 
 def equality_panel(f: Figures) -> Panel:
     whole = f.received(f.quarter)
     rows = []
-    for key, name in EQUALITY_NAMES.items():
+    for key, name in wording.EQUALITY_NAMES.items():
         cells = f.view.of_table(f.release.equality[key])
         for value, label in referral_figures.EQUALITY_FIELDS[key].choices:
             cell = cells.items[value]
@@ -26,19 +26,9 @@ def equality_panel(f: Figures) -> Panel:
         rows=rows,
         numeric_columns=frozenset({2, 3}),
     )
-    return Panel(
+    return table_panel(
         slug="equality",
-        title="Equality profile",
-        intro=(
-            "Who was referred in the quarter, by gender, age band, ethnic group, disability, "
-            "sexual orientation and no recourse to public funds."
-        ),
-        tables=[table],
-        notes=[
-            "Ethnic groups are the 19 groups of the 2021 Census. Percentages are of all "
-            "referrals in the quarter"
-            + ("." if f.exact else ", worked out from the rounded counts shown.")
-        ],
-        csv_header=list(table.headers),
-        csv_rows=rows_of(table),
+        words=wording.EQUALITY,
+        table=table,
+        notes=wording.equality_notes(exact=f.exact),
     )

@@ -1,4 +1,5 @@
-"""Panels of money: contracts' funding splits and grant allocations, for the quarter's year."""
+"""Panels of money: contracts' funding splits and grant allocations, for the quarter's year.
+Amounts of money are shown exactly (they are not counts of people)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from partnership.disclosure import NOT_APPLICABLE
 from partnership.templatetags.money import format_pence
 
 from ..charts import Table
+from . import wording
 from .figures import Figures
 from .model import Panel
-from .tables import percent, rows_of
+from .tables import percent, table_panel
 
 
 def _contract_ids(f: Figures) -> list[int] | None:
@@ -19,16 +21,14 @@ def _contract_ids(f: Figures) -> list[int] | None:
     return list(f.service.contracts.values_list("pk", flat=True))
 
 
-def funding_panel(f: Figures) -> Panel:
-    year = FinancialYear(f.quarter.start_year)
-    contracts = commissioning_figures.funding_overview(year, contract_ids=_contract_ids(f))
+def _funding_rows(contracts) -> list[list[str]]:
+    """A row for each funder's share of each contract's year (one row when there is none)."""
     rows = []
     for contract in contracts:
         for recon in contract.years:
             name = f"{contract.reference} {contract.title}"
             value = format_pence(recon.annual_value_pence)
-            shares = recon.shares or [None]
-            for share in shares:
+            for share in recon.shares or [None]:
                 rows.append(
                     [
                         name,
@@ -40,6 +40,13 @@ def funding_panel(f: Figures) -> Panel:
                         recon.status,
                     ]
                 )
+    return rows
+
+
+def funding_panel(f: Figures) -> Panel:
+    year = FinancialYear(f.quarter.start_year)
+    contracts = commissioning_figures.funding_overview(year, contract_ids=_contract_ids(f))
+    rows = _funding_rows(contracts)
     table = Table(
         caption=f"Funding split of each contract, {year}",
         headers=[
@@ -60,19 +67,12 @@ def funding_panel(f: Figures) -> Panel:
         for recon in contract.years
         for problem in recon.problems
     ]
-    return Panel(
+    return table_panel(
         slug="funding",
-        title="Contract funding splits",
-        intro=(
-            f"Who pays for each contract in {year}, and whether the contributions add up to "
-            "the contract's value."
-        ),
+        words=wording.funding_words(year),
+        table=table,
         tables=[table] if rows else [],
-        notes=problems or [f"Every contract's contributions for {year} add up."]
-        if rows
-        else [f"No contract has a value recorded for {year}."],
-        csv_header=list(table.headers),
-        csv_rows=rows_of(table),
+        notes=wording.funding_notes(year, problems, any_rows=bool(rows)),
     )
 
 
@@ -81,8 +81,7 @@ def grants_panel(f: Figures) -> Panel:
     grants = commissioning_figures.grant_allocations(year)
     rows = []
     for grant in grants:
-        lines = grant.lines or [None]
-        for line in lines:
+        for line in grant.lines or [None]:
             rows.append(
                 [
                     grant.name,
@@ -100,17 +99,10 @@ def grants_panel(f: Figures) -> Panel:
         numeric_columns=frozenset({1, 3, 4}),
     )
     problems = [f"{grant.name}: {p}" for grant in grants for p in grant.problems]
-    return Panel(
+    return table_panel(
         slug="grants",
-        title="Grant allocations",
-        intro=f"How each grant for {year} is shared between recipients.",
+        words=wording.grants_words(year),
+        table=table,
         tables=[table] if rows else [],
-        notes=problems
-        or (
-            ["Every grant's allocations add up to its total."]
-            if rows
-            else [f"No grant is recorded for {year}."]
-        ),
-        csv_header=list(table.headers),
-        csv_rows=rows_of(table),
+        notes=wording.grants_notes(year, problems, any_rows=bool(rows)),
     )

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
-from partnership.disclosure import MIN_GROUP, NOT_APPLICABLE
+from partnership.disclosure import NOT_APPLICABLE
 from referrals.constants import RiskLevel
 
 from ..charts import Table
 from ..release import View
+from . import wording
 from .figures import Figures, released_share
 from .model import Panel
-from .tables import against_target, percent, rows_of
-from .wording import ALL_SERVICES, WAITING_LIST
+from .tables import against_target, percent, table_panel
 
 
 def _response_row(f: Figures, name: str, view: View, targets: tuple) -> list[str]:
@@ -40,7 +38,7 @@ def response_panel(f: Figures) -> Panel:
         for s in f.shown_services
     ]
     if f.service is None:
-        rows.append(_response_row(f, ALL_SERVICES, f.view, f.targets))
+        rows.append(_response_row(f, wording.ALL_SERVICES, f.view, f.targets))
     table = Table(
         caption=f"Response against each service's targets, {f.quarter}",
         headers=[
@@ -55,40 +53,21 @@ def response_panel(f: Figures) -> Panel:
         rows=rows,
         numeric_columns=frozenset({1, 2, 4, 5}),
     )
-    notes = [
-        "A referral counts once its deadline has passed or it has been contacted (or "
-        "overseen); one never contacted counts as not contacted in time.",
-        "One working day means by the end of the next working day after receipt, "
-        "leaving out weekends and bank holidays.",
-    ]
-    if not f.exact:
-        notes.append(
-            "Percentages are worked out from the rounded counts, and compared with the target "
-            "as shown. Where from 1 to "
-            f"{settings.DISCLOSURE_THRESHOLD} referrals missed the target, the percentage "
-            "is shown as a band (for example “over 94%”) that any such number fits, so that "
-            "the number cannot be worked out."
-        )
-    return Panel(
+    return table_panel(
         slug="response",
-        title="Response times against targets",
-        intro=(
-            "The share of referrals contacted within one working day, and the share with "
-            "managerial oversight within 24 hours of receipt, against each service's target."
-        ),
-        tables=[table],
-        notes=notes,
-        csv_header=list(table.headers),
-        csv_rows=rows_of(table),
+        words=wording.RESPONSE,
+        table=table,
+        notes=wording.response_notes(exact=f.exact),
     )
 
 
-def waiting_panel(f: Figures) -> Panel:
+def _waits_table(f: Figures) -> Table:
+    """Waits by risk level, shown only for groups large enough (partnership.disclosure)."""
     times = {row.risk_level: row for row in f.groups.waiting_times}
     cells = f.view.of_table(f.release.started)
     assert cells.total is not None
     groups = [(label, cells.items[level], times[level]) for level, label in RiskLevel.choices]
-    groups.append(("All risk levels", cells.total, times["all"]))
+    groups.append((wording.ALL_RISK_LEVELS, cells.total, times["all"]))
     rows = [
         [
             label,
@@ -98,7 +77,7 @@ def waiting_panel(f: Figures) -> Panel:
         ]
         for label, cell, waits in groups
     ]
-    table = Table(
+    return Table(
         caption=f"Waiting times from referral to the start of support, {f.quarter}",
         headers=[
             "Risk level",
@@ -109,29 +88,26 @@ def waiting_panel(f: Figures) -> Panel:
         rows=rows,
         numeric_columns=frozenset({1, 2, 3}),
     )
+
+
+def waiting_panel(f: Figures) -> Panel:
+    table = _waits_table(f)
     waiting = f.view.of_series(f.release.waiting_list)
     list_table = Table(
         caption=f"Waiting list at the end of {f.quarter}",
         headers=["Measure", "On the waiting list at quarter end"],
-        rows=[["Referrals on a waiting list", waiting.display]],
+        rows=[[wording.WAITING_ROW, waiting.display]],
         numeric_columns=frozenset({1}),
     )
+    waiting_row = [wording.ALL_RISK_LEVELS, waiting.display, NOT_APPLICABLE, NOT_APPLICABLE]
     return Panel(
         slug="waiting",
-        title="Waiting list and waiting times",
-        intro=(
-            "How many people were waiting for support at the end of the quarter, and how "
-            "long those who started support in the quarter had waited, by risk level."
-        ),
+        title=wording.WAITING.title,
+        intro=wording.WAITING.intro,
         tables=[list_table, table],
-        notes=[
-            "The median is the middle wait; the 90th percentile is the wait that 9 in 10 "
-            "people did not exceed.",
-            f"Waits are shown only for a group of at least {MIN_GROUP} as shown: in a smaller "
-            "group they are one or two people's own waits.",
-        ],
+        notes=wording.waiting_notes(),
         # Both tables, so that the download holds everything the panel shows.
         csv_header=["Measure", "Risk level", "Referrals", *table.headers[2:]],
-        csv_rows=[["Started support in the quarter", *row] for row in table.rows]
-        + [[WAITING_LIST, "All risk levels", waiting.display, NOT_APPLICABLE, NOT_APPLICABLE]],
+        csv_rows=[[wording.STARTED, *row] for row in table.rows]
+        + [[wording.WAITING_LIST, *waiting_row]],
     )

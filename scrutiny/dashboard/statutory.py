@@ -1,4 +1,5 @@
-"""Panels for the statutory duties: safe accommodation (Part 4 of the Domestic Abuse Act 2021)."""
+"""Panels for the partnership's statutory duties: safe accommodation under Part 4 of the Domestic
+Abuse Act 2021. Panels of the other statutory figures (Marac, children) belong here too."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from commissioning.models import CommissionedService
 from partnership.disclosure import NOT_APPLICABLE
 
 from ..charts import Table
+from . import wording
 from .figures import Figures
 from .model import Panel
-from .tables import rows_of
+from .tables import table_panel
 
 
 def safe_accommodation_panel(f: Figures) -> Panel:
@@ -29,7 +31,7 @@ def safe_accommodation_panel(f: Figures) -> Panel:
     ]
     rows.append(
         [
-            "All safe accommodation",
+            wording.SAFE_ACCOMMODATION_TOTAL,
             f"{capacity.services} services",
             f"{capacity.bed_spaces:,}",
             f"{capacity.units:,}",
@@ -41,15 +43,9 @@ def safe_accommodation_panel(f: Figures) -> Panel:
         rows=rows,
         numeric_columns=frozenset({2, 3}),
     )
-    return Panel(
+    return table_panel(
         slug="safe-accommodation",
-        title="Safe accommodation",
-        intro=(
-            "The safe accommodation the partnership commissions under Part 4 of the Domestic "
-            "Abuse Act 2021: bed spaces and units by type of accommodation."
-        ),
-        tables=[table],
-        notes=["Capacity is for the whole partnership; the service filter does not apply."],
-        csv_header=list(table.headers),
-        csv_rows=rows_of(table),
+        words=wording.SAFE_ACCOMMODATION,
+        table=table,
+        notes=wording.SAFE_ACCOMMODATION_NOTES,
     )

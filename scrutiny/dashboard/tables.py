@@ -9,6 +9,7 @@ from partnership.disclosure import NOT_APPLICABLE, SUPPRESSED, Disclosed
 
 from ..charts import Chart, Table
 from .model import Panel
+from .wording import Words
 
 # Column headers that hold counts of people: these cells are suppressed from 1 to the threshold
 # and rounded, on the page and in the CSV. Every other column is a rate, a time, money, staff
@@ -54,8 +55,7 @@ def rows_of(table: Table) -> list[list[str]]:
 def table_panel(
     *,
     slug: str,
-    title: str,
-    intro: str,
+    words: Words,
     table: Table,
     tables: list[Table] | None = None,
     charts: list[Chart] | None = None,
@@ -64,8 +64,8 @@ def table_panel(
     """A panel whose CSV download is `table` (shown unless `tables` says what is shown)."""
     return Panel(
         slug=slug,
-        title=title,
-        intro=intro,
+        title=words.title,
+        intro=words.intro,
         charts=charts or [],
         tables=[table] if tables is None else tables,
         notes=notes or [],

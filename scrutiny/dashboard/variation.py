@@ -1,4 +1,12 @@
-"""Normal variation or real change: an XmR chart for each district and each service."""
+"""Normal variation or real change: an XmR chart (scrutiny.spc) for each district and each
+service, over every quarter with data.
+
+The charts are computed on the figures the viewer may see. With suppression on, that is the
+rounded counts, and a suppressed quarter is a gap (left out of the mean and the limits, and it
+breaks runs and trends); a mean of exact counts would let a reader work out a suppressed quarter
+from the shown ones. Rounding to 5 changes the limits very little at the volumes of a district
+or a service.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +17,17 @@ from partnership.disclosure import DisclosedSeries
 
 from .. import spc
 from ..charts import Table, xmr_chart
+from . import wording
 from .figures import Figures
 from .model import Panel
+from .wording import Words
 
 
 def _xmr_panel(
     f: Figures,
     *,
     slug: str,
-    title: str,
-    intro: str,
+    words: Words,
     label: str,
     members: Sequence[tuple[object, str, str, str]],
     cells: dict[FinancialQuarter, DisclosedSeries],
@@ -29,10 +38,7 @@ def _xmr_panel(
     for key, chart_id, name, phrase in members:
         result = spc.xmr([cells[q].items[key] for q in f.xmr_quarters], labels)
         chart = xmr_chart(
-            result,
-            id=chart_id,
-            title=f"{name}: referrals by quarter, with process limits",
-            name_phrase=phrase,
+            result, id=chart_id, title=wording.variation_chart_title(name), name_phrase=phrase
         )
         charts.append(chart)
         readings.append([name, chart.reading])
@@ -44,24 +50,11 @@ def _xmr_panel(
     )
     return Panel(
         slug=slug,
-        title=title,
-        intro=intro,
+        title=words.title,
+        intro=words.intro,
         charts=charts,
         tables=[table] if readings else [],
-        notes=[
-            "Each chart is a statistical process control (XmR) chart, as in NHS England's "
-            "'Making Data Count'. Points outside the process limits, runs of 7 quarters "
-            "above or below the mean and trends of 7 rising or falling quarters are "
-            "special-cause variation: a real change rather than normal fluctuation.",
-            *(
-                []
-                if f.exact
-                else [
-                    "The charts use the rounded figures shown; a quarter too small to show "
-                    "is a gap and is left out of the mean and the limits."
-                ]
-            ),
-        ],
+        notes=wording.variation_notes(exact=f.exact),
         csv_header=[label, "Quarter", "Referrals", "Moving range", "Special cause"],
         csv_rows=csv_rows,
     )
@@ -69,18 +62,14 @@ def _xmr_panel(
 
 def district_variation_panel(f: Figures) -> Panel:
     members = [
-        (pk, f"xmr-district-{pk}", name, f"Referrals from {name}")
+        (pk, f"xmr-district-{pk}", name, wording.referrals_from(name))
         for pk, name, _population in f.areas
         if pk is not None
     ]
     return _xmr_panel(
         f,
         slug="variation-districts",
-        title="Normal variation or real change: districts",
-        intro=(
-            "Whether each district's quarterly referrals moved beyond their normal "
-            "variation, over every quarter with data."
-        ),
+        words=wording.DISTRICT_VARIATION,
         label="District",
         members=members,
         cells={q: f.view.of_table(f.volumes(q).districts) for q in f.xmr_quarters},
@@ -89,16 +78,13 @@ def district_variation_panel(f: Figures) -> Panel:
 
 def service_variation_panel(f: Figures) -> Panel:
     members = [
-        (s.pk, f"xmr-service-{s.pk}", s.name, f"Referrals to {s.name}") for s in f.shown_services
+        (s.pk, f"xmr-service-{s.pk}", s.name, wording.referrals_to(s.name))
+        for s in f.shown_services
     ]
     return _xmr_panel(
         f,
         slug="variation-services",
-        title="Normal variation or real change: services",
-        intro=(
-            "Whether each service's quarterly referrals moved beyond their normal "
-            "variation, over every quarter with data."
-        ),
+        words=wording.SERVICE_VARIATION,
         label="Service",
         members=members,
         cells={q: f.volumes(q).received for q in f.xmr_quarters},

@@ -7,36 +7,30 @@ from partnership.disclosure import NOT_APPLICABLE, DisclosedSeries
 from referrals.constants import ReferralSource, Subject
 
 from ..charts import Series, Table, bar_chart, line_chart
+from . import wording
 from .figures import Figures
 from .model import Panel
-from .periods import TREND_QUARTERS
-from .tables import rows_of
+from .tables import table_panel
+from .wording import Words
 
 
 def trend_panel(f: Figures) -> Panel:
     q, last_year = f.quarter, f.last_year
     chart = line_chart(
         id="referrals-by-quarter",
-        title="Referrals by quarter",
-        description=(
-            f"Referrals received in each of the {TREND_QUARTERS} quarters to {q}, with "
-            f"{q} and the same quarter last year, {last_year}, marked."
-        ),
+        title=wording.TREND.title,
+        description=wording.trend_description(q, last_year),
         x_labels=[quarter.label for quarter in f.trend_quarters],
         series=[Series("Referrals", [f.received(x) for x in f.trend_quarters])],
         y_label="Referrals",
         highlights={last_year.label: "Same quarter last year", q.label: "This quarter"},
     )
-    return Panel(
+    return table_panel(
         slug="referrals-by-quarter",
-        title="Referrals by quarter",
-        intro=(
-            f"How many referrals were received in each of the last {TREND_QUARTERS} "
-            "quarters, with the same quarter last year marked."
-        ),
+        words=wording.TREND,
+        table=chart.table,
+        tables=[],
         charts=[chart],
-        csv_header=list(chart.table.headers),
-        csv_rows=rows_of(chart.table),
     )
 
 
@@ -51,7 +45,7 @@ def district_panel(f: Figures) -> Panel:
             names.append(name)
             rates.append(rate)
     assert cells.total is not None
-    rows.append(["All districts and out of area", cells.total.display, NOT_APPLICABLE])
+    rows.append([wording.DISTRICT_TOTAL, cells.total.display, NOT_APPLICABLE])
     table = Table(
         caption=f"Referrals by district, {f.quarter}",
         headers=["District", "Referrals", "Referrals per 10,000 population"],
@@ -63,56 +57,36 @@ def district_panel(f: Figures) -> Panel:
         charts.append(
             bar_chart(
                 id="referrals-per-10000-by-district",
-                title="Referrals per 10,000 population, by district",
-                description=(
-                    f"Referrals received in {f.quarter} from residents of each district, "
-                    "per 10,000 people living there."
-                ),
+                title=wording.DISTRICT_RATES_TITLE,
+                description=wording.district_rates_description(f.quarter),
                 categories=names,
                 values=rates,
                 value_label="Referrals per 10,000 population",
                 category_label="District",
             )
         )
-    return Panel(
+    return table_panel(
         slug="districts",
-        title="Referrals by district",
-        intro=(
-            "Referrals by the district the person lives in, as a count and as a rate per "
-            "10,000 population, so that districts of different sizes can be compared."
-        ),
+        words=wording.DISTRICTS,
+        table=table,
         charts=charts,
-        tables=[table],
-        notes=[
-            "Out-of-area referrals have no rate: there is no population to divide by.",
-            *([] if f.exact else ["Rates are worked out from the rounded counts shown."]),
-        ],
-        csv_header=list(table.headers),
-        csv_rows=rows_of(table),
+        notes=wording.district_notes(exact=f.exact),
     )
 
 
-def _series_panel(
-    f: Figures,
-    *,
-    slug: str,
-    title: str,
-    intro: str,
-    label: str,
-    cells: DisclosedSeries,
-    names: dict,
+def _breakdown_panel(
+    f: Figures, *, slug: str, words: Words, label: str, cells: DisclosedSeries, names: dict
 ) -> Panel:
     """A panel of one breakdown of the quarter's referrals: a bar chart and its table."""
     keys = list(cells.items)
     assert cells.total is not None
-    header = [label, "Referrals"]
     charts = []
     if keys:
         charts.append(
             bar_chart(
                 id=slug,
-                title=title,
-                description=f"Referrals received in {f.quarter}, by {label.lower()}.",
+                title=words.title,
+                description=wording.breakdown_description(f.quarter, label),
                 categories=[names[k] for k in keys],
                 values=[cells.items[k] for k in keys],
                 value_label="Referrals",
@@ -122,12 +96,12 @@ def _series_panel(
     rows = [[names[k], cells.items[k].display] for k in keys]
     return Panel(
         slug=slug,
-        title=title,
-        intro=intro,
+        title=words.title,
+        intro=words.intro,
         charts=charts,
-        notes=[] if keys else [f"There is nothing to show by {label.lower()} yet."],
-        csv_header=header,
-        csv_rows=rows + [["All referrals", cells.total.display]],
+        notes=[] if keys else [wording.nothing_by(label)],
+        csv_header=[label, "Referrals"],
+        csv_rows=rows + [[wording.BREAKDOWN_TOTAL, cells.total.display]],
     )
 
 
@@ -136,11 +110,10 @@ def service_panel(f: Figures) -> Panel:
     if f.service is not None:
         own = received.items[f.service.pk]
         received = DisclosedSeries(items={f.service.pk: own}, total=own)
-    return _series_panel(
+    return _breakdown_panel(
         f,
         slug="services",
-        title="Referrals by service",
-        intro="Referrals received by each commissioned service.",
+        words=wording.SERVICES,
         label="Service",
         cells=received,
         names={s.pk: s.name for s in f.shown_services},
@@ -148,11 +121,10 @@ def service_panel(f: Figures) -> Panel:
 
 
 def source_panel(f: Figures) -> Panel:
-    return _series_panel(
+    return _breakdown_panel(
         f,
         slug="sources",
-        title="Referrals by source",
-        intro="Who made the referrals: the police, the person themselves, other agencies.",
+        words=wording.SOURCES,
         label="Referral source",
         cells=f.view.of_table(f.release.sources),
         names=dict(ReferralSource.choices),
@@ -160,14 +132,10 @@ def source_panel(f: Figures) -> Panel:
 
 
 def subject_panel(f: Figures) -> Panel:
-    return _series_panel(
+    return _breakdown_panel(
         f,
         slug="subjects",
-        title="Referrals by subject",
-        intro=(
-            "Whom the referrals were about: victim-survivors, perpetrators, and children "
-            "and young people."
-        ),
+        words=wording.SUBJECTS,
         label="Subject",
         cells=f.view.of_table(f.release.subjects),
         names=dict(Subject.choices),
