@@ -1,11 +1,11 @@
 """The committee dashboard page, its per-panel CSV downloads and one CSV of every panel.
 
 All three read the quarter, the service and the exact-figures switch from the query string
-through `DashboardForm`, and render `scrutiny.dashboard.build_dashboard`: the view chooses, never
-counts. Committee members and clerks always get suppressed and rounded figures; a request for
-exact figures from them is ignored (the page says so) rather than refused, so a shared link
-still works for everyone and never shows them more than they may see. Showing exact figures is
-audited.
+through `DashboardForm`, and render `scrutiny.dashboard.build.build_dashboard`: the view
+chooses, never counts. Committee members and clerks always get suppressed and rounded figures;
+a request for exact figures from them is ignored (the page says so) rather than refused, so a
+shared link still works for everyone and never shows them more than they may see. Showing exact
+figures is audited.
 """
 
 from __future__ import annotations

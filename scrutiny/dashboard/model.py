@@ -1,5 +1,15 @@
-"""What a dashboard is: its panels and headlines, as the page, the CSV downloads and the printed
-report read them. Built by scrutiny.dashboard.build."""
+"""What a dashboard is, as the page, the CSV downloads and the printed report read it (built by
+scrutiny.dashboard.build).
+
+- `Dashboard`: `quarter`, `service` (the CommissionedService filtered on, or None), `exact`,
+  `data_as_at` (when the figures were read), `threshold` (the disclosure threshold), `panels`
+  (a list of `Panel`, in page order) and `headlines` (`Headlines`, for the executive summary;
+  None when only some `panels` were asked for).
+- `Panel`: `slug` (stable: used in `?panel=` and CSV file names), `title`, `intro` (one sentence),
+  `charts` (scrutiny.charts.Chart, each with its data table), `tables` (scrutiny.charts.Table),
+  `notes` (sentences), `csv_header` and `csv_rows` (the same displayed values as on screen).
+- `Headlines`: `Disclosed` figures (suppression already applied) and two targets.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Quarterly performance reports and agenda packs, one module per kind of rule.
 
-The report prints the committee dashboard (scrutiny.dashboard.build_dashboard with exact=False,
-so every figure is suppressed and rounded exactly as committee members see it on screen): no
-figure is worked out here, only written into sentences and laid out.
+The report prints the committee dashboard (scrutiny.dashboard.build.build_dashboard with
+exact=False, so every figure is suppressed and rounded exactly as committee members see it on
+screen): no figure is worked out here, only written into sentences and laid out.
 
 - `content`: what a report prints, worked out from the database (the dashboard, the summary and
   the action appendix), as plain dataclasses.

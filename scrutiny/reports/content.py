@@ -12,6 +12,7 @@ from django.db.models import Q
 from partnership.calendar import FinancialQuarter
 
 from ..dashboard.build import build_dashboard
+from ..dashboard.model import Dashboard
 from ..metrics import ActionsByRag, actions_by_rag
 from ..models import Action, Committee
 from ..plans import PlanProgress, current_strategy, plan_progress
@@ -33,7 +34,7 @@ class ReportContent:
     """Everything the report prints, already computed and disclosed."""
 
     quarter: FinancialQuarter
-    dashboard: object  # scrutiny.dashboard.Dashboard
+    dashboard: Dashboard
     summary: list[str]
     appendix: ActionAppendix
     committee_name: str

@@ -2,8 +2,8 @@
 every panel's CSV.
 
 Count cells are found the way a reader finds them: in every table on the page and in every CSV,
-a column whose header is one of scrutiny.dashboard.COUNT_HEADERS holds counts of people, and so
-does every key-figure cell marked `data-count`. Percentages, rates, waiting times, money, FTE
+a column whose header is one of scrutiny.dashboard.tables.COUNT_HEADERS holds counts of people,
+and so does every key-figure cell marked `data-count`. Percentages, rates, waiting times, money, FTE
 and committee actions live in other columns and are not counts (a percentage on a small count
 is checked to be suppressed by the dashboard tests). The fixture has counts of 3 and 9, so the
 test would fail if suppression or secondary suppression were switched off.
