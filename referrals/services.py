@@ -389,7 +389,7 @@ def referral_close(
     ReferralOutcome.objects.bulk_create(
         ReferralOutcome(referral=referral, outcome=outcome) for outcome in outcomes
     )
-    summary.refresh_referral(referral)  # bulk_create sends no signal to count the outcomes
+    summary.add_outcomes(referral, outcomes)  # bulk_create sends no signal to count them
     return referral
 
 
