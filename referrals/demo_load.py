@@ -18,6 +18,7 @@ validated, one join each, so nothing unchecked is left behind.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
@@ -146,11 +147,13 @@ def _has_rows(cursor, table: str) -> bool:
 
 
 @contextmanager
-def indexes_dropped(*models) -> Iterator[None]:
+def indexes_dropped(*models, timings: dict[str, float] | None = None) -> Iterator[None]:
     """Drop the tables' secondary indexes (and on PostgreSQL their unique and foreign key
-    constraints) for a bulk load, and build them again afterwards."""
+    constraints) for a bulk load, and build them again afterwards (the time it took in
+    `timings`, when given)."""
+    timings = {} if timings is None else timings
     if connection.vendor == "postgresql":
-        with _postgresql_indexes_dropped(models):
+        with _postgresql_indexes_dropped(models, timings):
             yield
         return
     # Plain SQL, because Django's SQLite schema editor refuses to run inside the demo's
@@ -163,9 +166,11 @@ def indexes_dropped(*models) -> Iterator[None]:
                 rebuild.append(str(index.create_sql(model, editor)))
                 cursor.execute(f"DROP INDEX {connection.ops.quote_name(index.name)}")
     yield
+    started = time.monotonic()
     with connection.cursor() as cursor:
         for statement in rebuild:
             cursor.execute(statement)
+    timings["indexes"] = time.monotonic() - started
 
 
 # Everything but the primary keys: unique and foreign key constraints, then plain indexes.
@@ -185,7 +190,7 @@ _INDEXES_SQL = """
 
 
 @contextmanager
-def _postgresql_indexes_dropped(models) -> Iterator[None]:
+def _postgresql_indexes_dropped(models, timings: dict[str, float]) -> Iterator[None]:
     tables = [model._meta.db_table for model in models]
     # Deferred checks still pending on rows made earlier in this transaction would stop
     # ALTER TABLE: run them now.
@@ -200,12 +205,15 @@ def _postgresql_indexes_dropped(models) -> Iterator[None]:
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
     yield
+    started = time.monotonic()
     connection.check_constraints()
     with connection.cursor() as cursor:
         # Sorting in memory builds an index several times faster than spilling to disk.
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _, definition in indexes:
             cursor.execute(definition)
+        timings["indexes"] = time.monotonic() - started
+        started = time.monotonic()
         foreign = []
         for table, name, kind, definition in constraints:
             quoted = connection.ops.quote_name(name)
@@ -218,4 +226,7 @@ def _postgresql_indexes_dropped(models) -> Iterator[None]:
                 cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {definition}")
         for table, quoted in foreign:
             cursor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {quoted}")
+        timings["keys"] = time.monotonic() - started
+        started = time.monotonic()
         cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")
+        timings["analyze"] = time.monotonic() - started

@@ -33,12 +33,9 @@ from .models import (
     ReferralOutcome,
     ReferralStatusChange,
     ReturnCategory,
+    format_reference,
 )
 from .steps import AccommodationDetails, MaracCase
-
-
-def format_reference(year: int, number: int) -> str:
-    return f"R-{year}-{number:06d}"
 
 
 def allocate_reference(year: int) -> str:

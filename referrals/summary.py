@@ -42,8 +42,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
@@ -394,16 +393,14 @@ def rebuild_summary(referral_model=None, outcome_model=None, summary_model=None)
     """Recount the whole summary from the referrals, in one transaction; returns its rows.
 
     The models can be passed in so that a data migration can use its historical models. On
-    PostgreSQL the database counts (`_rebuild_sql`); elsewhere `count_in_python` does.
+    PostgreSQL the database counts (`_rebuild_in_sql`); elsewhere `count_in_python` does.
     """
     if referral_model is None:
         referral_model, outcome_model, summary_model = _models()
     with transaction.atomic():
         summary_model.objects.all().delete()
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(*_rebuild_sql(referral_model, outcome_model, summary_model))
-                return cursor.rowcount
+            return _rebuild_in_sql(referral_model, outcome_model, summary_model)
         return _write(summary_model, count_in_python(referral_model, outcome_model))
 
 
@@ -448,60 +445,79 @@ def refresh_months(months: Iterable[int], service_id: int) -> None:
 
 # The same count in PostgreSQL ------------------------------------------------------------------
 
+# Months ahead of the first referral that the SQL count can place an event in.
+SQL_MONTHS = 100 * 12
 
-def _rebuild_sql(referral_model, outcome_model, summary_model) -> tuple[str, list]:
-    """`INSERT … SELECT … GROUP BY` writing the whole summary: referral_contribution and
-    outcome_contribution in SQL, one pass over the referrals (about 20 times faster than
-    counting in Python at a million referrals)."""
+
+def _rebuild_in_sql(referral_model, outcome_model, summary_model) -> int:
+    """referral_contribution and outcome_contribution added up by PostgreSQL: one pass over the
+    referrals, every dimension grouped at once (GROUPING SETS), then the events. About twenty
+    times faster than counting in Python at a million referrals."""
+    first = referral_model.objects.aggregate(first=models.Min("received_at"))["first"]
+    if first is None:
+        return 0
+    first_month = month_index(first)
+    # Local month starts as instants: a row's month is found by binary search among them
+    # (width_bucket), far cheaper than converting every timestamp to local time.
+    starts = [month_start(first_month + n) for n in range(SQL_MONTHS)]
+    with connection.cursor() as cursor:
+        # Room to hash every group in memory; JIT costs more than it saves here.
+        cursor.execute("SET LOCAL work_mem = '512MB'")
+        cursor.execute("SET LOCAL jit = off")
+        sql = _rebuild_sql(referral_model, outcome_model, summary_model)
+        cursor.execute(sql, {"month_starts": starts, "before_first": first_month - 1})
+        return cursor.rowcount
+
+
+def _rebuild_sql(referral_model, outcome_model, summary_model) -> str:
     quote = connection.ops.quote_name
     referrals = quote(referral_model._meta.db_table)
     outcomes = quote(outcome_model._meta.db_table)
     summary = quote(summary_model._meta.db_table)
 
     def month(column: str) -> str:
-        local = f"({column} AT TIME ZONE %(zone)s)"
-        return f"(EXTRACT(YEAR FROM {local}) * 12 + EXTRACT(MONTH FROM {local}) - 1)::integer"
+        return f"(%(before_first)s + width_bucket({column}, %(month_starts)s::timestamptz[]))"
 
-    def month_text(column: str) -> str:
-        return f"COALESCE({month(column)}::text, '')"
-
-    ended = month_text("LEAST(r.closed_at, r.declined_at, r.signposted_at)")
+    ended = f"COALESCE({month('LEAST(closed_at, declined_at, signposted_at)')}::text, '')"
     waiting = (
-        f"CASE WHEN r.waiting_list_at IS NOT NULL THEN {month('r.waiting_list_at')}::text "
-        f"|| ':' || {month_text('r.waiting_list_left_at')} END"
+        f"CASE WHEN waiting_list_at IS NOT NULL THEN {month('waiting_list_at')}::text "
+        f"|| ':' || COALESCE({month('waiting_list_left_at')}::text, '') END"
     )
-    categories = [
-        f"('{name}', COALESCE(r.{quote(column)}::text, ''))"
+    columns = {
+        name: f"COALESCE({quote(column)}::text, '')"
         for name, column in zip(CATEGORY_FIELDS, CATEGORY_COLUMNS, strict=True)
-    ]
-    dimensions = [f"('{ALL}', '')", *categories, f"('{ENDED}', {ended})"]
-    dimensions.append(f"('{WAITING_LIST}', {waiting})")
-    counted = "r.contacted_within_sla IS TRUE, r.oversight_within_sla IS TRUE, r.is_repeat"
-    no_numerators = "false, false, false"
+    }
+    columns |= {ENDED: ended, WAITING_LIST: waiting}
+    dimension = " ".join(f"WHEN GROUPING({name}) = 0 THEN '{name}'" for name in columns)
+    counts = (
+        "COUNT(*), COUNT(*) FILTER (WHERE contacted_within_sla), "
+        "COUNT(*) FILTER (WHERE oversight_within_sla), COUNT(*) FILTER (WHERE is_repeat)"
+    )
+    events = "COUNT(*), 0, 0, 0"
     # Names are this module's constants and the models' own table names; values are parameters.
-    sql = f"""
+    return f"""
         INSERT INTO {summary} (month, service_id, dimension, value, {", ".join(COUNT_COLUMNS)})
-        SELECT month, service_id, dimension, value, COUNT(*),
-               COUNT(*) FILTER (WHERE contacted), COUNT(*) FILTER (WHERE overseen),
-               COUNT(*) FILTER (WHERE repeat)
+        SELECT month, service_id, CASE {dimension} ELSE '{ALL}' END,
+               COALESCE({", ".join(columns)}, ''), {counts}
         FROM (
-            SELECT {month("r.received_at")} AS month, r.service_id, d.dimension, d.value,
-                   {counted}
-            FROM {referrals} r
-            CROSS JOIN LATERAL (VALUES {", ".join(dimensions)}) AS d (dimension, value)
-            WHERE d.value IS NOT NULL
-            UNION ALL
-            SELECT {month("r.closed_at")}, r.service_id, '{CLOSURE_REASON}', r.closure_reason,
-                   {no_numerators}
-            FROM {referrals} r WHERE r.closed_at IS NOT NULL
-            UNION ALL
-            SELECT {month("r.signposted_at")}, r.service_id, '{SIGNPOSTED}', '', {no_numerators}
-            FROM {referrals} r WHERE r.signposted_at IS NOT NULL
-            UNION ALL
-            SELECT {month("r.closed_at")}, r.service_id, '{OUTCOME}', o.outcome, {no_numerators}
-            FROM {outcomes} o JOIN {referrals} r ON r.id = o.referral_id
-            WHERE r.closed_at IS NOT NULL
-        ) AS counted (month, service_id, dimension, value, contacted, overseen, repeat)
-        GROUP BY month, service_id, dimension, value
+            SELECT {month("received_at")} AS month, service_id,
+                   {", ".join(f"{sql} AS {name}" for name, sql in columns.items())},
+                   contacted_within_sla, oversight_within_sla, is_repeat
+            FROM {referrals}
+        ) AS received
+        GROUP BY month, service_id, GROUPING SETS ((), {", ".join(f"({n})" for n in columns)})
+        HAVING NOT (GROUPING({WAITING_LIST}) = 0 AND {WAITING_LIST} IS NULL)
+        UNION ALL
+        SELECT {month("closed_at")}, service_id, '{CLOSURE_REASON}', closure_reason, {events}
+        FROM {referrals} WHERE closed_at IS NOT NULL
+        GROUP BY 1, 2, 4
+        UNION ALL
+        SELECT {month("signposted_at")}, service_id, '{SIGNPOSTED}', '', {events}
+        FROM {referrals} WHERE signposted_at IS NOT NULL
+        GROUP BY 1, 2
+        UNION ALL
+        SELECT {month("r.closed_at")}, r.service_id, '{OUTCOME}', o.outcome, {events}
+        FROM {outcomes} o JOIN {referrals} r ON r.id = o.referral_id
+        WHERE r.closed_at IS NOT NULL
+        GROUP BY 1, 2, 4
     """  # noqa: S608
-    return sql, {"zone": settings.TIME_ZONE}
