@@ -237,13 +237,17 @@ def referral_export(request):
 
 def _export_rows(ids: list[int]):
     """The export's rows, read EXPORT_CHUNK referrals at a time, in the order of `ids`."""
+    labels = {
+        name: dict(Referral._meta.get_field(name).flatchoices)
+        for name in ("source", "subject", "risk_level", "status", "closure_reason")
+    }
     for start in range(0, len(ids), EXPORT_CHUNK):
         chunk = ids[start : start + EXPORT_CHUNK]
         found = Referral.objects.filter(pk__in=chunk).select_related("service", "area")
         by_id = {referral.pk: referral for referral in found}
         for pk in chunk:
             if pk in by_id:
-                yield _export_row(by_id[pk])
+                yield _export_row(by_id[pk], labels)
 
 
 def _when(moment) -> str:
@@ -254,25 +258,27 @@ def _yes_no(value) -> str:
     return "" if value is None else ("Yes" if value else "No")
 
 
-def _export_row(referral: Referral) -> list:
+def _export_row(referral: Referral, labels: dict[str, dict]) -> list:
+    """One referral as a row of EXPORT_HEADER (`labels`: each choice field's labels, looked
+    up once for the whole export rather than once a cell)."""
     return [
         referral.reference,
         referral.service.name,
         _when(referral.received_at),
-        referral.get_source_display(),
-        referral.get_subject_display(),
+        labels["source"].get(referral.source, referral.source),
+        labels["subject"].get(referral.subject, referral.subject),
         referral.district_name,
-        referral.get_risk_level_display(),
+        labels["risk_level"].get(referral.risk_level, referral.risk_level),
         _yes_no(referral.heard_at_marac),
         referral.children_in_household,
-        referral.get_status_display(),
+        labels["status"].get(referral.status, referral.status),
         _when(referral.first_contact_at),
         _yes_no(referral.contacted_within_sla),
         _when(referral.oversight_at),
         _yes_no(referral.oversight_within_sla),
         _when(referral.support_started_at),
         _when(referral.closed_at),
-        referral.get_closure_reason_display(),
+        labels["closure_reason"].get(referral.closure_reason, referral.closure_reason),
         _yes_no(referral.is_repeat),
         _yes_no(referral.is_repeat_address),
     ]

@@ -6,50 +6,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commissioning', '0001_initial'),
-        ('partnership', '0003_audit_append_only'),
-        ('referrals', '0003_safe_accommodation_and_marac'),
+        ("commissioning", "0001_initial"),
+        ("partnership", "0003_audit_append_only"),
+        ("referrals", "0003_safe_accommodation_and_marac"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='referral',
-            name='referral_received',
+            model_name="referral",
+            name="referral_received",
         ),
         migrations.RemoveIndex(
-            model_name='referral',
-            name='referral_service_received',
+            model_name="referral",
+            name="referral_service_received",
         ),
         migrations.RemoveIndex(
-            model_name='referral',
-            name='referral_support_started',
+            model_name="referral",
+            name="referral_support_started",
         ),
         migrations.AlterField(
-            model_name='referral',
-            name='logged_by',
-            field=models.ForeignKey(blank=True, db_index=False, help_text="Empty for referrals that came from a provider's return.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="referral",
+            name="logged_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                help_text="Empty for referrals that came from a provider's return.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['received_at', 'id'], name='referral_received_id'),
+            model_name="referral",
+            index=models.Index(fields=["received_at", "id"], name="referral_received_id"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['service', 'received_at', 'id'], name='referral_service_received_id'),
+            model_name="referral",
+            index=models.Index(
+                fields=["service", "received_at", "id"], name="referral_service_received_id"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['logged_by', 'received_at', 'id'], name='referral_logged_by_received'),
+            model_name="referral",
+            index=models.Index(
+                fields=["logged_by", "received_at", "id"], name="referral_logged_by_received"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(condition=models.Q(('support_started_at__isnull', False)), fields=['support_started_at'], include=('service', 'risk_level', 'waiting_time'), name='referral_waits'),
+            model_name="referral",
+            index=models.Index(
+                condition=models.Q(("support_started_at__isnull", False)),
+                fields=["support_started_at"],
+                include=("service", "risk_level", "waiting_time"),
+                name="referral_waits",
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(condition=models.Q(('address_key', ''), _negated=True), fields=['received_at'], include=('service', 'address_key', 'is_repeat_address'), name='referral_households'),
+            model_name="referral",
+            index=models.Index(
+                condition=models.Q(("address_key", ""), _negated=True),
+                fields=["received_at"],
+                include=("service", "address_key", "is_repeat_address"),
+                name="referral_households",
+            ),
         ),
     ]
