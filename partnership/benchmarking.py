@@ -13,8 +13,12 @@ import time
 from collections.abc import Callable, Sequence
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from partnership import two_factor
 
 
 def ms(seconds: float) -> str:
@@ -58,11 +62,22 @@ def sql_anchor(statements: Sequence[tuple[str, Sequence | dict]]) -> Callable[[]
 
 
 def signed_in_client(user) -> Client:
-    """A test client signed in as `user`, sending a host the settings allow (the test client's
-    own "testserver" is only allowed inside the test runner)."""
+    """A test client signed in as `user` with both factors (the demo users' authenticators, see
+    partnership.demo), sending a host the settings allow (the test client's own "testserver" is
+    only allowed inside the test runner)."""
     host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "")), "localhost")
     client = Client(HTTP_HOST=host.lstrip("."))
     client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+    if two_factor.required_for(user):
+        device = two_factor.authenticator_of(user)
+        if device is None:
+            raise CommandError(
+                f"{user.username} needs a second factor and has no authenticator: seed the "
+                "database with the current seed_demo, or set one up by signing in once."
+            )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
 
 
