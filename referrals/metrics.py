@@ -701,8 +701,10 @@ def _waiting_times_in_sql(started: QuerySet[Referral]) -> list[WaitingTimes]:
     found = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for everyone, level, count, (lower, upper, p90) in cursor.fetchall():
-            found["all" if everyone else level] = (count, (lower + upper) / 2, p90)
+        for everyone, level, count, percentiles in cursor.fetchall():
+            if count:  # the rollup's total row comes even when there are none, without values
+                lower, upper, p90 = percentiles
+                found["all" if everyone else level] = (count, (lower + upper) / 2, p90)
     return [
         WaitingTimes(level, *_counted_days(*found.get(level, (0, None, None))))
         for level in [*RiskLevel.values, "all"]

@@ -63,6 +63,14 @@ def test_medians_are_the_middle_value_or_the_mean_of_the_two_middle_values():
     assert [row.risk_level for row in rows] == [*RiskLevel.values, "all"]
 
 
+def test_a_period_in_which_no_support_started_has_empty_rows():
+    rows = metrics.waiting_times(started({}))
+
+    assert [(row.count, row.median_days, row.p90_days) for row in rows] == [(0, None, None)] * (
+        len(RiskLevel.values) + 1
+    )
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL path is PostgreSQL's")
 @pytest.mark.parametrize("seed", range(6))
 def test_the_database_and_python_agree_on_waiting_times_of_any_group_size(seed):
