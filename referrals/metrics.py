@@ -617,9 +617,11 @@ def waiting_times(started: QuerySet[Referral]) -> list[WaitingTimes]:
 
 def waiting_times_in_python(started: QuerySet[Referral]) -> list[WaitingTimes]:
     by_risk: dict[str, list[timedelta]] = {level: [] for level in RiskLevel.values}
-    rows = started.exclude(waiting_time=None).values_list("risk_level", "waiting_time")
-    for level, waited in rows.order_by():
-        by_risk[level].append(waited)
+    for level, waited in (
+        started.exclude(waiting_time=None).values_list("risk_level", "waiting_time").order_by()
+    ):
+        if waited is not None:  # excluded above; this tells the type checker
+            by_risk[level].append(waited)
     # Sorted once here, so the sorts in median() and percentile_nearest_rank() are quick passes.
     for values in by_risk.values():
         values.sort()

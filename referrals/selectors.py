@@ -83,16 +83,17 @@ def filtered_referrals_for_user(
         if filters.get(name):
             referrals = referrals.filter(**{name: filters[name]})
     if filters.get("service"):
-        referrals = referrals.filter(service_id=filters["service"])
+        referrals = referrals.filter(service_id=int(filters["service"]))
     if filters.get("area") == OUT_OF_AREA:
         referrals = referrals.filter(area__isnull=True)
     elif filters.get("area"):
         referrals = referrals.filter(area_id=filters["area"])
-    if filters.get("received_from"):
-        referrals = referrals.filter(received_at__gte=_local_midnight(filters["received_from"]))
-    if filters.get("received_to"):
-        end = _local_midnight(filters["received_to"] + timedelta(days=1))
-        referrals = referrals.filter(received_at__lt=end)
+    if received_from := filters.get("received_from"):
+        referrals = referrals.filter(received_at__gte=_local_midnight(received_from))
+    if received_to := filters.get("received_to"):
+        referrals = referrals.filter(
+            received_at__lt=_local_midnight(received_to + timedelta(days=1))
+        )
     now = now or timezone.now()
     if filters.get("contact_overdue"):
         referrals = referrals.filter(first_contact_overdue(now))
