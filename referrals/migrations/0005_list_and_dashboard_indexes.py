@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("commissioning", "0001_initial"),
         ("partnership", "0003_audit_append_only"),
-        ("referrals", "0003_safe_accommodation_and_marac"),
+        ("referrals", "0004_return_imports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
