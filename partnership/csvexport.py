@@ -1,9 +1,10 @@
-"""CSV downloads. Every export in the app goes through `csv_response`."""
+"""CSV downloads. Every export in the app goes through `csv_response`, or for long exports
+`csv_streaming_response`, which sends each row as it is made."""
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -36,4 +37,27 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     writer.writerow(header)
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
+    return response
+
+
+class _Line:
+    """A file-like object that hands back what csv.writer writes to it."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_streaming_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence]
+) -> StreamingHttpResponse:
+    """The same CSV as csv_response, sent row by row as `rows` yields them."""
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Line())
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([safe_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -298,3 +298,7 @@ class MaracReferralSource(models.TextChoices):
 EXPORT_ROW_LIMIT = 10_000
 # Rows per page on the referral list.
 LIST_PAGE_SIZE = 50
+# The list counts its referrals up to here, and says "more than" beyond.
+COUNT_LIMIT = 1_000
+# The referral list's district filter for referrals from outside the area.
+OUT_OF_AREA = "out"

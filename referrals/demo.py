@@ -12,22 +12,31 @@
 - A few referrals from the last day and a half are still waiting for first contact at the demo
   officer's service, so the officer has work on their first sign-in.
 
-Rows are inserted in batches with executemany (see `_Writer`), with the referrals' primary keys
-given, so that repeat links and history rows need no read-back. The derived columns (due times,
-within-SLA flags, waiting time, repeat links) come from the same `referrals.rules` functions the
-services use.
-`seed_demo --referrals 1000000` takes a few minutes on SQLite or PostgreSQL.
+Rows are made as tuples, with the referrals' primary keys given so that repeat links and history
+rows need no read-back, and written by `referrals.demo_load`: COPY on PostgreSQL, executemany on
+SQLite, with the tables' indexes built once at the end; the summary is then rebuilt (in SQL on
+PostgreSQL). The derived columns (due times, within-SLA flags, waiting time, repeat links)
+follow `referrals.rules` (memoised where a million referrals ask the same question; the tests
+check every row against the rules).
+
+Nothing grows with the data but a few arrays of integers (the receipt times, and who was
+referred when), so `seed_demo --referrals 10000000` fits in well under 2 GB. On PostgreSQL a
+million referrals take about a minute and a half.
 """
 
 from __future__ import annotations
 
+import heapq
 import random
 import time as time_module
+from array import array
 from bisect import bisect
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
+from typing import NamedTuple
 
+from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import Max
@@ -38,7 +47,7 @@ from commissioning.models import CommissionedService
 from partnership.calendar import is_working_day
 from partnership.constants import Role
 
-from . import rules
+from . import demo_load, rules
 from .constants import (
     AgeBand,
     ClosureReason,
@@ -55,14 +64,23 @@ from .constants import (
 )
 from .demo_statutory import NOT_RECORDED
 from .identity import demo_key
-from .models import ReferenceCounter, Referral, ReferralOutcome, ReferralStatusChange
-from .services import format_reference
+from .models import (
+    ReferenceCounter,
+    Referral,
+    ReferralOutcome,
+    ReferralStatusChange,
+    format_reference,
+)
 from .summary import rebuild_summary
 
 START = date(2019, 4, 1)
 # Times are made in UTC, so that adding hours adds real hours; days are judged in local time.
 LOCAL = timezone.get_default_timezone()
-BATCH = 5_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_MICROSECOND = timedelta(microseconds=1)
+HOUR = 3600 * 10**6  # in microseconds
+LOGGED_AFTER = timedelta(minutes=5)
+NO_HOUSEHOLD = 0  # households are numbered from 1
 OUT_OF_AREA_SHARE = 0.04
 
 SERVICE_WEIGHTS = {
@@ -233,22 +251,36 @@ def _services(ctx) -> list[CommissionedService]:
     return [service for service in services if service.is_active]
 
 
-def _received_times(ctx, count: int, now: datetime) -> list[datetime]:
-    """`count` receipt times from START to `now`, shaped by day_weight, in order."""
+def _received_times(ctx, count: int, now: datetime) -> array:
+    """`count` receipt times from START to `now`, shaped by day_weight, in order, as UTC
+    microseconds since the epoch (8 bytes each, so that 10 million fit in 80 MB)."""
     last = now.astimezone(LOCAL).date()
     days = [START + timedelta(days=i) for i in range((last - START).days + 1)]
     weights = [day_weight(day) for day in days]
     total = sum(weights)
     rng = ctx.rng
-    times, running, given = [], 0.0, 0
+    times, running, given = array("q"), 0.0, 0
     for day, weight in zip(days, weights, strict=True):
         running += weight
         due = round(count * running / total)
-        for _ in range(due - given):
-            times.append(_time_on(rng, day, now))
+        first = len(times)
+        times.extend(_microseconds(_time_on(rng, day, now)) for _ in range(due - given))
+        # Each day's times fall within that day, except on the last day (see _time_on).
+        times[first:] = array("q", sorted(times[first:]))
         given = due
-    times.sort()
+    if times:
+        # Times moved back before `now` on the last day may belong among the day before's.
+        tail = bisect(times, times[-1] - 2 * 24 * 3600 * 10**6)
+        times[tail:] = array("q", sorted(times[tail:]))
     return times
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - EPOCH) // ONE_MICROSECOND
+
+
+def _moment(microseconds: int) -> datetime:
+    return EPOCH + timedelta(microseconds=microseconds)
 
 
 def _time_on(rng: random.Random, day: date, now: datetime) -> datetime:
@@ -263,11 +295,19 @@ def _time_on(rng: random.Random, day: date, now: datetime) -> datetime:
     return moment
 
 
-def _plan(rng: random.Random, received: datetime, risk: str, subject: str) -> _Plan:
-    """A referral's life: first response, waiting list, support and closure."""
+def _plan(
+    rng: random.Random,
+    received: datetime,
+    due: datetime,
+    sla_chance: float,
+    risk: str,
+    subject: str,
+) -> _Plan:
+    """A referral's life: first response, waiting list, support and closure (`due`: the
+    first-contact deadline; `sla_chance`: _sla_chance(received))."""
     plan = _Plan(events=[])
-    due = rules.first_contact_due(received).astimezone(UTC)
-    if rng.random() < _sla_chance(received):
+    due = due.astimezone(UTC)
+    if rng.random() < sla_chance:
         span = (due - received).total_seconds()
         responded = received + timedelta(seconds=rng.uniform(0.02, 0.95) * span)
     else:
@@ -354,86 +394,69 @@ def _cut(plan: _Plan, now: datetime) -> _Plan:
 
 
 class _People:
-    """Fictional people and households, with earlier ones coming back now and then."""
+    """Fictional people and households, with earlier ones coming back now and then.
+
+    People and households are numbered in order of first appearance; the referrals' people
+    and households are kept in two arrays, so that ten million take 160 MB."""
 
     def __init__(self, rng: random.Random, per_day: float):
         self.rng = rng
-        self.people: list[tuple[int, int | None]] = []  # (person, household)
-        self.households = 0
+        self.persons = array("q")
+        self.households = array("q")  # NO_HOUSEHOLD: no fixed address, or not known
+        self.household_count = 0
         self.mean_lag = max(1.0, per_day * 150)  # people come back after ~5 months on average
 
-    def _earlier(self, items: list):
+    def _earlier(self) -> int:
+        """The position of an earlier referral, most likely a recent one."""
         lag = int(self.rng.expovariate(1 / self.mean_lag))
-        return items[max(0, len(items) - 1 - lag)]
+        return max(0, len(self.persons) - 1 - lag)
 
-    def next(self) -> tuple[int, int | None]:
+    def next(self) -> tuple[int, int]:
         rng = self.rng
-        if self.people and rng.random() < 0.2:
-            person, household = self._earlier(self.people)
-            if household is None or rng.random() < 0.3:
+        if self.persons and rng.random() < 0.2:
+            earlier = self._earlier()
+            person, household = self.persons[earlier], self.households[earlier]
+            if household == NO_HOUSEHOLD or rng.random() < 0.3:
                 household = self._new_household()
         else:
-            person = len(self.people)
-            if self.people and rng.random() < 0.08:
-                household = self._earlier(self.people)[1] or self._new_household()
+            person = len(self.persons)
+            if self.persons and rng.random() < 0.08:
+                household = self.households[self._earlier()]
+                if household == NO_HOUSEHOLD:
+                    household = self._new_household()
             else:
                 household = self._new_household()
-        self.people.append((person, household))
+        self.persons.append(person)
+        self.households.append(household)
         return person, household
 
-    def _new_household(self) -> int | None:
+    def _new_household(self) -> int:
         if self.rng.random() < 0.1:
-            return None  # no fixed address, or not known
-        self.households += 1
-        return self.households
+            return NO_HOUSEHOLD
+        self.household_count += 1
+        return self.household_count
 
 
-class _Writer:
-    """Inserts rows of one model with executemany: bulk_create's per-value preparation would
-    take most of the time at a million rows. Every concrete column must be given (`add` checks
-    the first row); datetimes are aware, as the ORM would take them."""
+class _LastSeen:
+    """When each person (or household), numbered from 0, was last referred, and in which
+    referral: two arrays that grow as the numbers do, instead of a dict of tuples."""
 
-    def __init__(self, model, *, with_pk: bool = False):
-        self.fields = [
-            field for field in model._meta.concrete_fields if with_pk or not field.primary_key
-        ]
-        quote = connection.ops.quote_name
-        # Table and column names come from the model, quoted; values are parameters.
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-            quote(model._meta.db_table),
-            ", ".join(quote(field.column) for field in self.fields),
-            ", ".join(["%s"] * len(self.fields)),
-        )
-        self.names = [field.attname for field in self.fields]
-        kinds = [field.get_internal_type() for field in self.fields]
-        sqlite = connection.vendor == "sqlite"
-        self.datetimes = [i for i, kind in enumerate(kinds) if kind == "DateTimeField" and sqlite]
-        self.durations = [i for i, kind in enumerate(kinds) if kind == "DurationField" and sqlite]
-        self.rows: list[dict] = []
-        self.written = 0
+    def __init__(self):
+        self.times = array("q")
+        self.pks = array("q")  # 0: never referred
 
-    def add(self, row: dict) -> None:
-        if not self.written and not self.rows and set(row) != set(self.names):
-            raise ValueError(f"demo row has the wrong columns: {set(row) ^ set(self.names)}")
-        self.rows.append(row)
+    def get(self, number: int) -> tuple[int, int] | None:
+        if number < len(self.pks) and self.pks[number]:
+            return self.times[number], self.pks[number]
+        return None
 
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        values = [[row[name] for name in self.names] for row in self.rows]
-        # SQLite keeps datetimes as UTC text and durations as microseconds, as Django does.
-        for row in values:
-            for i in self.datetimes:
-                if row[i] is not None:
-                    moment = row[i]
-                    row[i] = (moment - moment.utcoffset()).replace(tzinfo=None).isoformat(" ")
-            for i in self.durations:
-                if row[i] is not None:
-                    row[i] = row[i] // timedelta(microseconds=1)
-        with connection.cursor() as cursor:
-            cursor.executemany(self.sql, values)
-        self.written += len(values)
-        self.rows.clear()
+    def set(self, number: int, time: int, pk: int) -> None:
+        if number >= len(self.pks):
+            grow = number + 1 - len(self.pks) + len(self.pks) // 2
+            self.times.extend(array("q", [0]) * grow)
+            self.pks.extend(array("q", [0]) * grow)
+        self.times[number] = time
+        self.pks[number] = pk
 
 
 def _officers_by_organisation(ctx) -> dict[int, object]:
@@ -444,242 +467,383 @@ def _officers_by_organisation(ctx) -> dict[int, object]:
     return officers
 
 
+class _Rules:
+    """The referral rules the demo applies a million times, memoised on what their answer
+    depends on: the first-contact deadline and the local year on the hour of receipt (the
+    local day, and clock changes fall on the hour), the service level chance on the day."""
+
+    def __init__(self):
+        self.by_hour: dict[int, tuple[datetime, int]] = {}
+        self.sla_chances: dict[int, float] = {}
+
+    def due_and_year(self, received_at: datetime, microseconds: int) -> tuple[datetime, int]:
+        hour = microseconds // HOUR
+        found = self.by_hour.get(hour)
+        if found is None:
+            due = rules.first_contact_due(received_at)
+            found = self.by_hour[hour] = (due, received_at.astimezone(LOCAL).year)
+        return found
+
+    def sla_chance(self, received_at: datetime, microseconds: int) -> float:
+        day = microseconds // (24 * HOUR)  # the UTC day, as _sla_chance takes it
+        chance = self.sla_chances.get(day)
+        if chance is None:
+            chance = self.sla_chances[day] = _sla_chance(received_at)
+        return chance
+
+
+class _Service(NamedTuple):
+    """What a referral needs of its service, read once."""
+
+    pk: int
+    subject: str
+    provider_id: int
+    logged_by_id: int | None
+
+
+@dataclass
+class _Choices:
+    """Everything a referral is drawn from, read once before the loop."""
+
+    services: list[_Service]
+    service_pick: Weighted
+    area_pick: Weighted  # of area ids
+    district_councils: dict[int, int | None]  # area id: its district council's id
+    source_organisations: dict[str, int | None]  # referral source: organisation id
+    pickers: dict[str, Weighted]
+
+
+def _choices(ctx, services: list[CommissionedService]) -> _Choices:
+    officers = _officers_by_organisation(ctx)
+    facts = {
+        service: _Service(
+            pk=service.pk,
+            subject=SUBJECT_OF_SERVICE.get(service.service_type, Subject.VICTIM_SURVIVOR),
+            provider_id=service.provider_id,
+            logged_by_id=officers[service.provider_id].pk
+            if service.provider_id in officers
+            else None,
+        )
+        for service in services
+    }
+    # Services that take no referrals (training) are left out; unknown kinds get a small share.
+    weights = {facts[s]: SERVICE_WEIGHTS.get(s.service_type, 1) for s in services}
+    areas = list(ctx.areas.values())
+
+    def pk_of(name: str) -> int | None:
+        organisation = ctx.organisations.get(name)
+        return organisation.pk if organisation else None
+
+    return _Choices(
+        services=list(facts.values()),
+        service_pick=Weighted(
+            {s: w for s, w in weights.items() if w} or dict.fromkeys(facts.values(), 1)
+        ),
+        area_pick=Weighted({area.pk: area.population for area in areas}),
+        district_councils={area.pk: pk_of(f"{area.name} District Council") for area in areas},
+        source_organisations={
+            source: pk_of(SOURCE_ORGANISATION.get(source, "")) for source in ReferralSource
+        },
+        pickers={
+            "source": Weighted(SOURCE_WEIGHTS),
+            "risk": Weighted(RISK_WEIGHTS),
+            "age": Weighted(ADULT_AGE_WEIGHTS),
+            "ethnic": Weighted(ETHNIC_WEIGHTS),
+            "orientation": Weighted(ORIENTATION_WEIGHTS),
+            "children": Weighted(CHILDREN_WEIGHTS),
+        },
+    )
+
+
+# The columns the demo fills, in the order of the rows below. Columns left out get their
+# database default (NULL): a new column without one must be added here.
+REFERRAL_COLUMNS = (
+    "id",
+    "reference",
+    "service_id",
+    "received_at",
+    "source",
+    "referring_organisation_id",
+    "subject",
+    "area_id",
+    "risk_level",
+    "heard_at_marac",
+    "children_in_household",
+    "age_band",
+    "gender",
+    "ethnic_group",
+    "disability",
+    "sexual_orientation",
+    "no_recourse_to_public_funds",
+    "person_key",
+    "address_key",
+    "is_repeat",
+    "repeat_of_id",
+    "is_repeat_address",
+    "repeat_address_of_id",
+    "status",
+    "status_changed_at",
+    "logged_by_id",
+    "logged_at",
+    "first_contact_due_at",
+    "first_contact_at",
+    "contacted_within_sla",
+    "oversight_due_at",
+    "oversight_at",
+    "oversight_within_sla",
+    "waiting_list_at",
+    "waiting_list_left_at",
+    "support_started_at",
+    "waiting_time",
+    "signposted_at",
+    "signposted_to_service_id",
+    "signposted_to_organisation_id",
+    "declined_at",
+    "decline_reason",
+    "closed_at",
+    "closure_reason",
+    # The statutory fields, not recorded: referrals.demo_statutory fills some in afterwards.
+    *NOT_RECORDED,
+)
+NOT_RECORDED_VALUES = tuple(NOT_RECORDED.values())
+CHANGE_COLUMNS = ("referral_id", "from_status", "to_status", "at", "by_id", "recorded_at")
+OUTCOME_COLUMNS = ("referral_id", "outcome")
+SUBJECT_OF_SERVICE = {
+    ServiceType.PERPETRATOR_PROGRAMME: Subject.PERPETRATOR,
+    ServiceType.CHILDREN_YOUNG_PEOPLE: Subject.CHILD,
+}
+
+
+class _Generator:
+    """Makes each referral's rows in turn; the random draws happen in a fixed order, so one
+    seed gives one data set."""
+
+    def __init__(self, ctx, choices: _Choices, now: datetime, first_pk: int, per_day: float):
+        self.rng = ctx.rng
+        self.choices = choices
+        self.now = now
+        self.next_pk = first_pk
+        self.people = _People(self.rng, per_day)
+        self.last_person = _LastSeen()
+        self.last_household = _LastSeen()
+        self.rules = _Rules()
+        self.hash_key = settings.IDENTITY_HASH_KEY.encode()
+        self.counters: dict[int, int] = {}
+        self.repeats = 0
+
+    def referral(self, received_at: datetime, service: _Service | None):
+        """(referral row, status change rows, outcome rows); `service` is given for the fresh
+        referrals still waiting for first contact, None to draw one."""
+        rng, choices, pickers = self.rng, self.choices, self.choices.pickers
+        is_fresh = service is not None
+        service = service or choices.service_pick.pick(rng)
+        pk = self.next_pk
+        self.next_pk += 1
+        moment = _microseconds(received_at)
+        due, year = self.rules.due_and_year(received_at, moment)
+        self.counters[year] = number = self.counters.get(year, 0) + 1
+        risk = pickers["risk"].pick(rng)
+        source = pickers["source"].pick(rng)
+        if source == ReferralSource.MARAC:
+            risk = RiskLevel.HIGH
+        area = None if rng.random() < OUT_OF_AREA_SHARE else choices.area_pick.pick(rng)
+        if source == ReferralSource.HOUSING and area is not None:
+            referrer = choices.district_councils.get(area)
+        else:
+            referrer = choices.source_organisations.get(source)
+        identity = self._identity(pk, received_at, moment)
+        if is_fresh:
+            plan, oversight_at = _Plan(events=[]), None
+        else:
+            sla_chance = self.rules.sla_chance(received_at, moment)
+            plan = _cut(_plan(rng, received_at, due, sla_chance, risk, service.subject), self.now)
+        signposted_to = self._signposted_to(plan, service)
+        if not is_fresh:
+            oversight_at = self._oversight(received_at, sla_chance, plan)
+        age_band, gender = self._age_and_gender(service.subject)
+        oversight_due = received_at + rules.OVERSIGHT_WITHIN
+        first_contact_at = plan.first_contact_at
+        row = (
+            pk,
+            format_reference(year, number),
+            service.pk,
+            received_at,
+            source,
+            referrer,
+            service.subject,
+            area,
+            risk,
+            risk == RiskLevel.HIGH and rng.random() < 0.7,
+            pickers["children"].pick(rng),
+            age_band,
+            gender,
+            pickers["ethnic"].pick(rng),
+            YesNoUnknown.YES if rng.random() < 0.18 else YesNoUnknown.NO,
+            pickers["orientation"].pick(rng),
+            YesNoUnknown.YES if rng.random() < 0.02 else YesNoUnknown.NO,
+            *identity,
+            plan.events[-1][1] if plan.events else Status.RECEIVED,
+            plan.events[-1][0] if plan.events else received_at,
+            service.logged_by_id,
+            received_at + LOGGED_AFTER,
+            due,
+            first_contact_at,
+            first_contact_at < due if first_contact_at else None,
+            oversight_due,
+            oversight_at,
+            oversight_at <= oversight_due if oversight_at else None,
+            plan.waiting_list_at,
+            plan.waiting_list_left_at,
+            plan.support_started_at,
+            plan.support_started_at - received_at if plan.support_started_at else None,
+            plan.signposted_at,
+            signposted_to,
+            None,
+            plan.declined_at,
+            plan.decline_reason,
+            plan.closed_at,
+            plan.closure_reason,
+            *NOT_RECORDED_VALUES,
+        )
+        changes, previous = [], Status.RECEIVED
+        for at, to_status in plan.events:
+            changes.append((pk, previous, to_status, at, service.logged_by_id, at))
+            previous = to_status
+        return row, changes, [(pk, outcome) for outcome in plan.outcomes]
+
+    def _identity(self, pk: int, received_at: datetime, moment: int) -> tuple:
+        """person_key, address_key, is_repeat, repeat_of_id, is_repeat_address,
+        repeat_address_of_id: the repeat rule applied to the fictional people."""
+        person, household = self.people.next()
+        earlier_person = self.last_person.get(person)
+        earlier_home = self.last_household.get(household) if household != NO_HOUSEHOLD else None
+        repeat_of = repeat_address_of = None
+        if earlier_person or earlier_home:
+            window_start = _microseconds(rules.repeat_window_start(received_at))
+            if earlier_person and earlier_person[0] >= window_start:
+                repeat_of = earlier_person[1]
+            if earlier_home and earlier_home[0] >= window_start:
+                repeat_address_of = earlier_home[1]
+        self.last_person.set(person, moment, pk)
+        if household != NO_HOUSEHOLD:
+            self.last_household.set(household, moment, pk)
+        self.repeats += repeat_of is not None
+        return (
+            demo_key("person", str(person), self.hash_key),
+            demo_key("address", str(household), self.hash_key) if household != NO_HOUSEHOLD else "",
+            repeat_of is not None,
+            repeat_of,
+            repeat_address_of is not None,
+            repeat_address_of,
+        )
+
+    def _signposted_to(self, plan: _Plan, service: _Service) -> int | None:
+        if plan.signposted_at is None:
+            return None
+        others = [s.pk for s in self.choices.services if s.pk != service.pk]
+        return self.rng.choice(others) if others else None
+
+    def _oversight(self, received_at: datetime, sla_chance: float, plan: _Plan):
+        rng = self.rng
+        hours = rng.uniform(1, 23.9) if rng.random() < sla_chance else None
+        oversight_at = received_at + timedelta(hours=hours or rng.uniform(24.5, 96))
+        if oversight_at > self.now or (plan.closed_at and oversight_at > plan.closed_at):
+            return None
+        return oversight_at
+
+    def _age_and_gender(self, subject: str) -> tuple[str, str]:
+        rng = self.rng
+        if subject == Subject.CHILD:
+            age_band = rng.choice([AgeBand.UNDER_16, AgeBand.UNDER_16, AgeBand.AGE_16_17])
+            gender_weights = (0.5, 0.48)
+        else:
+            age_band = self.choices.pickers["age"].pick(rng)
+            gender_weights = (0.12, 0.85) if subject == Subject.PERPETRATOR else (0.85, 0.12)
+        draw = rng.random()
+        if draw < gender_weights[0]:
+            return age_band, Gender.WOMAN
+        if draw < gender_weights[0] + gender_weights[1]:
+            return age_band, Gender.MAN
+        return age_band, rng.choice([Gender.NON_BINARY, Gender.NOT_KNOWN])
+
+
+def _fresh_service(ctx, services: list[CommissionedService]) -> CommissionedService | None:
+    """The demo officer's service (IDVA first) for the referrals waiting for first contact."""
+    home_officer = ctx.users.get("officer")
+    if home_officer is None:
+        return None
+    return next(
+        (
+            s
+            for s in sorted(services, key=lambda s: s.service_type != ServiceType.IDVA_OUTREACH)
+            if s.provider_id == home_officer.organisation_id
+        ),
+        None,
+    )
+
+
 def seed(ctx) -> None:
     started = time_module.monotonic()
     services = _services(ctx)
     if not services or ctx.referrals <= 0:
         return
     rng = ctx.rng
-    now = timezone.now()
     end_of_today = datetime.combine(ctx.today, time(17, 0), tzinfo=LOCAL).astimezone(UTC)
-    now = min(now, end_of_today)
-    officers = _officers_by_organisation(ctx)
-    home_officer = ctx.users.get("officer")
-    fresh_service = next(
-        (
-            s
-            for s in sorted(services, key=lambda s: s.service_type != ServiceType.IDVA_OUTREACH)
-            if home_officer is not None and s.provider_id == home_officer.organisation_id
-        ),
-        None,
-    )
+    now = min(timezone.now(), end_of_today)
+    choices = _choices(ctx, services)
+    home = _fresh_service(ctx, services)
+    fresh_service = next((s for s in choices.services if home and s.pk == home.pk), None)
     fresh = min(4, max(1, ctx.referrals // 100)) if fresh_service is not None else 0
     times = _received_times(ctx, ctx.referrals - fresh, now)
-    fresh_times = [now - timedelta(minutes=rng.randrange(20, 36 * 60)) for _ in range(fresh)]
-    stream = sorted([(t, False) for t in times] + [(t, True) for t in fresh_times])
-
-    # Services that take no referrals (training) are left out; unknown kinds get a small share.
-    weights = {s: SERVICE_WEIGHTS.get(s.service_type, 1) for s in services}
-    service_pick = Weighted({s: w for s, w in weights.items() if w} or dict.fromkeys(services, 1))
-    areas = list(ctx.areas.values())
-    area_pick = Weighted({area: area.population for area in areas})
-    organisations = ctx.organisations
-    district_councils = {
-        area.pk: organisations.get(f"{area.name} District Council") for area in areas
-    }
-    pickers = {
-        "source": Weighted(SOURCE_WEIGHTS),
-        "risk": Weighted(RISK_WEIGHTS),
-        "age": Weighted(ADULT_AGE_WEIGHTS),
-        "ethnic": Weighted(ETHNIC_WEIGHTS),
-        "orientation": Weighted(ORIENTATION_WEIGHTS),
-        "children": Weighted(CHILDREN_WEIGHTS),
-    }
+    fresh_times = sorted(now - timedelta(minutes=rng.randrange(20, 36 * 60)) for _ in range(fresh))
+    # In order of receipt; at the same moment, the fresh referral last.
+    stream = heapq.merge(
+        ((_moment(t), None) for t in times),
+        ((t, fresh_service) for t in fresh_times),
+        key=lambda item: (item[0], item[1] is not None),
+    )
+    first_pk = (Referral.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
     days = max(1, (now.date() - START).days)
-    people = _People(rng, len(stream) / days)
-    last_person: dict[int, tuple[datetime, int]] = {}
-    last_household: dict[int, tuple[datetime, int]] = {}
-    counters: dict[int, int] = {}
-    next_pk = (Referral.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
-    first_pk = next_pk
-    repeats = 0
-    indexes = _drop_indexes()
-    referral_rows = _Writer(Referral, with_pk=True)
-    change_rows = _Writer(ReferralStatusChange)
-    outcome_rows = _Writer(ReferralOutcome)
-
-    def flush():
-        for writer in (referral_rows, change_rows, outcome_rows):
-            writer.flush()
-
-    for received_at, is_fresh in stream:
-        service = fresh_service if is_fresh else service_pick.pick(rng)
-        pk = next_pk
-        next_pk += 1
-        year = received_at.astimezone(LOCAL).year
-        counters[year] = counters.get(year, 0) + 1
-        subject = {
-            ServiceType.PERPETRATOR_PROGRAMME: Subject.PERPETRATOR,
-            ServiceType.CHILDREN_YOUNG_PEOPLE: Subject.CHILD,
-        }.get(service.service_type, Subject.VICTIM_SURVIVOR)
-        risk = pickers["risk"].pick(rng)
-        source = pickers["source"].pick(rng)
-        if source == ReferralSource.MARAC:
-            risk = RiskLevel.HIGH
-        area = None if rng.random() < OUT_OF_AREA_SHARE else area_pick.pick(rng)
-        if source == ReferralSource.HOUSING and area is not None:
-            referrer = district_councils.get(area.pk)
-        else:
-            referrer = organisations.get(SOURCE_ORGANISATION.get(source, ""))
-        person, household = people.next()
-        person_key = demo_key("person", str(person))
-        address_key = demo_key("address", str(household)) if household is not None else ""
-        earlier = last_person.get(person)
-        is_repeat = earlier is not None and rules.is_within_repeat_window(earlier[0], received_at)
-        earlier_home = last_household.get(household) if household is not None else None
-        is_repeat_address = earlier_home is not None and rules.is_within_repeat_window(
-            earlier_home[0], received_at
-        )
-        last_person[person] = (received_at, pk)
-        if household is not None:
-            last_household[household] = (received_at, pk)
-
-        plan = _Plan(events=[]) if is_fresh else _cut(_plan(rng, received_at, risk, subject), now)
-        if plan.signposted_at is not None:
-            others = [s for s in services if s.pk != service.pk]
-            signposted_to = rng.choice(others) if others else None
-        else:
-            signposted_to = None
-        oversight_at = None
-        if not is_fresh:
-            hours = rng.uniform(1, 23.9) if rng.random() < _sla_chance(received_at) else None
-            oversight_at = received_at + timedelta(hours=hours or rng.uniform(24.5, 96))
-            if oversight_at > now or (plan.closed_at and oversight_at > plan.closed_at):
-                oversight_at = None
-        logged_by = officers.get(service.provider_id)
-        status = plan.events[-1][1] if plan.events else Status.RECEIVED
-        if subject == Subject.CHILD:
-            age_band = rng.choice([AgeBand.UNDER_16, AgeBand.UNDER_16, AgeBand.AGE_16_17])
-            gender_weights = (0.5, 0.48)
-        else:
-            age_band = pickers["age"].pick(rng)
-            gender_weights = (0.12, 0.85) if subject == Subject.PERPETRATOR else (0.85, 0.12)
-        draw = rng.random()
-        gender = (
-            Gender.WOMAN
-            if draw < gender_weights[0]
-            else Gender.MAN
-            if draw < gender_weights[0] + gender_weights[1]
-            else rng.choice([Gender.NON_BINARY, Gender.NOT_KNOWN])
-        )
-        referral_rows.add(
-            {
-                "id": pk,
-                "reference": format_reference(year, counters[year]),
-                "service_id": service.pk,
-                "received_at": received_at,
-                "source": source,
-                "referring_organisation_id": referrer.pk if referrer else None,
-                "subject": subject,
-                "area_id": area.pk if area else None,
-                "risk_level": risk,
-                "heard_at_marac": risk == RiskLevel.HIGH and rng.random() < 0.7,
-                "children_in_household": pickers["children"].pick(rng),
-                "age_band": age_band,
-                "gender": gender,
-                "ethnic_group": pickers["ethnic"].pick(rng),
-                "disability": YesNoUnknown.YES if rng.random() < 0.18 else YesNoUnknown.NO,
-                "sexual_orientation": pickers["orientation"].pick(rng),
-                "no_recourse_to_public_funds": (
-                    YesNoUnknown.YES if rng.random() < 0.02 else YesNoUnknown.NO
-                ),
-                "person_key": person_key,
-                "address_key": address_key,
-                "is_repeat": is_repeat,
-                "repeat_of_id": earlier[1] if is_repeat else None,
-                "is_repeat_address": is_repeat_address,
-                "repeat_address_of_id": earlier_home[1] if is_repeat_address else None,
-                "status": status,
-                "status_changed_at": plan.events[-1][0] if plan.events else received_at,
-                "logged_by_id": logged_by.pk if logged_by else None,
-                "logged_at": received_at + timedelta(minutes=5),
-                "first_contact_due_at": rules.first_contact_due(received_at),
-                "first_contact_at": plan.first_contact_at,
-                "contacted_within_sla": (
-                    rules.contacted_within_sla(received_at, plan.first_contact_at)
-                    if plan.first_contact_at
-                    else None
-                ),
-                "oversight_due_at": rules.oversight_due(received_at),
-                "oversight_at": oversight_at,
-                "oversight_within_sla": (
-                    rules.oversight_within_sla(received_at, oversight_at) if oversight_at else None
-                ),
-                "waiting_list_at": plan.waiting_list_at,
-                "waiting_list_left_at": plan.waiting_list_left_at,
-                "support_started_at": plan.support_started_at,
-                "waiting_time": (
-                    rules.waiting_time(received_at, plan.support_started_at)
-                    if plan.support_started_at
-                    else None
-                ),
-                "signposted_at": plan.signposted_at,
-                "signposted_to_service_id": signposted_to.pk if signposted_to else None,
-                "signposted_to_organisation_id": None,
-                "declined_at": plan.declined_at,
-                "decline_reason": plan.decline_reason,
-                "closed_at": plan.closed_at,
-                "closure_reason": plan.closure_reason,
-                **NOT_RECORDED,
-            }
-        )
-        previous = Status.RECEIVED
-        for moment, to_status in plan.events:
-            change_rows.add(
-                {
-                    "referral_id": pk,
-                    "from_status": previous,
-                    "to_status": to_status,
-                    "at": moment,
-                    "by_id": logged_by.pk if logged_by else None,
-                    "recorded_at": moment,
-                }
-            )
-            previous = to_status
-        for outcome in plan.outcomes:
-            outcome_rows.add({"referral_id": pk, "outcome": outcome})
-        repeats += is_repeat
-        if len(referral_rows.rows) >= BATCH:
-            flush()
-    flush()
-    _build_indexes(indexes)
-
-    for year, number in counters.items():
+    generator = _Generator(ctx, choices, now, first_pk, ctx.referrals / days)
+    timings = {}
+    written = _load(generator, stream, timings)
+    for year, number in generator.counters.items():
         ReferenceCounter.objects.update_or_create(year=year, defaults={"last_number": number})
-    if next_pk > first_pk:
+    if generator.next_pk > first_pk:
         _reset_sequences()
-    # The batch insert bypasses save(), so the dashboard's summary is counted once here.
+    # The bulk load bypasses save(), so the dashboard's summary is counted once here.
+    counted = time_module.monotonic()
     summary_rows = rebuild_summary()
-    ctx.extra["referral_count"] = referral_rows.written
+    timings["summary"] = time_module.monotonic() - counted
+    ctx.extra["referral_count"] = written[0]
     ctx.log.append(
-        f"{referral_rows.written} referrals ({repeats} repeats), "
-        f"{change_rows.written} status changes, {outcome_rows.written} outcomes, "
-        f"{summary_rows} summary rows in {time_module.monotonic() - started:.1f} s"
+        f"{written[0]} referrals ({generator.repeats} repeats), {written[1]} status changes, "
+        f"{written[2]} outcomes, {summary_rows} summary rows "
+        f"in {time_module.monotonic() - started:.1f} s ("
+        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
+        + ")"
     )
 
 
-def _drop_indexes() -> list[str]:
-    """Drop the referral table's own indexes for the load and return the SQL that rebuilds
-    them: building an index once over a million rows is much faster than keeping it up to date
-    row by row. Plain SQL, because Django's SQLite schema editor refuses to run inside the
-    demo's transaction; the whole seed is one transaction, so a failure loses nothing."""
-    editor = connection.schema_editor()
-    rebuild = []
-    with connection.cursor() as cursor:
-        for index in Referral._meta.indexes:
-            rebuild.append(str(index.create_sql(Referral, editor)))
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(index.name)}")
-    return rebuild
-
-
-def _build_indexes(statements: list[str]) -> None:
-    if connection.vendor == "postgresql":
-        # PostgreSQL will not index a table with deferred foreign key checks still pending:
-        # run them now (SET CONSTRAINTS ALL IMMEDIATE, then back to deferred).
-        connection.check_constraints()
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+def _load(generator: _Generator, stream, timings: dict[str, float]) -> list[int]:
+    """Write every referral of `stream` with its history and outcomes; returns the numbers of
+    rows written to each table, and puts the time each step took in `timings`."""
+    models = (Referral, ReferralStatusChange, ReferralOutcome)
+    with demo_load.indexes_dropped(*models, timings=timings):
+        started = time_module.monotonic()
+        writers = demo_load.writers_for(
+            *zip(models, (REFERRAL_COLUMNS, CHANGE_COLUMNS, OUTCOME_COLUMNS), strict=True)
+        )
+        referral_rows, change_rows, outcome_rows = writers
+        for received_at, service in stream:
+            row, changes, outcomes = generator.referral(received_at, service)
+            referral_rows.add(row)
+            change_rows.add_many(changes)
+            outcome_rows.add_many(outcomes)
+        for writer in writers:
+            writer.flush()
+        timings["rows made and copied"] = time_module.monotonic() - started
+    return [writer.written for writer in writers]
 
 
 def _reset_sequences() -> None:

@@ -36,6 +36,7 @@ from partnership.models import Area, Organisation
 from . import identity
 from .constants import (
     ACCOMMODATION_OF_SERVICE_TYPE,
+    OUT_OF_AREA,
     AccommodationType,
     AgeBand,
     ClosureReason,
@@ -79,7 +80,6 @@ EQUALITY_FIELDS = (
     "sexual_orientation",
     "no_recourse_to_public_funds",
 )
-OUT_OF_AREA = "out"
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
 
 
@@ -767,7 +767,7 @@ class ReferralFilterForm(forms.Form):
         label="Reference",
         required=False,
         max_length=20,
-        help_text="All or part of it, for example R-2025-000123 or 000123",
+        help_text="The whole reference (R-2025-000123), its number (123) or its start (R-2025)",
     )
     status = forms.ChoiceField(
         choices=[("", "Any status")] + Status.choices, required=False, label="Status"

@@ -59,8 +59,9 @@ def normalise_date_of_birth(value: date) -> str:
     return value.isoformat()
 
 
-def _digest(message: bytes) -> str:
-    return hmac.new(settings.IDENTITY_HASH_KEY.encode(), message, hashlib.sha256).hexdigest()
+def _digest(message: bytes, key: bytes | None = None) -> str:
+    secret = settings.IDENTITY_HASH_KEY.encode() if key is None else key
+    return hmac.digest(secret, message, hashlib.sha256).hex()
 
 
 @sensitive_variables()
@@ -87,7 +88,8 @@ def case_key(provider_id: int, case_id: str) -> str:
     return _keyed_hash(_CASE, str(provider_id), case_id.strip())
 
 
-def demo_key(purpose: str, token: str) -> str:
+def demo_key(purpose: str, token: str, hash_key: bytes | None = None) -> str:
     """A key for fictional demo people and households, made the same way as real keys (not
-    through the sensitive wrapper: a demo token is not identifying, and a million are made)."""
-    return _digest(_SEPARATOR.join((f"demo-{purpose}", token)).encode())
+    through the sensitive wrapper: a demo token is not identifying, and a million are made;
+    `hash_key`, settings.IDENTITY_HASH_KEY encoded, saves reading the setting each time)."""
+    return _digest(_SEPARATOR.join((f"demo-{purpose}", token)).encode(), hash_key)

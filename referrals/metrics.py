@@ -31,7 +31,8 @@ Definitions (the rules themselves live in `referrals.rules`):
   figure for the quarter, against its benchmark band.
 
 Percentages are to one decimal place, half up, from exact integer arithmetic, so SQLite and
-PostgreSQL give the same figures: the databases only count; medians are taken in Python.
+PostgreSQL give the same figures. Medians and 90th percentiles are taken by PostgreSQL
+(`percentile_disc`, one sort per risk level), elsewhere in Python; tests hold them to each other.
 
 Speed: counts by quarter, service, district, source, subject, risk and equality field, the
 first-contact and oversight numerators, repeats, open cases and the waiting list at a quarter's
@@ -40,8 +41,9 @@ district, source or subject filter is given: a few hundred summary rows instead 
 referral. The definitions above do not change: `use_summary=False` counts the rows instead, and
 the tests check that both give the same figures. First contact and oversight come from the
 summary only once every deadline of the quarter has passed by `as_of` (then every referral
-counts); before that, from the rows. Waiting times (medians), households, repeat addresses
-(distinct counts) and outcomes are always counted from the quarter's rows, through indexes.
+counts); before that, from the rows. Waiting times (medians) and households with repeat
+addresses (one grouped pass) are always counted from the quarter's rows, read from covering
+indexes alone (`referral_waits`, `referral_households`).
 """
 
 from __future__ import annotations
@@ -52,10 +54,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     IntegerField,
+    Max,
     Min,
     Q,
     QuerySet,
@@ -357,6 +361,7 @@ def referral_metrics(
     )
     start, end = quarter.start_datetime(), quarter.end_datetime()
     received = filtered.filter(_between("received_at", start, end))
+    households, repeat_addresses = households_and_repeats(received)
     if from_summary:
         counts = _summary_counts(quarter, service_ids, received, as_of)
     else:
@@ -382,11 +387,11 @@ def referral_metrics(
         same_quarter_last_year=Change(counts.received, counts.same_quarter_last_year),
         first_contact=counts.first_contact,
         oversight=counts.oversight,
-        waiting_times=_waiting_times(filtered.filter(_between("support_started_at", start, end))),
+        waiting_times=waiting_times(filtered.filter(_between("support_started_at", start, end))),
         waiting_list_at_end=counts.waiting_list_at_end,
         repeats=Percentage(counts.repeats, counts.received),
-        households=_households(received),
-        repeat_addresses=_households(received.filter(is_repeat_address=True)),
+        households=households,
+        repeat_addresses=repeat_addresses,
         closed=sum(counts.closure_reasons.values()),
         closure_reasons=counts.closure_reasons,
         outcomes=counts.outcomes,
@@ -398,10 +403,18 @@ def referral_metrics(
     )
 
 
-def _households(referrals) -> int:
-    """Different households among `referrals` (a DISTINCT subquery, which PostgreSQL counts
-    with a hash rather than a sort)."""
-    return referrals.exclude(address_key="").values("address_key").distinct().order_by().count()
+def households_and_repeats(referrals) -> tuple[int, int]:
+    """Different households among `referrals`, and how many of them had a repeat referral
+    (an earlier one from the same address within the window), in one pass: each household's
+    referrals are grouped once (a hash on PostgreSQL), instead of counting distinct keys twice."""
+    per_household = (
+        referrals.exclude(address_key="")
+        .values("address_key")
+        .annotate(repeat=Max(Case(When(is_repeat_address=True, then=1), default=0)))
+        .order_by()
+    )
+    totals = per_household.aggregate(households=Count("address_key"), repeats=Sum("repeat"))
+    return totals["households"], totals["repeats"] or 0
 
 
 def _oversight_from_rows(received, as_of: datetime) -> Percentage:
@@ -592,10 +605,23 @@ def _by_area(counts: dict[int | None, int], area_ids: list[int | None] | None) -
     return rows
 
 
-def _waiting_times(started) -> list[WaitingTimes]:
+def waiting_times(started: QuerySet[Referral]) -> list[WaitingTimes]:
+    """Waiting times of `started` (the referrals whose support started in the period) by risk
+    level, then for all: counted and their medians and 90th percentiles taken by PostgreSQL
+    (`_waiting_times_in_sql`), elsewhere in Python (`waiting_times_in_python`): the same
+    answers, which the tests hold to each other."""
+    if connection.vendor == "postgresql":
+        return _waiting_times_in_sql(started)
+    return waiting_times_in_python(started)
+
+
+def waiting_times_in_python(started: QuerySet[Referral]) -> list[WaitingTimes]:
     by_risk: dict[str, list[timedelta]] = {level: [] for level in RiskLevel.values}
-    for level, waited in started.values_list("risk_level", "waiting_time").order_by():
-        by_risk[level].append(waited)
+    for level, waited in (
+        started.exclude(waiting_time=None).values_list("risk_level", "waiting_time").order_by()
+    ):
+        if waited is not None:  # excluded above; this tells the type checker
+            by_risk[level].append(waited)
     # Sorted once here, so the sorts in median() and percentile_nearest_rank() are quick passes.
     for values in by_risk.values():
         values.sort()
@@ -650,6 +676,45 @@ def _open_from_summary(quarter: FinancialQuarter, service_ids: list[int]) -> dic
         if _spell_open(value, end):
             open_cases[service_id] += n
     return open_cases
+
+
+# percentile_disc(f) is the value at position ceil(f * n) in order. 0.5 gives the middle value
+# (the lower of the two middle values when n is even) and 0.5 + MIDDLE_STEP the upper one (the
+# same middle value when n is odd), for any n under 1 / (2 * MIDDLE_STEP); 0.9 gives the 90th
+# percentile by nearest rank. So one sort of each group gives what median() and
+# percentile_nearest_rank() give.
+MIDDLE_STEP = 1e-9
+
+
+def _waiting_times_in_sql(started: QuerySet[Referral]) -> list[WaitingTimes]:
+    inner, params = (
+        started.exclude(waiting_time=None)
+        .values("risk_level", "waiting_time")
+        .order_by()
+        .query.sql_with_params()
+    )
+    sql = f"""
+        SELECT GROUPING(risk_level), risk_level, COUNT(*),
+               percentile_disc(ARRAY[0.5, {0.5 + MIDDLE_STEP}, 0.9])
+                   WITHIN GROUP (ORDER BY waiting_time)
+        FROM ({inner}) AS started
+        GROUP BY ROLLUP (risk_level)
+    """  # noqa: S608 (the inner query is the ORM's, with its parameters)
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for everyone, level, count, percentiles in cursor.fetchall():
+            if count:  # the rollup's total row comes even when there are none, without values
+                lower, upper, p90 = percentiles
+                found["all" if everyone else level] = (count, (lower + upper) / 2, p90)
+    return [
+        WaitingTimes(level, *_counted_days(*found.get(level, (0, None, None))))
+        for level in [*RiskLevel.values, "all"]
+    ]
+
+
+def _counted_days(count: int, middle: timedelta | None, p90: timedelta | None) -> tuple:
+    return count, _days(middle), _days(p90)
 
 
 def caseloads(
@@ -1108,8 +1173,9 @@ def group_figures(quarter: FinancialQuarter, *, service_ids: Iterable[int] | Non
     filtered = Referral.objects.filter(referral_filter(service_ids=service_ids))
     start, end = quarter.start_datetime(), quarter.end_datetime()
     received = filtered.filter(_between("received_at", start, end))
+    households, repeat_addresses = households_and_repeats(received)
     return GroupFigures(
-        waiting_times=_waiting_times(filtered.filter(_between("support_started_at", start, end))),
-        households=_households(received),
-        repeat_addresses=_households(received.filter(is_repeat_address=True)),
+        waiting_times=waiting_times(filtered.filter(_between("support_started_at", start, end))),
+        households=households,
+        repeat_addresses=repeat_addresses,
     )

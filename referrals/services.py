@@ -33,12 +33,9 @@ from .models import (
     ReferralOutcome,
     ReferralStatusChange,
     ReturnCategory,
+    format_reference,
 )
 from .steps import AccommodationDetails, MaracCase
-
-
-def format_reference(year: int, number: int) -> str:
-    return f"R-{year}-{number:06d}"
 
 
 def allocate_reference(year: int) -> str:
@@ -389,7 +386,7 @@ def referral_close(
     ReferralOutcome.objects.bulk_create(
         ReferralOutcome(referral=referral, outcome=outcome) for outcome in outcomes
     )
-    summary.refresh_referral(referral)  # bulk_create sends no signal to count the outcomes
+    summary.add_outcomes(referral, outcomes)  # bulk_create sends no signal to count them
     return referral
 
 

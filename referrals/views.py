@@ -11,12 +11,10 @@ the officer who typed them, on a page the browser does not keep, and never anywh
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -25,15 +23,15 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from partnership.constants import Role
-from partnership.csvexport import csv_response
+from partnership.csvexport import csv_streaming_response
 from partnership.forms import save_and_redirect
+from partnership.pagination import Ordering, count_up_to, keyset_page
 from partnership.permissions import role_required
 
 from . import services
-from .constants import EXPORT_ROW_LIMIT, LIST_PAGE_SIZE, Action
+from .constants import COUNT_LIMIT, EXPORT_ROW_LIMIT, LIST_PAGE_SIZE, Action
 from .forms import (
     IDENTITY_POST_PARAMETERS,
-    OUT_OF_AREA,
     AccommodationForm,
     CloseForm,
     ContactForm,
@@ -52,6 +50,7 @@ from .metrics import overdue_counts
 from .models import Referral
 from .rules import first_contact_overdue, oversight_overdue
 from .selectors import (
+    filtered_referrals_for_user,
     get_referral_for_user,
     may_see_referral,
     meets_rule,
@@ -111,63 +110,39 @@ SERVICE_ERROR_FIELDS = {
 }
 
 
-def _filtered(user, form: ReferralFilterForm):
-    """The referrals the user may see, narrowed by the list's filters when they are valid."""
-    referrals = referrals_for_user(user)
-    if not form.is_valid():
-        return referrals
-    data = form.cleaned_data
-    if data["q"]:
-        referrals = referrals.filter(reference__icontains=data["q"].strip())
-    if data["status"]:
-        referrals = referrals.filter(status=data["status"])
-    if data["service"]:
-        referrals = referrals.filter(service_id=data["service"])
-    if data["risk_level"]:
-        referrals = referrals.filter(risk_level=data["risk_level"])
-    if data["area"] == OUT_OF_AREA:
-        referrals = referrals.filter(area__isnull=True)
-    elif data["area"]:
-        referrals = referrals.filter(area_id=data["area"])
-    if data["received_from"]:
-        start = timezone.make_aware(datetime.combine(data["received_from"], time.min))
-        referrals = referrals.filter(received_at__gte=start)
-    if data["received_to"]:
-        end = timezone.make_aware(
-            datetime.combine(data["received_to"] + timedelta(days=1), time.min)
-        )
-        referrals = referrals.filter(received_at__lt=end)
-    now = timezone.now()
-    if data["contact_overdue"]:
-        referrals = referrals.filter(first_contact_overdue(now))
-    if data["oversight_overdue"]:
-        referrals = referrals.filter(oversight_overdue(now))
-    return referrals
+# Sortable columns of the list: (sort parameter, the field, its label). Each has an index on
+# (field, id), so that any page of it is as quick as the first (partnership.pagination).
+SORTS = {"received": "received_at", "reference": "reference"}
+DEFAULT_SORT = "received"
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+def _filters(form: ReferralFilterForm) -> dict:
+    return form.cleaned_data if form.is_valid() else {}
+
+
+def _ordering(params) -> tuple[str, bool, Ordering]:
+    """The list's sort (column, descending), from `?sort=` and `?order=`: newest first
+    unless asked otherwise, and by reference when searching for one (the reference index
+    then finds the page at once; see selectors.reference_matches)."""
+    default = "reference" if params.get("q") else DEFAULT_SORT
+    sort = params.get("sort") if params.get("sort") in SORTS else default
+    descending = params.get("order") != "asc"
+    return sort, descending, Ordering(SORTS[sort], descending=descending)
 
 
 @role_required(*READ_ROLES)
 def referral_list(request):
     form = ReferralFilterForm(request.GET or None)
     now = timezone.now()
-    referrals = (
-        _filtered(request.user, form)
-        .select_related("service", "area")
-        .annotate(
-            contact_is_overdue=ExpressionWrapper(
-                first_contact_overdue(now), output_field=BooleanField()
-            ),
-            oversight_is_overdue=ExpressionWrapper(
-                oversight_overdue(now), output_field=BooleanField()
-            ),
-        )
+    referrals = filtered_referrals_for_user(request.user, filters=_filters(form), now=now)
+    sort, descending, ordering = _ordering(request.GET)
+    shown = referrals.select_related("service", "area").annotate(
+        contact_is_overdue=ExpressionWrapper(
+            first_contact_overdue(now), output_field=BooleanField()
+        ),
+        oversight_is_overdue=ExpressionWrapper(oversight_overdue(now), output_field=BooleanField()),
     )
-    page = Paginator(referrals, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(shown, ordering, request.GET, size=LIST_PAGE_SIZE)
     query = _query_without_page(request)
     return render(
         request,
@@ -175,7 +150,10 @@ def referral_list(request):
         {
             "form": form,
             "page": page,
-            "page_links": _page_links(page, query),
+            "page_links": page.links(request.GET),
+            "count": count_up_to(referrals, COUNT_LIMIT),
+            "count_limit": COUNT_LIMIT,
+            "sort_links": _sort_links(request.GET, sort, descending),
             "query": query,
             "overdue": overdue_counts(referrals_for_user(request.user), now),
             "contact_overdue_url": "?" + urlencode({"contact_overdue": "on"}),
@@ -186,92 +164,124 @@ def referral_list(request):
     )
 
 
-def _page_links(page, query: str) -> list[dict]:
-    """GOV.UK pagination items: first, last, current and its neighbours, with ellipses."""
-    prefix = f"?{query}&" if query else "?"
-    count = page.paginator.num_pages
-    near = {1, count, page.number - 1, page.number, page.number + 1}
-    shown = sorted(near & set(range(1, count + 1)))
-    links, previous = [], 0
-    for number in shown:
-        if number - previous > 1:
-            links.append({"ellipsis": True})
-        links.append(
-            {"number": number, "url": f"{prefix}page={number}", "current": number == page.number}
-        )
-        previous = number
+def _query_without_page(request) -> str:
+    """The filters and sort of this page, without its place in the list."""
+    query = request.GET.copy()
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _sort_links(params, sort: str, descending: bool) -> dict[str, dict]:
+    """For each sortable column: the URL that sorts by it (the other way round when it is
+    the current sort) and its aria-sort value."""
+    kept = {k: v for k, v in params.items() if k not in ("page", "after", "before")}
+    links = {}
+    for column in SORTS:
+        current = column == sort
+        # A new column starts newest (or highest) first; the current one turns round.
+        order = ("asc" if descending else "desc") if current else "desc"
+        aria = ("descending" if descending else "ascending") if current else "none"
+        url = "?" + urlencode({**kept, "sort": column, "order": order})
+        links[column] = {"url": url, "aria_sort": aria}
     return links
+
+
+EXPORT_HEADER = [
+    "Reference",
+    "Service",
+    "Received",
+    "Source",
+    "Subject",
+    "District",
+    "Risk level",
+    "Heard at MARAC",
+    "Children in household",
+    "Status",
+    "First contact",
+    "Contacted within one working day",
+    "Managerial oversight",
+    "Oversight within 24 hours",
+    "Support started",
+    "Closed",
+    "Closure reason",
+    "Repeat referral",
+    "Repeat address",
+]
+EXPORT_CHUNK = 2000
 
 
 @role_required(*READ_ROLES)
 def referral_export(request):
-    """The filtered list as CSV; refused above EXPORT_ROW_LIMIT rows."""
+    """The filtered list as CSV, sent as it is read; refused above EXPORT_ROW_LIMIT rows
+    (counting no further than that)."""
     form = ReferralFilterForm(request.GET or None)
-    referrals = _filtered(request.user, form).select_related("service", "area")
-    count = referrals.count()
-    if count > EXPORT_ROW_LIMIT:
+    referrals = filtered_referrals_for_user(request.user, filters=_filters(form))
+    if count_up_to(referrals, EXPORT_ROW_LIMIT) > EXPORT_ROW_LIMIT:
         messages.error(
             request,
-            f"There are {count:,} referrals to export; the limit is {EXPORT_ROW_LIMIT:,}. "
-            "Narrow the filters, for example by date received, and export again.",
+            f"There are more than {EXPORT_ROW_LIMIT:,} referrals to export, which is the "
+            "limit. Narrow the filters, for example by date received, and export again.",
         )
         query = _query_without_page(request)
         return redirect(reverse("referrals:referral_list") + (f"?{query}" if query else ""))
-    rows = list(referrals)
-    services.referrals_record_export(referrals=rows, by=request.user, request=request)
-    header = [
-        "Reference",
-        "Service",
-        "Received",
-        "Source",
-        "Subject",
-        "District",
-        "Risk level",
-        "Heard at MARAC",
-        "Children in household",
-        "Status",
-        "First contact",
-        "Contacted within one working day",
-        "Managerial oversight",
-        "Oversight within 24 hours",
-        "Support started",
-        "Closed",
-        "Closure reason",
-        "Repeat referral",
-        "Repeat address",
-    ]
-
-    def when(moment):
-        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-    def yes_no(value):
-        return "" if value is None else ("Yes" if value else "No")
-
-    body = (
-        [
-            referral.reference,
-            referral.service.name,
-            when(referral.received_at),
-            referral.get_source_display(),
-            referral.get_subject_display(),
-            referral.district_name,
-            referral.get_risk_level_display(),
-            yes_no(referral.heard_at_marac),
-            referral.children_in_household,
-            referral.get_status_display(),
-            when(referral.first_contact_at),
-            yes_no(referral.contacted_within_sla),
-            when(referral.oversight_at),
-            yes_no(referral.oversight_within_sla),
-            when(referral.support_started_at),
-            when(referral.closed_at),
-            referral.get_closure_reason_display(),
-            yes_no(referral.is_repeat),
-            yes_no(referral.is_repeat_address),
-        ]
-        for referral in rows
+    _, _, ordering = _ordering(request.GET)
+    chosen = list(referrals.order_by(*ordering.order_by()).only("pk", "reference"))
+    # The audit names exactly the referrals sent: the rows are then read by these ids.
+    services.referrals_record_export(referrals=chosen, by=request.user, request=request)
+    ids = [referral.pk for referral in chosen]
+    return csv_streaming_response(
+        f"referrals-{timezone.localdate():%Y-%m-%d}.csv", EXPORT_HEADER, _export_rows(ids)
     )
-    return csv_response(f"referrals-{timezone.localdate():%Y-%m-%d}.csv", header, body)
+
+
+def _export_rows(ids: list[int]):
+    """The export's rows, read EXPORT_CHUNK referrals at a time, in the order of `ids`."""
+    labels = {
+        name: dict(Referral._meta.get_field(name).flatchoices)
+        for name in ("source", "subject", "risk_level", "status", "closure_reason")
+    }
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        chunk = ids[start : start + EXPORT_CHUNK]
+        found = Referral.objects.filter(pk__in=chunk).select_related("service", "area")
+        by_id = {referral.pk: referral for referral in found}
+        for pk in chunk:
+            if pk in by_id:
+                yield _export_row(by_id[pk], labels)
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _yes_no(value) -> str:
+    return "" if value is None else ("Yes" if value else "No")
+
+
+def _export_row(referral: Referral, labels: dict[str, dict]) -> list:
+    """One referral as a row of EXPORT_HEADER (`labels`: each choice field's labels, looked
+    up once for the whole export rather than once a cell)."""
+    return [
+        referral.reference,
+        referral.service.name,
+        _when(referral.received_at),
+        labels["source"].get(referral.source, referral.source),
+        labels["subject"].get(referral.subject, referral.subject),
+        referral.district_name,
+        labels["risk_level"].get(referral.risk_level, referral.risk_level),
+        _yes_no(referral.heard_at_marac),
+        referral.children_in_household,
+        labels["status"].get(referral.status, referral.status),
+        _when(referral.first_contact_at),
+        _yes_no(referral.contacted_within_sla),
+        _when(referral.oversight_at),
+        _yes_no(referral.oversight_within_sla),
+        _when(referral.support_started_at),
+        _when(referral.closed_at),
+        labels["closure_reason"].get(referral.closure_reason, referral.closure_reason),
+        _yes_no(referral.is_repeat),
+        _yes_no(referral.is_repeat_address),
+    ]
 
 
 def _repeat_notices(user, referral: Referral) -> list[str]:

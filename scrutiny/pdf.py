@@ -91,7 +91,19 @@ class ContentsEntry:
     title: str
 
 
-def render_pdf(
+@dataclass(frozen=True)
+class RenderedPdf:
+    pdf: bytes
+    page_count: int  # from WeasyPrint's laid-out document: no need to read the PDF back
+
+
+def render_pdf(template_name: str, context: dict, **options) -> bytes:
+    """Render a template extending ``reports/base.html`` to an A4 PDF/UA-1 document (the
+    options are render_pdf_pages's)."""
+    return render_pdf_pages(template_name, context, **options).pdf
+
+
+def render_pdf_pages(
     template_name: str,
     context: dict,
     *,
@@ -99,8 +111,9 @@ def render_pdf(
     lang: str = "en-GB",
     page_numbers: bool = True,
     first_page_number: int = 1,
-) -> bytes:
-    """Render a template extending ``reports/base.html`` to an A4 PDF/UA-1 document.
+) -> RenderedPdf:
+    """Render a template extending ``reports/base.html`` to an A4 PDF/UA-1 document, with its
+    number of pages.
 
     In a pack, pass ``page_numbers=False`` (the pack stamps its own "Page X of Y") and the page the
     document starts on, so that its contents page quotes the pack's page numbers.
@@ -127,12 +140,14 @@ def render_pdf(
         )
     with _weasyprint_errors() as errors:
         try:
-            pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+            # What HTML.write_pdf does, in two steps, to keep the laid-out pages' count.
+            laid_out = document.render(pdf_variant=PDF_VARIANT)
+            pdf = laid_out.write_pdf(pdf_variant=PDF_VARIANT)
         except FatalURLFetchingError as exc:
             raise PdfError(f"{title}: {exc}") from exc
     if errors:
         raise PdfError(f"{title}: " + "; ".join(errors))
-    return pdf
+    return RenderedPdf(pdf, len(laid_out.pages))
 
 
 def _charts_without_title(document: HTML) -> int:

@@ -11,13 +11,11 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from io import BytesIO
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from pypdf import PdfReader
 
 from partnership.calendar import FinancialQuarter
 from partnership.disclosure import MIN_GROUP, NOT_APPLICABLE, ROUND_TO, SUPPRESSED
@@ -25,7 +23,7 @@ from partnership.models import User
 
 from ..constants import RAG_DESCRIPTIONS, Rag
 from ..models import Committee, Meeting, RunStage
-from ..pdf import ContentsEntry, ReportCover, render_pdf
+from ..pdf import ContentsEntry, RenderedPdf, ReportCover, render_pdf_pages
 from .content import ReportContent, quarterly_report_content
 from .covers import report_cover, report_title
 
@@ -87,8 +85,8 @@ def render_report_document(
     contents: Sequence[ContentsEntry],
     page_numbers: bool = True,
     first_page_number: int = 1,
-) -> bytes:
-    return render_pdf(
+) -> RenderedPdf:
+    return render_pdf_pages(
         "reports/quarterly_report.html",
         {"cover": cover, "contents": contents, "body": mark_safe(body_html)},  # noqa: S308
         title=title,
@@ -108,13 +106,13 @@ def render_quarterly_report(
     body = render_report_body(content)
     contents = report_contents(content)
     on_stage(RunStage.WRITING)
-    pdf = render_report_document(
+    rendered = render_report_document(
         cover=cover, title=report_title(content.quarter), body_html=body, contents=contents
     )
     return RenderedReport(
-        pdf=pdf,
-        page_count=len(PdfReader(BytesIO(pdf)).pages),
-        sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf=rendered.pdf,
+        page_count=rendered.page_count,
+        sha256=hashlib.sha256(rendered.pdf).hexdigest(),
         body_html=str(body),
         contents=contents,
         data_as_at=content.dashboard.data_as_at,

@@ -131,3 +131,60 @@ def test_the_demo_officer_has_referrals_waiting_for_first_contact(demo):
         service__provider=officer.organisation, status=Status.RECEIVED
     )
     assert waiting.exists()
+
+
+def demo_digest() -> str:
+    """A digest of every demo row (referrals, status changes, outcomes, summary), with other
+    tables' ids replaced by names (PostgreSQL's sequences move on between tests)."""
+    from hashlib import sha256
+
+    from commissioning.models import CommissionedService
+    from partnership.models import Area, Organisation, User
+    from referrals.models import ReferralOutcome, ReferralSummary
+
+    names = {
+        "service_id": dict(CommissionedService.objects.values_list("pk", "name")),
+        "signposted_to_service_id": dict(CommissionedService.objects.values_list("pk", "name")),
+        "area_id": dict(Area.objects.values_list("pk", "name")),
+        "referring_organisation_id": dict(Organisation.objects.values_list("pk", "name")),
+        "logged_by_id": dict(User.objects.values_list("pk", "username")),
+        "by_id": dict(User.objects.values_list("pk", "username")),
+    }
+
+    def value(row, name):
+        found = getattr(row, name)
+        return names[name].get(found) if name in names else found
+
+    digest = sha256()
+    for model in (Referral, ReferralStatusChange, ReferralOutcome):
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+        order = "id" if model is Referral else "referral_id"
+        later = ("at", "pk") if model is ReferralStatusChange else ("pk",)
+        for row in model.objects.order_by(order, *later):
+            digest.update(repr([value(row, name) for name in fields]).encode())
+    services, areas = names["service_id"], names["area_id"]
+    rows = [
+        (
+            dimension,
+            month,
+            services[service],
+            areas[int(value)] if dimension == "area" and value else value,
+            *counts,
+        )
+        for month, service, dimension, value, *counts in ReferralSummary.objects.values_list(
+            "month", "service_id", "dimension", "value", "referrals", "first_contact_met"
+        )
+    ]
+    for row in sorted(rows):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+# The demo rows for seed 11 on TODAY. The same on SQLite (executemany) and PostgreSQL (COPY,
+# with the summary counted in SQL): a change here means the demo data changed.
+DEMO_DIGEST = "e768578099d8392859abfc921fa8bb49aa04dd6a7a387a2542495d527b5e1de4"
+
+
+def test_the_demo_rows_are_the_same_whichever_way_they_are_written(db):
+    seed_demo(referrals=2000, seed=11, today=TODAY)
+    assert demo_digest() == DEMO_DIGEST

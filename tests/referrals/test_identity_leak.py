@@ -110,6 +110,11 @@ def _post(name=NAME, **overrides):
     return data
 
 
+def _body(response) -> bytes:
+    """A response's body, whether sent at once or streamed (the CSV export)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def _database_text() -> list[str]:
     texts = []
     for model in apps.get_models():
@@ -172,7 +177,7 @@ def test_identifying_input_never_reaches_logs_pages_errors_or_database(
 
     haystacks = {
         "log": every_log_line.lines,
-        "page": [page.content.decode("utf-8", "replace") for page in pages],
+        "page": [_body(page).decode("utf-8", "replace") for page in pages],
         "error report": reports,
         "cookie": [morsel.value for morsel in client.cookies.values()],
         "database": _database_text(),

@@ -101,3 +101,65 @@ def test_a_referrals_history_is_its_own_steps_oldest_first(officer, service):
     assert [step.referral_id for step in steps] == [referral.pk] * len(steps)
     assert [step.at for step in steps] == sorted(step.at for step in steps)
     assert len(steps) == 2
+
+
+# The list's reference search ------------------------------------------------------------------
+
+
+@pytest.fixture
+def numbered(service):
+    from referrals.models import ReferenceCounter
+
+    ReferenceCounter.objects.create(year=2024, last_number=123)
+    ReferenceCounter.objects.create(year=2025, last_number=1234)
+    return {
+        reference: ReferralFactory(service=service, reference=reference)
+        for reference in ("R-2024-000123", "R-2025-000123", "R-2025-001234", "R-2025-012345")
+    }
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("R-2025-000123", {"R-2025-000123"}),
+        ("r-2025-000123", {"R-2025-000123"}),
+        (" R 2025 000123 ", {"R-2025-000123"}),
+        ("2025-000123", {"R-2025-000123"}),
+        ("R2025000123", {"R-2025-000123"}),
+        ("2025-123", {"R-2025-000123"}),
+        ("123", {"R-2024-000123", "R-2025-000123"}),
+        ("000123", {"R-2024-000123", "R-2025-000123"}),
+        ("1234", {"R-2025-001234"}),
+        ("R-2025", {"R-2025-000123", "R-2025-001234", "R-2025-012345"}),
+        ("R-2025-", {"R-2025-000123", "R-2025-001234", "R-2025-012345"}),
+        ("R-202", {"R-2024-000123", "R-2025-000123", "R-2025-001234", "R-2025-012345"}),
+        ("R-2024", {"R-2024-000123"}),
+        ("R-2029", set()),
+        ("abc", set()),
+        ("R-2025-0001234567", set()),
+        ("%", set()),
+        ("_", set()),
+    ],
+)
+def test_reference_search_finds_a_whole_reference_a_number_or_a_start(numbered, text, found):
+    from referrals.models import Referral
+    from referrals.selectors import reference_matches
+
+    matches = Referral.objects.filter(reference_matches(text))
+    assert set(matches.values_list("reference", flat=True)) == found
+
+
+def test_the_list_filters_through_the_selector(officer, service, numbered):
+    from referrals.selectors import filtered_referrals_for_user
+
+    found = filtered_referrals_for_user(officer, filters={"q": "R-2025", "risk_level": "standard"})
+    assert found.count() == 3
+    assert not filtered_referrals_for_user(officer, filters={"status": "closed"}).exists()
+
+
+def test_an_officers_rule_asks_for_ids_not_a_join(officer, service):
+    query = str(referrals_for_user(officer).query)
+    assert "JOIN" not in query
+    assert (
+        f'"service_id" IN ({service.pk})' in query and f'"logged_by_id" IN ({officer.pk})' in query
+    )

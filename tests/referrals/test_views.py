@@ -486,14 +486,14 @@ def test_the_list_filters_by_status_risk_district_dates_and_overdue(
     client = login(officer)
 
     def shown(**query):
-        return set(client.get(LIST, query).context["page"].object_list)
+        return set(client.get(LIST, query).context["page"].rows)
 
     assert shown(status="contacted") == {contacted}
     assert shown(risk_level="high") == {old_high}
     assert shown(area=district.pk) == {old_high}
     assert shown(area="out") == {contacted}
     assert shown(contact_overdue="on") == {old_high}
-    assert shown(q=recent.reference[-6:]) == {recent}
+    assert shown(q=recent.reference.lower()) == {recent}
     day = timezone.localtime(now - timedelta(days=40))
     query = {"received_to_0": day.day, "received_to_1": day.month, "received_to_2": day.year}
     assert shown(**query) == {old_high}
@@ -507,18 +507,86 @@ def test_a_bad_filter_says_what_is_wrong(login, officer, service):
     assert "must be a real date" in response.content.decode()
 
 
-def test_the_list_is_paginated(login, officer, service):
-    ReferralFactory.create_batch(51, service=service)
+def test_the_list_is_paginated_newest_first_with_next_and_previous_pages(login, officer, service):
+    start = timezone.now() - timedelta(days=60)
+    made = [
+        ReferralFactory(service=service, received_at=start + timedelta(hours=n)) for n in range(51)
+    ]
     client = login(officer)
-    assert len(client.get(LIST).context["page"].object_list) == 50
-    assert len(client.get(LIST, {"page": 2}).context["page"].object_list) == 1
+
+    first = client.get(LIST)
+    assert first.context["page"].rows == made[::-1][:50]
+    assert first.context["count"] == 51
+    links = first.context["page_links"]
+    assert links["previous"] is None and links["first"] is None
+    second = client.get(LIST + links["next"])
+    assert second.context["page"].rows == [made[0]]
+    assert second.context["page_links"]["next"] is None
+    back = client.get(LIST + second.context["page_links"]["previous"])
+    assert back.context["page"].rows == made[::-1][:50]
+    assert client.get(LIST + links["last"]).context["page"].rows == made[::-1][1:]
+
+
+def test_the_list_sorts_by_reference_or_date_received_either_way(login, officer, service):
+    start = timezone.now() - timedelta(days=10)
+    later = ReferralFactory(service=service, reference="R-2024-000001", received_at=start)
+    earlier = ReferralFactory(
+        service=service, reference="R-2024-000002", received_at=start - timedelta(days=1)
+    )
+    client = login(officer)
+
+    def order(**query):
+        return client.get(LIST, query).context["page"].rows
+
+    assert order() == [later, earlier]
+    assert order(sort="received", order="asc") == [earlier, later]
+    assert order(sort="reference") == [earlier, later]
+    assert order(sort="reference", order="asc") == [later, earlier]
+    page = client.get(LIST, {"sort": "reference"}).content.decode()
+    assert 'aria-sort="descending"><a class="govuk-link" href="?sort=reference&amp;order=asc"' in (
+        page
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"after": "not-a-cursor"},
+        {"before": "%%%"},
+        {"after": "WyJub3QgYSBkYXRlIiwgMV0"},  # ["not a date", 1]
+        {"page": "99"},
+        {"sort": "person_key", "order": "sideways"},
+    ],
+)
+def test_a_list_address_edited_by_hand_gives_the_first_page(login, officer, service, query):
+    ReferralFactory(service=service)
+    response = login(officer).get(LIST, query)
+    assert response.status_code == 200
+    assert len(response.context["page"].rows) == 1
+
+
+def test_a_page_after_the_last_referral_says_so(login, officer, service):
+    referral = ReferralFactory(service=service)
+    client = login(officer)
+    after = client.get(LIST).context["page"].key_of(referral)
+
+    page = client.get(LIST, {"after": after}).content.decode()
+
+    assert "There are no more referrals after this point" in page
+
+
+def test_the_count_stops_at_its_limit(login, officer, service, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_LIMIT", 2)
+    ReferralFactory.create_batch(3, service=service)
+    page = login(officer).get(LIST).content.decode()
+    assert "More than 2 referrals" in page
 
 
 def test_an_export_is_a_csv_of_the_filtered_referrals_and_is_audited(login, officer, service):
     high = ReferralFactory(service=service, risk_level="high")
     ReferralFactory(service=service, risk_level="standard")
     response = login(officer).get(EXPORT, {"risk_level": "high"})
-    body = response.content.decode("utf-8-sig")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
     assert high.reference in body and body.count("R-1999-") == 1
     exported = AuditEvent.objects.filter(action=AuditAction.EXPORT).exclude(object_id="")
@@ -529,7 +597,9 @@ def test_an_export_over_the_limit_is_refused_with_a_message(login, officer, serv
     monkeypatch.setattr(views, "EXPORT_ROW_LIMIT", 1)
     ReferralFactory.create_batch(2, service=service)
     response = login(officer).get(EXPORT, follow=True)
-    assert "the limit is 1" in response.content.decode()
+    assert "There are more than 1 referrals to export, which is the limit" in (
+        response.content.decode()
+    )
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 

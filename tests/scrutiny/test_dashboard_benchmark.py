@@ -29,3 +29,31 @@ def test_the_benchmark_is_meant_for_postgresql(settings):
         pytest.skip("runs on PostgreSQL")
     with pytest.raises(CommandError, match="PostgreSQL"):
         call_command("benchmark_dashboard", referrals=300)
+
+
+@pytest.mark.django_db
+def test_the_referral_benchmark_prints_each_measure_and_changes_nothing(settings):
+    from partnership.demo import seed_demo
+    from referrals.models import Referral, ReferralSummary
+
+    seed_demo(referrals=600, seed=4)
+    before = (Referral.objects.count(), ReferralSummary.objects.count())
+    out = io.StringIO()
+
+    call_command("benchmark_referrals", repeat=1, allow_sqlite=True, stdout=out)
+
+    printed = out.getvalue()
+    assert "600 referrals on" in printed
+    for measure in (
+        "first page",
+        "middle page",
+        "last page",
+        "search: a number",
+        "export",
+        "log a referral",
+        "record first contact",
+    ):
+        assert measure in printed
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        assert "anchor" in printed and "x\n" in printed
+    assert (Referral.objects.count(), ReferralSummary.objects.count()) == before

@@ -783,3 +783,29 @@ def test_write_atomically_saves_whole_objects_to_storages_without_local_paths():
     name = write_atomically("reports/q4.pdf", [b"%PDF", b"-1.7"], storage=storage)
 
     assert storage.open(name).read() == b"%PDF-1.7"
+
+
+def test_the_page_count_comes_from_the_laid_out_document_and_the_pdf_is_unchanged():
+    from django.template.loader import render_to_string
+
+    from scrutiny import pdf as pdf_module
+
+    context = {"cover": make_cover(), "contents": CONTENTS, "sections": SECTIONS}
+    title = "Quarterly performance report 2024/25 Q4"
+    rendered = pdf_module.render_pdf_pages("test_reports/report.html", context, title=title)
+
+    html = render_to_string(
+        "test_reports/report.html",
+        {
+            **context,
+            "document_title": title,
+            "lang": "en-GB",
+            "page_numbers": True,
+            "first_page_number": 1,
+        },
+    )
+    in_one_step = HTML(
+        string=html, base_url=str(settings.BASE_DIR), url_fetcher=pdf_module._StaticFilesOnly()
+    ).write_pdf(pdf_variant=pdf_module.PDF_VARIANT)
+    assert rendered.pdf == in_one_step
+    assert rendered.page_count == len(PdfReader(BytesIO(rendered.pdf)).pages) > 1
