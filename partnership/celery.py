@@ -1,9 +1,12 @@
 """The Celery app. Beat schedules live here, in one place."""
 
 import os
+from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_ready
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
 
@@ -11,6 +14,12 @@ app = Celery("partnership")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = {}
+
+# kombu's filesystem transport (the development broker) expects its folders to exist.
+if app.conf.broker_url.startswith("filesystem"):
+    for folder in ("data_folder_in", "data_folder_out", "control_folder"):
+        Path(app.conf.broker_transport_options[folder]).mkdir(parents=True, exist_ok=True)
+    Path(app.conf.result_backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 # Scrutiny: each action owner's daily reminder, and the clerks' weekly digest of overdue actions.
 app.conf.beat_schedule["scrutiny-action-reminders"] = {
     "task": "scrutiny.send_action_reminders",
@@ -25,6 +34,13 @@ app.conf.beat_schedule["scrutiny-overdue-digest"] = {
 app.conf.beat_schedule["scrutiny-draft-quarterly-reports"] = {
     "task": "scrutiny.draft_quarterly_reports",
     "schedule": crontab(hour=6, minute=0, day_of_month=10, month_of_year="1,4,7,10"),
+}
+
+# Background runs: recover runs whose worker died and send those the broker never got
+# (partnership/runs.py). Reading the config above loaded Django's settings.
+app.conf.beat_schedule["partnership-sweep-runs"] = {
+    "task": "partnership.sweep_runs",
+    "schedule": float(settings.RUN_SWEEP_SECONDS),
 }
 
 # Referrals: recount the dashboard's monthly summary every night. Each write keeps it in step
@@ -46,6 +62,12 @@ app.conf.beat_schedule["retention-run"] = {
     "task": "retention.run_retention",
     "schedule": crontab(hour=3, minute=15),
 }
+
+
+@worker_ready.connect
+def _sweep_when_a_worker_starts(sender, **kwargs) -> None:
+    """A worker starting after a crash picks up what was stranded at once, not at the next beat."""
+    sender.app.send_task("partnership.sweep_runs")
 
 
 @app.task(name="partnership.ping")

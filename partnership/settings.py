@@ -216,11 +216,12 @@ MEDIA_URL = "/media/"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-# Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly in the web process.
+# Celery: Redis when REDIS_URL is set. Without it (a laptop), kombu's filesystem transport under
+# CELERY_DIR: a broker that needs no server, so `make run` runs a real worker beside the web
+# server. CELERY_TASK_ALWAYS_EAGER=1 runs tasks in the web process instead (the tests do).
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_DIR = Path(env.str("CELERY_DIR", default=str(BASE_DIR / ".celery")))
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -235,6 +236,43 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Background runs (partnership/runs.py). A running run's worker renews its lease every quarter
+# of RUN_LEASE_SECONDS; once it lapses, the sweep (every RUN_SWEEP_SECONDS, on beat) queues the
+# run again, up to RUN_MAX_ATTEMPTS starts. A run may take RUN_TIME_LIMIT_SECONDS at most.
+RUN_LEASE_SECONDS = env.int("RUN_LEASE_SECONDS", default=60)
+RUN_SWEEP_SECONDS = env.int("RUN_SWEEP_SECONDS", default=60)
+RUN_MAX_ATTEMPTS = env.int("RUN_MAX_ATTEMPTS", default=3)
+RUN_TIME_LIMIT_SECONDS = env.int("RUN_TIME_LIMIT_SECONDS", default=15 * 60)
+# A queued run whose message was sent this long ago without being started is sent again (the
+# message was lost, e.g. Redis restarted without its data); a duplicate does nothing.
+RUN_RESEND_AFTER_SECONDS = env.int("RUN_RESEND_AFTER_SECONDS", default=10 * 60)
+# Redis hands an unacknowledged message out again after this long: longer than any run may take
+# (hard limit: soft limit + 60 s), so a run still going is never given to a second worker.
+RUN_VISIBILITY_TIMEOUT = RUN_TIME_LIMIT_SECONDS + 5 * 60
+# A request must not wait long on a broker that is down: the run stays queued and is sent later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": RUN_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": 3,
+    }
+    CELERY_BROKER_CONNECTION_TIMEOUT = 3
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_DIR / "queue"),
+        "data_folder_out": str(CELERY_DIR / "queue"),
+        "control_folder": str(CELERY_DIR / "control"),
+    }
+    CELERY_RESULT_BACKEND = f"file://{CELERY_DIR / 'results'}"
 
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
