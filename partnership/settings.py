@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "partnership.middleware.LoginRequiredEverywhereMiddleware",
     "partnership.middleware.NoStoreForLoggedInMiddleware",
+    "partnership.middleware.PermissionsPolicyMiddleware",
     "partnership.middleware.AdminAccessAuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,6 +150,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# How many reverse proxies in front of the app append to X-Forwarded-For: the client's address is
+# read that many entries from the right (partnership.audit.client_ip); 0 reads the connection's.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0 if DEBUG else 1)
+# Browser features no page uses, refused for this site and anything it could be framed into.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), fullscreen=(self), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
+
 # Login lockout: 5 failures by username and IP within 15 minutes, then 15 minutes cooling off.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
@@ -157,6 +168,7 @@ AXES_LOCKOUT_TEMPLATE = "partnership/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_CLIENT_IP_CALLABLE = "partnership.audit.client_ip"
 
 # Second factor (django-otp, TOTP with ten single-use recovery codes). Roles that see referral
 # records or commissioning data always need it; committee members and clerks only when listed.
@@ -321,15 +333,24 @@ RETENTION_YEARS = {
 if bad := [kind for kind, years in RETENTION_YEARS.items() if not 1 <= years <= 100]:
     raise ImproperlyConfigured(f"Retention periods must be 1 to 100 years: {', '.join(bad)}.")
 
+# Logs: one JSON object a line in production (LOG_FORMAT=json), readable lines in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
     "filters": {
         # Its message would carry the template context: identifiers typed on the referral form.
         "no_template_context": {"()": "partnership.logfilters.DropTemplateLookupFailures"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request bodies never reach the logs: 4xx/5xx lines carry only the path and status.
@@ -341,3 +362,16 @@ LOGGING = {
         "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+# Celery workers log through the same handlers (JSON in production), not their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reports to Sentry, only when a DSN is given (partnership/observability.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from partnership.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+    )
