@@ -117,6 +117,8 @@ def test_compose_runs_the_full_stack_with_health_checks_volumes_and_secrets_in_f
         "db",
         "redis",
     }
+    web_check = " ".join(services["web"]["healthcheck"]["test"])
+    assert "http://localhost:8000/health/" in web_check
     assert set(compose["volumes"]) == {"db-data", "media", "redis-data"}
     assert "media:/app/media:rw" in services["web"]["volumes"]
     assert "media:/app/media:rw" in services["worker"]["volumes"]
