@@ -193,12 +193,14 @@ def _audit_status(run: BackgroundRun, **detail) -> None:
     )
 
 
-def _fail_locked(run: BackgroundRun, reason: str) -> None:
+def _fail_locked(run: BackgroundRun, reason: str, **fields) -> None:
+    for name, value in fields.items():
+        setattr(run, name, value)
     run.status = RunStatus.FAILED
     run.error = reason[:ERROR_MAX_LENGTH]
     run.finished_at = timezone.now()
     run.lease_expires_at = None
-    run.save(update_fields=["status", "error", "finished_at", "lease_expires_at"])
+    run.save(update_fields=["status", "error", "finished_at", "lease_expires_at", *fields])
     _audit_status(run, attempts=run.attempts)
 
 
@@ -263,10 +265,7 @@ def run_complete(run: BackgroundRun, **fields) -> None:
 def run_fail(run: BackgroundRun, reason: str, **fields) -> None:
     """Mark the run failed with the reason people will read, if this attempt still holds it."""
     with transaction.atomic():
-        current = _held(run)
-        for name, value in fields.items():
-            setattr(current, name, value)
-        _fail_locked(current, reason)
+        _fail_locked(_held(run), reason, **fields)
 
 
 @contextmanager

@@ -7,10 +7,9 @@ module never imports those services (no import circle).
 """
 
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
 
-from partnership.runs import run_task
+from partnership.runs import run_send_on_commit, run_task
 
 from . import services
 from .reports import runs
@@ -49,10 +48,10 @@ def make_quarterly_report(run_id: int) -> str:
 
 @shared_task(name="scrutiny.draft_quarterly_reports")
 def draft_quarterly_reports() -> list[int]:
-    """Add the drafts, then queue each once they are committed (the worker must read them)."""
+    """Add the drafts, then send each (they are committed: this runs outside a transaction)."""
     drafts = runs.report_drafts_create(today=timezone.localdate())
     for run in drafts:
-        transaction.on_commit(lambda pk=run.pk: make_quarterly_report.delay(pk))
+        run_send_on_commit(run)
     return [run.pk for run in drafts]
 
 
