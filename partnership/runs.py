@@ -160,14 +160,14 @@ def run_send(model: type[BackgroundRun], pk: int) -> bool:
     task = current_app.tasks[model.task_name]
     try:
         task.apply_async(args=[pk])
-    except Exception:
+    except Exception as error:
         if current_app.conf.task_always_eager:
             raise
         logger.warning(
-            "Could not send %s %s to the broker; the sweep will send it",
+            "Could not send %s %s to the broker (%s); the sweep will send it",
             model._meta.label,
             pk,
-            exc_info=True,
+            error,
         )
         return False
     model.objects.filter(pk=pk).update(sent_at=timezone.now())

@@ -261,7 +261,7 @@ RUN_TIME_LIMIT_SECONDS = env.int("RUN_TIME_LIMIT_SECONDS", default=15 * 60)
 RUN_RESEND_AFTER_SECONDS = env.int("RUN_RESEND_AFTER_SECONDS", default=10 * 60)
 # Redis hands an unacknowledged message out again after this long: longer than any run may take
 # (hard limit: soft limit + 60 s), so a run still going is never given to a second worker.
-RUN_VISIBILITY_TIMEOUT = RUN_TIME_LIMIT_SECONDS + 5 * 60
+RUN_VISIBILITY_TIMEOUT = env.int("RUN_VISIBILITY_TIMEOUT", default=RUN_TIME_LIMIT_SECONDS + 5 * 60)
 # A request must not wait long on a broker that is down: the run stays queued and is sent later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
@@ -274,7 +274,11 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": RUN_VISIBILITY_TIMEOUT,
+        # Look for unacknowledged messages past their visibility timeout every 10 s or so.
+        "unacked_restore_throttle": 1,
         "socket_connect_timeout": 3,
+        # A publish to a Redis that vanished without closing the connection gives up.
+        "socket_timeout": 10,
     }
     CELERY_BROKER_CONNECTION_TIMEOUT = 3
 else:
