@@ -35,7 +35,7 @@ system-deps:
 run: install
 	$(RUN) python manage.py migrate --no-input
 	$(RUN) python manage.py seed_demo --if-empty
-	$(RUN) python manage.py runserver 127.0.0.1:8000
+	bash scripts/serve.sh 127.0.0.1:8000
 
 # pytest runs twice: on SQLite with the browser tests, then everything but the browser tests on
 # a throwaway PostgreSQL and Redis with a real Celery worker (skipped, saying so, without them).
