@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.http import FileResponse
 
 from .constants import AGENDA_DOCUMENT_MAX_BYTES, EVIDENCE_MAX_BYTES
-from .pdf import PdfDamaged, PdfError, sanitise_pdf
+from .pdfclean import PdfDamaged, PdfError, sanitise_pdf
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"  # .docx and .xlsx are zip files

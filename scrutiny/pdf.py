@@ -9,8 +9,8 @@ Everything here takes plain data and returns bytes, so it is tested without a da
   every page, so the whole pack has one page numbering. `build_agenda_pack` renders the agenda
   last, once the first page of every item is known.
 - `write_atomically` stores a file whole or not at all.
-- `sanitise_pdf` reads an uploaded PDF and gives it back without JavaScript, actions other than
-  links, or embedded files; `assemble_pack` removes them from the merged pack as well.
+- `assemble_pack` removes JavaScript, actions other than links and embedded files from the merged
+  pack (scrutiny.pdfclean, which also checks uploads).
 
 A pack is a tagged PDF/UA-1 document too: pypdf merges the pages, and `scrutiny.pdftags` gives the
 merged file one structure tree made of every part's own (or, for an untagged attached paper, one
@@ -40,18 +40,17 @@ from django.core.files.storage import FileSystemStorage, Storage, default_storag
 from django.template.loader import render_to_string
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import (
-    ArrayObject,
     ContentStream,
-    DictionaryObject,
-    IndirectObject,
     NameObject,
-    PdfObject,
     TextStringObject,
 )
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from .pdfclean import PdfDamaged, PdfError, read_pdf, scrub
 from .pdftags import ARTIFACT_BEGIN, MARKED_END, UNTAGGED_BEGIN, TaggedPart, is_tagged, tag_pack
+
+__all__ = ["PdfDamaged", "PdfError"]  # defined with the upload checks, which need no WeasyPrint
 
 PDF_VARIANT = "pdf/ua-1"
 SVG = "http://www.w3.org/2000/svg"
@@ -59,14 +58,6 @@ SVG = "http://www.w3.org/2000/svg"
 # estimate is seldom shorter than the agenda with its real numbers.
 PROVISIONAL_PAGE_NUMBER = 999
 MAX_LAYOUT_PASSES = 5
-
-
-class PdfError(Exception):
-    """A PDF could not be made; the message says why, in words the person running it can act on."""
-
-
-class PdfDamaged(PdfError):
-    """A PDF that pypdf cannot read at all; the message quotes pypdf's own reason."""
 
 
 @dataclass(frozen=True)
@@ -260,11 +251,11 @@ def build_agenda_pack(
     is rendered again with the real numbers; repeated in the rare case its length then changes.
     """
     _check_pack_title(title)
-    agenda = _read_pdf(front_and_agenda([PROVISIONAL_PAGE_NUMBER] * len(items)), agenda_label)
+    agenda = read_pdf(front_and_agenda([PROVISIONAL_PAGE_NUMBER] * len(items)), agenda_label)
     for _ in range(MAX_LAYOUT_PASSES):
         placed_items = _place(items, first_page=len(agenda.pages) + 1)
         data = front_and_agenda([item.start for item in placed_items])
-        final = _read_pdf(data, agenda_label)
+        final = read_pdf(data, agenda_label)
         if len(final.pages) == len(agenda.pages):
             return _assemble(
                 [_Placed(agenda_label, True, final, 1, data), *placed_items],
@@ -288,29 +279,10 @@ def _place(parts: Sequence[PdfPart], *, first_page: int) -> list[_Placed]:
     page = first_page
     for part in parts:
         data = part.render(page)
-        reader = _read_pdf(data, part.label)
+        reader = read_pdf(data, part.label)
         placed.append(_Placed(part.label, part.stamp, reader, page, data))
         page += len(reader.pages)
     return placed
-
-
-def _read_pdf(data: bytes, label: str) -> PdfReader:
-    try:
-        reader = PdfReader(BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise PdfError(
-                f"{label} is password-protected. Save it without a password and attach it again."
-            )
-        page_count = len(reader.pages)
-    except PdfError:
-        raise
-    except Exception as exc:  # pypdf raises many kinds of error on a damaged or unusual file
-        raise PdfDamaged(
-            f"{label} could not be read as a PDF ({exc}). Save it as PDF again and re-attach it."
-        ) from exc
-    if page_count == 0:
-        raise PdfError(f"{label} has no pages.")
-    return reader
 
 
 def _assemble(placed: list[_Placed], *, title: str, lang: str) -> AssembledPdf:
@@ -343,7 +315,7 @@ def _assemble(placed: list[_Placed], *, title: str, lang: str) -> AssembledPdf:
                 stamp, Transformation().translate(float(box.left), float(box.bottom))
             )
             page.compress_content_streams()
-    _scrub(writer)
+    scrub(writer)
     writer.add_metadata({"/Title": title})
     writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
     writer.create_viewer_preferences().display_doctitle = True
@@ -459,110 +431,3 @@ def write_atomically(
             os.unlink(temporary)
         raise
     return name
-
-
-# Uploaded PDFs -------------------------------------------------------------------------------
-
-# Keys that run something when a document or page opens, a field changes or a page is shown,
-# and embedded files. Removed wherever they appear.
-_ACTIVE_KEYS = {
-    "/AA",
-    "/OpenAction",
-    "/JS",
-    "/JavaScript",
-    "/EmbeddedFiles",
-    "/EmbeddedFile",
-    "/EF",
-    "/RichMediaContent",
-    "/XFA",
-}
-# Actions that only move the reader: to a page or bookmark, or to a web address.
-_SAFE_ACTIONS = {"/GoTo", "/URI", "/Named"}
-_SAFE_URI_SCHEMES = ("http://", "https://", "mailto:")
-# Annotations that play or hold something: dropped from the page.
-_ACTIVE_ANNOTATIONS = {"/FileAttachment", "/Screen", "/Movie", "/Sound", "/RichMedia", "/3D"}
-
-
-def _is_safe_action(action: PdfObject) -> bool:
-    action = action.get_object()
-    if not isinstance(action, DictionaryObject):
-        return False
-    kind = action.get("/S")
-    if kind not in _SAFE_ACTIONS:
-        return False
-    if kind == "/URI":
-        uri = str(action.get("/URI", "")).strip().lower()
-        return uri.startswith(_SAFE_URI_SCHEMES)
-    return True
-
-
-def _scrub_dictionary(value: DictionaryObject) -> None:
-    for key in [key for key in value.keys() if key in _ACTIVE_KEYS]:  # noqa: SIM118 (outline items iterate their children)
-        del value[key]
-    if "/S" in value and "/Next" in value:  # an action, and the actions chained after it
-        del value["/Next"]
-    if "/A" in value and not _is_safe_action(value["/A"]):
-        del value["/A"]
-    if "/Annots" in value:
-        value[NameObject("/Annots")] = ArrayObject(
-            annotation
-            for annotation in value["/Annots"].get_object()
-            if annotation.get_object().get("/Subtype") not in _ACTIVE_ANNOTATIONS
-        )
-
-
-def _scrub(writer: PdfWriter) -> None:
-    """Remove JavaScript, actions other than links, and embedded files from the whole document.
-
-    Every object reachable from the catalogue is visited: the document's open action and name
-    trees, each page's open and close actions, annotations and form fields (whose actions ride
-    on a field's parent, which pages reach through their widgets), and outlines.
-    """
-    root = writer.root_object
-    names = root.get("/Names")
-    if names is not None:
-        names = names.get_object()
-        for tree in ("/JavaScript", "/EmbeddedFiles"):
-            if tree in names:
-                del names[tree]
-    seen: set[int] = set()
-    stack: list[PdfObject] = [root]
-    while stack:  # not recursive: outlines are long chains
-        value = stack.pop()
-        if isinstance(value, IndirectObject):
-            if value.idnum in seen:
-                continue
-            seen.add(value.idnum)
-            value = value.get_object()
-        if isinstance(value, DictionaryObject):
-            _scrub_dictionary(value)
-            stack.extend(value.values())
-        elif isinstance(value, ArrayObject):
-            stack.extend(value)
-
-
-def sanitise_pdf(data: bytes, label: str) -> tuple[bytes, int]:
-    """An uploaded PDF, read whole and written again with only its pages, without active content.
-
-    Returns the new bytes and the page count. Raises PdfError, saying what to do, for a file that
-    cannot be read (not a PDF, damaged, password-protected, no pages, a page that cannot be
-    drawn).
-    """
-    reader = _read_pdf(data, label)
-    writer = PdfWriter()
-    try:
-        for page in reader.pages:
-            contents = page.get_contents()
-            if contents is not None:
-                contents.get_data()  # decodes every content stream: a damaged one fails here
-            writer.add_page(page)
-        _scrub(writer)
-        buffer = BytesIO()
-        writer.write(buffer)
-    except PdfError:
-        raise
-    except Exception as exc:  # pypdf raises many kinds of error on a damaged file
-        raise PdfDamaged(
-            f"{label} could not be read as a PDF ({exc}). Save it as PDF again and re-attach it."
-        ) from exc
-    return buffer.getvalue(), len(writer.pages)

@@ -20,7 +20,8 @@ from pypdf.generic import (
 from scrutiny import services
 from scrutiny.demo import minimal_pdf
 from scrutiny.models import AgendaDocument
-from scrutiny.pdf import PdfError, PdfPart, assemble_pack, sanitise_pdf
+from scrutiny.pdf import PdfPart, assemble_pack
+from scrutiny.pdfclean import PdfError, sanitise_pdf
 from tests.factories import ActionFactory, AgendaItemFactory
 from tests.pdfutils import pdf_page_texts
 
