@@ -1,8 +1,8 @@
 """`make run` (scripts/serve.sh) serves the app with a real Celery worker beside it, on kombu's
 filesystem broker (no Redis), and the worker stops when the server stops.
 
-Marked `laptop`: it runs the development stack on SQLite, so only the SQLite layer of `make test`
-runs it (the PostgreSQL/Redis layer would run the same thing again).
+Marked `sqlite_only`: it runs the development stack on SQLite, so only the SQLite layer of
+`make test` runs it (the PostgreSQL/Redis layer would run the same thing again).
 """
 
 import os
@@ -18,7 +18,7 @@ import pytest
 
 from tests.partnership.conftest import BASE_DIR, environment
 
-pytestmark = pytest.mark.laptop
+pytestmark = pytest.mark.sqlite_only
 START_SECONDS = 120
 SEND_PING = (
     "from partnership.celery import ping; "
