@@ -15,11 +15,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = {}
 
-# kombu's filesystem transport (the development broker) expects its folders to exist.
-if app.conf.broker_url.startswith("filesystem"):
-    for folder in ("data_folder_in", "data_folder_out", "control_folder"):
-        Path(app.conf.broker_transport_options[folder]).mkdir(parents=True, exist_ok=True)
-    Path(app.conf.result_backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 # Scrutiny: each action owner's daily reminder, and the clerks' weekly digest of overdue actions.
 app.conf.beat_schedule["scrutiny-action-reminders"] = {
     "task": "scrutiny.send_action_reminders",
@@ -34,13 +29,6 @@ app.conf.beat_schedule["scrutiny-overdue-digest"] = {
 app.conf.beat_schedule["scrutiny-draft-quarterly-reports"] = {
     "task": "scrutiny.draft_quarterly_reports",
     "schedule": crontab(hour=6, minute=0, day_of_month=10, month_of_year="1,4,7,10"),
-}
-
-# Background runs: recover runs whose worker died and send those the broker never got
-# (partnership/runs.py). Reading the config above loaded Django's settings.
-app.conf.beat_schedule["partnership-sweep-runs"] = {
-    "task": "partnership.sweep_runs",
-    "schedule": float(settings.RUN_SWEEP_SECONDS),
 }
 
 # Referrals: recount the dashboard's monthly summary every night. Each write keeps it in step
@@ -62,6 +50,25 @@ app.conf.beat_schedule["retention-run"] = {
     "task": "retention.run_retention",
     "schedule": crontab(hour=3, minute=15),
 }
+
+
+@app.on_after_finalize.connect
+def _configure_background_runs(sender: Celery, **kwargs) -> None:
+    """Once Django's settings are complete (the app is finalised when a worker or beat starts,
+    or the web app first sends a task), not at import: a settings module that imports ours
+    with `from partnership.settings import *` imports this package half-way through."""
+    # Background runs: recover runs whose worker died and send those the broker never got
+    # (partnership/runs.py).
+    sender.conf.beat_schedule["partnership-sweep-runs"] = {
+        "task": "partnership.sweep_runs",
+        "schedule": float(settings.RUN_SWEEP_SECONDS),
+    }
+    # kombu's filesystem transport (the development broker) expects its folders to exist.
+    if sender.conf.broker_url.startswith("filesystem"):
+        options = sender.conf.broker_transport_options
+        for folder in ("data_folder_in", "data_folder_out", "control_folder"):
+            Path(options[folder]).mkdir(parents=True, exist_ok=True)
+        Path(sender.conf.result_backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 
 
 @worker_ready.connect

@@ -286,6 +286,7 @@ def test_every_run_model_has_a_task_that_is_acknowledged_late_and_rejected_if_it
 
 
 def test_the_sweep_is_on_the_beat_schedule_and_runs_when_a_worker_starts(settings):
+    app.finalize()  # as a worker or beat does when it starts
     entry = app.conf.beat_schedule["partnership-sweep-runs"]
 
     assert entry["task"] == "partnership.sweep_runs"
