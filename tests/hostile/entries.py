@@ -63,6 +63,13 @@ ENTRIES: dict[str, Entry] = {
     # The core app. A refused sign-in is counted towards the lockout (django-axes).
     "login": Entry(refused_may_write=("axes_accessattempt", "axes_accessfailurelog")),
     "logout": Entry(),
+    # Accounts: a wrong code counts towards the lockout, as a wrong password does.
+    # Its page draws a QR code each time (about a second), so fewer tries.
+    "login_set_up": Entry(
+        refused_may_write=("axes_accessattempt", "axes_accessfailurelog"), examples=6
+    ),
+    "account_new_recovery_codes": Entry(),
+    "password_reset": Entry(given=lambda ctx: {"email": "nobody@example.org"}),
     # Commissioning.
     "commissioning:capacity_edit": Entry(given=lambda ctx: {"quarter": "2024/25 Q4", "fte": "3"}),
     "commissioning:contract_create": Entry(
@@ -86,12 +93,16 @@ ENTRIES: dict[str, Entry] = {
         given=lambda ctx: {"name": "A grant", "financial_year": "2024/25", "total": "1000"}
     ),
     "commissioning:grant_edit": Entry(),
+    "commissioning:listing_edit": Entry(),
     "commissioning:service_create": Entry(given=lambda ctx: {"name": "A service"}),
     "commissioning:service_edit": Entry(),
     # Referrals: the officer's form, each step's form, and the list's filters.
     "referrals:referral_create": Entry(given=_referral),
     "referrals:referral_action": Entry(variants=_referral_steps),
     "referrals:referral_list?": Entry(),
+    # Retention: legal holds.
+    "retention:hold_create": Entry(),
+    "retention:hold_release": Entry(),
     # Scrutiny: committees, meetings, papers, resolutions, actions, reports and packs.
     "scrutiny:action_close": Entry(),
     "scrutiny:action_complete": Entry(given=lambda ctx: {"evidence_url": "https://example.org/"}),

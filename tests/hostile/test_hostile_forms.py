@@ -3,9 +3,10 @@
 The forms are found by opening every page of the access matrix (tests/hostile/forms.py); each
 must have an entry in tests/hostile/entries.py, so a new form is covered as soon as it exists.
 For each, a user who may use it sends HOSTILE_EXAMPLES posts (Hypothesis, derandomised so a run
-is repeatable; 25 by default, more with `HOSTILE_EXAMPLES=500`), each with about a third of its
-fields as the page gave them and the rest hostile (tests/hostile/values.py): 100 to 400 hostile
-values per form, by its number of fields. Every post runs in a transaction that is rolled back,
+is repeatable; 15 by default to keep `make test` to a few minutes, more with
+`HOSTILE_EXAMPLES=200`), each with about a third of its fields as the page gave them and the rest
+hostile (tests/hostile/values.py): some 30 to 250 hostile values per form by its number of fields
+at the default, ten times that at 150. Every post runs in a transaction that is rolled back,
 so each starts from the demo data.
 
 A post is refused when it does not redirect (the form comes back with its errors, or a 4xx), or
@@ -33,7 +34,7 @@ from tests.hostile.entries import ENTRIES
 from tests.hostile.forms import FoundForm, discover, forms_on
 from tests.hostile.values import post_data
 
-EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "15"))
 # HOSTILE_ONLY=name,name tries only those forms (while fixing one).
 ONLY = set(filter(None, os.environ.get("HOSTILE_ONLY", "").split(",")))
 PHASES = [Phase.explicit, Phase.generate] + (
