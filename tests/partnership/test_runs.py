@@ -278,7 +278,11 @@ def test_every_run_model_has_a_task_that_is_acknowledged_late_and_rejected_if_it
     app.loader.import_default_modules()
     models = runs.run_models()
 
-    assert {model._meta.label for model in models} >= {"scrutiny.ReportRun", "scrutiny.AgendaPack"}
+    assert {model._meta.label for model in models} >= {
+        "scrutiny.ReportRun",
+        "scrutiny.AgendaPack",
+        "referrals.AnnualReturnRun",
+    }
     for model in models:
         task = app.tasks[model.task_name]
         assert task.acks_late and task.reject_on_worker_lost, model

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scrutiny", "0002_reports"),
+        ("scrutiny", "0003_meeting_cycle"),
     ]
 
     operations = [

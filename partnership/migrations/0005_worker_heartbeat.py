@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnership", "0003_audit_append_only"),
+        ("partnership", "0004_area_adult_female_population"),
     ]
 
     operations = [
