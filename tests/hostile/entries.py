@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
 
 from referrals.models import Referral
 
@@ -33,18 +36,44 @@ def _date(prefix: str, day: int, month: int, year: int) -> dict[str, str]:
 
 
 def _referral_steps(ctx) -> list[dict]:
-    """One referral of the demo officer's organisation for each step it may take next."""
+    """A referral of the demo officer's organisation for each step it may take next, once in a
+    safe accommodation service and once in another (their forms differ: accommodation and
+    household when support starts, where the household moved on to when it closes)."""
+    from commissioning.constants import ServiceType
+    from referrals.constants import Status
     from referrals.services import next_actions
     from referrals.views import ACTION_FORMS
+    from tests.factories import CommissionedServiceFactory, ReferralFactory
 
-    found: dict[str, int] = {}
-    referrals = Referral.objects.filter(service__provider=ctx.users["officer"].organisation)
+    organisation = ctx.users["officer"].organisation
+    refuge = CommissionedServiceFactory(provider=organisation, service_type=ServiceType.REFUGE)
+    outreach = Referral.objects.filter(service__provider=organisation).first().service
+    area = next(iter(ctx.areas.values()))
+    received = timezone.now() - timedelta(days=30)
+    days_ago = received + timedelta(days=1)
+    for service in (refuge, outreach):  # the demo has no referral in these states
+        ReferralFactory(
+            service=service,
+            area=area,
+            received_at=received,
+            status=Status.CONTACTED,
+            first_contact_at=days_ago,
+        )
+        ReferralFactory(
+            service=service,
+            area=area,
+            received_at=received,
+            status=Status.IN_SUPPORT,
+            first_contact_at=days_ago,
+            support_started_at=days_ago,
+        )
+    found: dict[tuple[str, bool], int] = {}
+    referrals = Referral.objects.filter(service__provider=organisation).select_related("service")
     for referral in referrals.order_by("pk"):
         for action in next_actions(referral):
-            found.setdefault(action, referral.pk)
-        if len(found) == len(ACTION_FORMS):
-            break
-    return [{"pk": pk, "action": str(action)} for action, pk in sorted(found.items())]
+            found.setdefault((str(action), referral.is_safe_accommodation), referral.pk)
+    assert {action for action, _ in found} == {str(action) for action in ACTION_FORMS}, found
+    return [{"pk": pk, "action": action} for (action, _), pk in sorted(found.items())]
 
 
 def _referral(ctx) -> dict[str, str]:
@@ -96,10 +125,16 @@ ENTRIES: dict[str, Entry] = {
     "commissioning:listing_edit": Entry(),
     "commissioning:service_create": Entry(given=lambda ctx: {"name": "A service"}),
     "commissioning:service_edit": Entry(),
+    # A service's definitions: the page gives the current ones.
+    "commissioning:service_definitions": Entry(),
     # Referrals: the officer's form, each step's form, and the list's filters.
     "referrals:referral_create": Entry(given=_referral),
     "referrals:referral_action": Entry(variants=_referral_steps),
     "referrals:referral_list?": Entry(),
+    # Statutory: the safe accommodation return (an accepted post makes the return, eagerly
+    # here: fewer tries) and the return's lists.
+    "referrals:annual_return_list": Entry(examples=8),
+    "referrals:return_lists": Entry(),
     # Retention: legal holds.
     "retention:hold_create": Entry(),
     "retention:hold_release": Entry(),
@@ -108,6 +143,13 @@ ENTRIES: dict[str, Entry] = {
     "scrutiny:action_complete": Entry(given=lambda ctx: {"evidence_url": "https://example.org/"}),
     "scrutiny:action_create": Entry(
         given=lambda ctx: {"description": "Report back.", **_date("due_date", 1, 6, 2027)}
+    ),
+    "scrutiny:action_create_other": Entry(
+        given=lambda ctx: {
+            "other_source": "Board development day",
+            "description": "Report back.",
+            **_date("due_date", 1, 6, 2027),
+        }
     ),
     "scrutiny:action_edit": Entry(),
     "scrutiny:action_list?": Entry(),
@@ -119,9 +161,12 @@ ENTRIES: dict[str, Entry] = {
     ),
     "scrutiny:agenda_item_edit": Entry(),
     "scrutiny:agenda_item_move": Entry(),
+    "scrutiny:agenda_item_remove": Entry(),
     "scrutiny:agenda_pack_export": Entry(),
     "scrutiny:committee_create": Entry(given=lambda ctx: {"name": "A committee"}),
     "scrutiny:committee_edit": Entry(),
+    "scrutiny:commitment_create": Entry(given=lambda ctx: {"title": "Refresh the assessment"}),
+    "scrutiny:commitment_edit": Entry(),
     # Showing committee figures without suppression is audited, whatever else the filter says;
     # the page takes a second to make, so fewer tries.
     "scrutiny:dashboard?": Entry(refused_may_write=("partnership_auditevent",), examples=10),
@@ -129,11 +174,56 @@ ENTRIES: dict[str, Entry] = {
         given=lambda ctx: {**_date("date", 1, 6, 2027), "start_time": "10:00", "venue": "Hall"}
     ),
     "scrutiny:meeting_edit": Entry(),
+    # The meeting cycle: membership, attendance, declarations, questions and minutes.
+    "scrutiny:attendance_record": Entry(),
+    "scrutiny:declaration_add": Entry(
+        given=lambda ctx: {"kind": "other_registrable", "nature": "A trustee of a charity."}
+    ),
+    "scrutiny:declaration_remove": Entry(),
+    "scrutiny:item_minute_edit": Entry(given=lambda ctx: {"discussion": "Discussed."}),
+    "scrutiny:membership_add": Entry(
+        given=lambda ctx: {"role": "member", **_date("start_date", 1, 4, 2025)}
+    ),
+    "scrutiny:membership_end": Entry(given=lambda ctx: _date("end_date", 31, 3, 2026)),
+    "scrutiny:minutes_amend": Entry(
+        given=lambda ctx: {"new_text": "Corrected text.", "reason": "A typing error."}
+    ),
+    "scrutiny:minutes_approve": Entry(),
+    "scrutiny:minutes_circulate": Entry(),
+    "scrutiny:minutes_publish": Entry(),
+    "scrutiny:other_attendee_add": Entry(given=lambda ctx: {"name": "A guest"}),
+    "scrutiny:other_attendee_remove": Entry(),
+    "scrutiny:question_add": Entry(
+        given=lambda ctx: {"asked_by": "A resident", "question": "When?"}
+    ),
+    "scrutiny:question_edit": Entry(),
+    # The delivery plan and the review register.
+    "scrutiny:milestone_create": Entry(
+        given=lambda ctx: {"description": "Published.", **_date("due_date", 1, 6, 2027)}
+    ),
+    "scrutiny:recommendation_create": Entry(
+        given=lambda ctx: {"description": "Train staff.", **_date("due_date", 1, 6, 2027)}
+    ),
     "scrutiny:report_attach": Entry(),
     "scrutiny:report_publish": Entry(),
     "scrutiny:report_request": Entry(),
     "scrutiny:report_retry": Entry(),
     "scrutiny:resolution_create": Entry(given=lambda ctx: {"text": "That it is noted."}),
     "scrutiny:resolution_edit": Entry(),
+    "scrutiny:review_create": Entry(
+        given=lambda ctx: {
+            "reference": "DHR-2024-09",
+            "kind": "domestic_homicide",
+            "status": "commissioned",
+            **_date("commissioned_on", 14, 2, 2024),
+        }
+    ),
+    "scrutiny:review_edit": Entry(),
+    "scrutiny:strategy_create": Entry(
+        given=lambda ctx: {"title": "A strategy", "start_year": "2025", "end_year": "2028"}
+    ),
+    "scrutiny:strategy_edit": Entry(),
+    "scrutiny:theme_create": Entry(given=lambda ctx: {"title": "A theme"}),
+    "scrutiny:theme_edit": Entry(),
     "scrutiny:topic_create": Entry(given=lambda ctx: {"name": "A topic"}),
 }
