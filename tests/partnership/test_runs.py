@@ -256,8 +256,12 @@ def test_the_sweep_records_the_workers_heartbeat(db, broker_up):
     assert timezone.now() - runs.latest_worker_heartbeat() < timedelta(seconds=5)
 
 
-def test_the_lease_is_renewed_while_the_work_goes_on(transactional_db, settings, monkeypatch):
-    # Committed rows: the renewing thread has a database connection of its own.
+def test_the_lease_is_renewed_while_the_work_goes_on(
+    transactional_db, django_db_serialized_rollback, settings, monkeypatch
+):
+    # Committed rows: the renewing thread has a database connection of its own. A serialized
+    # rollback puts back the rows migrations made (content types keep their ids on PostgreSQL,
+    # which later serialized-rollback tests rely on), as every committing test here does.
     pack = AgendaPackFactory(status=RunStatus.QUEUED)
     settings.RUN_LEASE_SECONDS = 0.2
     monkeypatch.setattr(runs, "_in_worker", lambda: True)
