@@ -52,7 +52,7 @@ def pytest_runtest_makereport(item, call):
 @receiver(connection_created)
 def allow_emptying_the_audit_log_between_tests(sender, connection, **kwargs):
     """A test that commits ends with Django's flush, a TRUNCATE of every table, which the audit
-    log refuses on PostgreSQL unless the session allows it (partnership migration 0005)."""
+    log refuses on PostgreSQL unless the session allows it (partnership/migrations/0007)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET partnership.audit_truncate_allowed = 'on'")

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scrutiny", "0003_meeting_cycle"),
+        ("scrutiny", "0004_reminders_sent_name"),
     ]
 
     operations = [

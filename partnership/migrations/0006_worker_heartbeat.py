@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnership", "0004_area_adult_female_population"),
+        ("partnership", "0005_organisation_kinds_councils"),
     ]
 
     operations = [

@@ -35,6 +35,6 @@ def remove_trigger(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnership", "0005_worker_heartbeat")]
+    dependencies = [("partnership", "0006_worker_heartbeat")]
 
     operations = [migrations.RunPython(add_trigger, remove_trigger)]
