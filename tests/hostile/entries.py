@@ -135,6 +135,12 @@ ENTRIES: dict[str, Entry] = {
     # here: fewer tries) and the return's lists.
     "referrals:annual_return_list": Entry(examples=8),
     "referrals:return_lists": Entry(),
+    # Provider returns: an accepted upload is checked and a confirmed one applied, eagerly here
+    # (fewer tries).
+    "referrals:import_create": Entry(examples=8),
+    "referrals:import_check_again": Entry(examples=8),
+    "referrals:import_confirm": Entry(examples=8),
+    "referrals:import_discard": Entry(),
     # Retention: legal holds.
     "retention:hold_create": Entry(),
     "retention:hold_release": Entry(),

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0003_safe_accommodation_and_marac"),
+        ("referrals", "0004_return_imports"),
     ]
 
     operations = [
