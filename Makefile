@@ -22,7 +22,7 @@ uv:
 	@command -v uv >/dev/null 2>&1 || $(MAKE) --no-print-directory $(TOOLS)/bin/uv
 
 .PHONY: install
-install: uv system-deps
+install: system-deps uv
 	$(UV) sync --frozen
 
 # WeasyPrint needs Pango and HarfBuzz from the operating system, and the reports use Liberation
@@ -35,10 +35,18 @@ system-deps:
 run: install
 	$(RUN) python manage.py migrate --no-input
 	$(RUN) python manage.py seed_demo --if-empty
-	$(RUN) python manage.py runserver 127.0.0.1:8000
+	bash scripts/serve.sh 127.0.0.1:8000
+
+# The tests' own system packages (poppler-utils, Chromium, PostgreSQL, Redis, docker-compose):
+# installed as root with apt-get, the same script CI uses; otherwise listed, and the tests that
+# need them are skipped saying why (under CI=true a skip fails).
+.PHONY: test-deps
+test-deps:
+	@bash .ci/system-deps.sh test
 
 # pytest runs twice: on SQLite with the browser tests, then everything but the browser tests on
-# a throwaway PostgreSQL and Redis with a real Celery worker (skipped, saying so, without them).
+# a throwaway PostgreSQL and Redis with real Celery workers (skipped, saying so, without them).
+# Each layer leaves out by marker the tests that belong to the other, so none is skipped.
 # The Nu HTML Checker the browser tests run (npm vnu-jar on Java); without npm or Java they say so
 # and skip only that check.
 .PHONY: html-checker
@@ -46,13 +54,13 @@ html-checker:
 	@bash .ci/html-checker/install.sh
 
 .PHONY: test
-test: install html-checker
+test: install test-deps html-checker
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy
 	$(RUN) djlint templates --lint
-	$(RUN) pytest
-	bash .ci/with-servers.sh $(RUN) pytest -m "not e2e"
+	$(RUN) pytest -m "not redis and not postgres"
+	bash .ci/with-servers.sh $(RUN) pytest -m "not e2e and not sqlite_only"
 
 # Mutation testing, slow (tens of minutes), so not part of `make test`: mutmut changes the rules
 # named in [tool.mutmut] of pyproject.toml one small edit at a time, runs their tests against

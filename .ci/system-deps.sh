@@ -4,9 +4,13 @@
 set -euo pipefail
 mode=${1:-run}
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2)
+# `run`: what the app needs (python3-venv to install uv, WeasyPrint's libraries and fonts).
+# `test`: what only the tests need: pdftotext (poppler-utils), Chromium, PostgreSQL, Redis and
+# docker-compose.
 if [ "$mode" = test ]; then
-  packages+=(poppler-utils postgresql redis-server redis-tools docker-compose chromium)
+  packages=(poppler-utils postgresql redis-server redis-tools docker-compose chromium)
+else
+  packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2)
 fi
 
 missing=()
@@ -31,5 +35,7 @@ else
   echo "Install them with: sudo apt-get install ${missing[*]}"
   if [ "$mode" = run ]; then
     echo "(The app runs without them, but PDF reports need Pango and HarfBuzz.)"
+  else
+    echo "Until then the tests that need them are skipped, each saying which program is missing."
   fi
 fi

@@ -669,8 +669,15 @@ class BaseContributionFormSet(forms.BaseFormSet):
         ]
 
 
+# absolute_max: a tampered TOTAL_FORMS builds no more forms than the page can show (Django's
+# default, max_num + 1000, made one post take seconds of work).
 ContributionFormSet = forms.formset_factory(
-    ContributionForm, formset=BaseContributionFormSet, extra=3, max_num=30, validate_max=True
+    ContributionForm,
+    formset=BaseContributionFormSet,
+    extra=3,
+    max_num=30,
+    absolute_max=30,
+    validate_max=True,
 )
 
 
@@ -846,7 +853,12 @@ class BaseAllocationFormSet(forms.BaseFormSet):
 
 
 AllocationFormSet = forms.formset_factory(
-    AllocationForm, formset=BaseAllocationFormSet, extra=3, max_num=60, validate_max=True
+    AllocationForm,
+    formset=BaseAllocationFormSet,
+    extra=3,
+    max_num=60,
+    absolute_max=60,
+    validate_max=True,
 )
 
 

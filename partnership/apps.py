@@ -6,4 +6,4 @@ class PartnershipConfig(AppConfig):
     verbose_name = "Partnership"
 
     def ready(self) -> None:
-        from . import admin_site, signals  # noqa: F401
+        from . import admin_site, lookups, signals  # noqa: F401

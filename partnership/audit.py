@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from .models import AuditEvent, User
 
 
+def _ip_or_none(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
+    """The address of the person making the request, as the audit log and the lockout see it.
+
+    Behind TRUSTED_PROXY_HOPS reverse proxies, each appends the address it was reached from to
+    X-Forwarded-For, so the client is that many entries from the right. Entries to the left of
+    it are whatever the client chose to send, and are never read. With no proxy, or a header
+    shorter than the proxies would make it, the connection's own address.
+    """
     if request is None:
         return None
-    # Behind the reverse proxy, the first X-Forwarded-For entry is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+    hops = settings.TRUSTED_PROXY_HOPS
+    entries = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    if hops and len(entries) >= hops and (address := _ip_or_none(entries[-hops])):
+        return address
+    return _ip_or_none(request.META.get("REMOTE_ADDR", ""))
 
 
 def audit_record(

@@ -1,9 +1,12 @@
 """The Celery app. Beat schedules live here, in one place."""
 
 import os
+from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_ready
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
 
@@ -11,6 +14,7 @@ app = Celery("partnership")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = {}
+
 # Scrutiny: each action owner's daily reminder, and the clerks' weekly digest of overdue actions.
 app.conf.beat_schedule["scrutiny-action-reminders"] = {
     "task": "scrutiny.send_action_reminders",
@@ -46,6 +50,31 @@ app.conf.beat_schedule["retention-run"] = {
     "task": "retention.run_retention",
     "schedule": crontab(hour=3, minute=15),
 }
+
+
+@app.on_after_finalize.connect
+def _configure_background_runs(sender: Celery, **kwargs) -> None:
+    """Once Django's settings are complete (the app is finalised when a worker or beat starts,
+    or the web app first sends a task), not at import: a settings module that imports ours
+    with `from partnership.settings import *` imports this package half-way through."""
+    # Background runs: recover runs whose worker died and send those the broker never got
+    # (partnership/runs.py).
+    sender.conf.beat_schedule["partnership-sweep-runs"] = {
+        "task": "partnership.sweep_runs",
+        "schedule": float(settings.RUN_SWEEP_SECONDS),
+    }
+    # kombu's filesystem transport (the development broker) expects its folders to exist.
+    if sender.conf.broker_url.startswith("filesystem"):
+        options = sender.conf.broker_transport_options
+        for folder in ("data_folder_in", "data_folder_out", "control_folder"):
+            Path(options[folder]).mkdir(parents=True, exist_ok=True)
+        Path(sender.conf.result_backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
+
+
+@worker_ready.connect
+def _sweep_when_a_worker_starts(sender, **kwargs) -> None:
+    """A worker starting after a crash picks up what was stranded at once, not at the next beat."""
+    sender.app.send_task("partnership.sweep_runs")
 
 
 @app.task(name="partnership.ping")

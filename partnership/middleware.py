@@ -1,5 +1,5 @@
-"""Request rules that hold for every page: second factor, absolute session age, no caching, admin
-audit."""
+"""Request rules that hold for every page: second factor, absolute session age, no caching,
+browser features refused, admin audit."""
 
 from datetime import datetime
 
@@ -74,6 +74,17 @@ def NoStoreForLoggedInMiddleware(get_response):  # noqa: N802
         response = get_response(request)
         if request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
+        return response
+
+    return middleware
+
+
+def PermissionsPolicyMiddleware(get_response):  # noqa: N802
+    """Every response refuses the browser features no page uses (camera, location, payment...)."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
     return middleware

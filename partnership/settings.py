@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "partnership.middleware.LoginRequiredEverywhereMiddleware",
     "partnership.middleware.NoStoreForLoggedInMiddleware",
+    "partnership.middleware.PermissionsPolicyMiddleware",
     "partnership.middleware.AdminAccessAuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -109,6 +110,17 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` has a Celery worker writing to the same file as the web server: a transaction
+    # takes the write lock when it starts and waits up to 20 s for the other's (WAL lets reads
+    # go on meanwhile), rather than failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partnership.User"
@@ -149,6 +161,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# How many reverse proxies in front of the app append to X-Forwarded-For: the client's address is
+# read that many entries from the right (partnership.audit.client_ip); 0 reads the connection's.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0 if DEBUG else 1)
+# Browser features no page uses, refused for this site and anything it could be framed into.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), fullscreen=(self), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
+
 # Login lockout: 5 failures by username and IP within 15 minutes, then 15 minutes cooling off.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
@@ -157,6 +179,7 @@ AXES_LOCKOUT_TEMPLATE = "partnership/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_CLIENT_IP_CALLABLE = "partnership.audit.client_ip"
 
 # Second factor (django-otp, TOTP with ten single-use recovery codes). Roles that see referral
 # records or commissioning data always need it; committee members and clerks only when listed.
@@ -216,11 +239,12 @@ MEDIA_URL = "/media/"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-# Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly in the web process.
+# Celery: Redis when REDIS_URL is set. Without it (a laptop), kombu's filesystem transport under
+# CELERY_DIR: a broker that needs no server, so `make run` runs a real worker beside the web
+# server. CELERY_TASK_ALWAYS_EAGER=1 runs tasks in the web process instead (the tests do).
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_DIR = Path(env.str("CELERY_DIR", default=str(BASE_DIR / ".celery")))
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -235,6 +259,47 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Background runs (partnership/runs.py). A running run's worker renews its lease every quarter
+# of RUN_LEASE_SECONDS; once it lapses, the sweep (every RUN_SWEEP_SECONDS, on beat) queues the
+# run again, up to RUN_MAX_ATTEMPTS starts. A run may take RUN_TIME_LIMIT_SECONDS at most.
+RUN_LEASE_SECONDS = env.int("RUN_LEASE_SECONDS", default=60)
+RUN_SWEEP_SECONDS = env.int("RUN_SWEEP_SECONDS", default=60)
+RUN_MAX_ATTEMPTS = env.int("RUN_MAX_ATTEMPTS", default=3)
+RUN_TIME_LIMIT_SECONDS = env.int("RUN_TIME_LIMIT_SECONDS", default=15 * 60)
+# A queued run whose message was sent this long ago without being started is sent again (the
+# message was lost, e.g. Redis restarted without its data); a duplicate does nothing.
+RUN_RESEND_AFTER_SECONDS = env.int("RUN_RESEND_AFTER_SECONDS", default=10 * 60)
+# Redis hands an unacknowledged message out again after this long: longer than any run may take
+# (hard limit: soft limit + 60 s), so a run still going is never given to a second worker.
+RUN_VISIBILITY_TIMEOUT = env.int("RUN_VISIBILITY_TIMEOUT", default=RUN_TIME_LIMIT_SECONDS + 5 * 60)
+# A request must not wait long on a broker that is down: the run stays queued and is sent later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": RUN_VISIBILITY_TIMEOUT,
+        # Look for unacknowledged messages past their visibility timeout every 10 s or so.
+        "unacked_restore_throttle": 1,
+        "socket_connect_timeout": 3,
+        # A publish to a Redis that vanished without closing the connection gives up.
+        "socket_timeout": 10,
+    }
+    CELERY_BROKER_CONNECTION_TIMEOUT = 3
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_DIR / "queue"),
+        "data_folder_out": str(CELERY_DIR / "queue"),
+        "control_folder": str(CELERY_DIR / "control"),
+    }
+    CELERY_RESULT_BACKEND = f"file://{CELERY_DIR / 'results'}"
 
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
@@ -283,15 +348,24 @@ RETENTION_YEARS = {
 if bad := [kind for kind, years in RETENTION_YEARS.items() if not 1 <= years <= 100]:
     raise ImproperlyConfigured(f"Retention periods must be 1 to 100 years: {', '.join(bad)}.")
 
+# Logs: one JSON object a line in production (LOG_FORMAT=json), readable lines in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
     "filters": {
         # Its message would carry the template context: identifiers typed on the referral form.
         "no_template_context": {"()": "partnership.logfilters.DropTemplateLookupFailures"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request bodies never reach the logs: 4xx/5xx lines carry only the path and status.
@@ -303,3 +377,16 @@ LOGGING = {
         "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+# Celery workers log through the same handlers (JSON in production), not their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reports to Sentry, only when a DSN is given (partnership/observability.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from partnership.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+    )

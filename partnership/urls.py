@@ -5,6 +5,7 @@ from django.urls import include, path
 from commissioning.opendata.urls import open_data_patterns, open_referral_patterns
 
 from . import views, views_account
+from .health import HealthView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -40,6 +41,7 @@ urlpatterns = [
         views_account.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("health/", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),
     path("commissioning/", include("commissioning.urls")),
     path("referrals/", include("referrals.urls")),

@@ -7,6 +7,7 @@ partnership.two_factor): a right password leads to the code page, not into the s
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 
@@ -30,6 +31,14 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been switched off. Ask your administrator.",
     }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm sets the username's max_length but not its validator, so an
+        # overlong name reached authenticate() and the lockout's record of it: a server error
+        # on PostgreSQL (tests/hostile).
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 @method_decorator(login_not_required, name="dispatch")

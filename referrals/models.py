@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from commissioning.models import CommissionedService
 from partnership.models import Area, Organisation
+from partnership.runs import BackgroundRun
 
 from . import rules
 from .constants import (
@@ -479,20 +480,15 @@ class ReturnCategory(models.Model):
         return self.label
 
 
-class ReturnRunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
-
-
-class AnnualReturnRun(models.Model):
+class AnnualReturnRun(BackgroundRun):
     """One making of the safe accommodation annual return for a financial year, by Celery.
 
-    Queued, then running, then ready (with the figures as worked out, the XLSX and its
-    checksum) or failed (with the error). Its fields follow the report runs' (scrutiny), so it
-    can move onto the shared background-run lease and retry with a field or two more.
+    A background run (partnership.runs): queued, then running under a lease, then ready (with
+    the figures as worked out, the XLSX and its checksum) or failed (with the reason). A run
+    whose worker died is made again by the sweep, a bounded number of times.
     """
+
+    task_name = "referrals.make_annual_return"
 
     financial_year = models.PositiveSmallIntegerField(
         help_text="The year it starts: 2024 is 2024/25."
@@ -500,13 +496,6 @@ class AnnualReturnRun(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(
-        max_length=10, choices=ReturnRunStatus.choices, default=ReturnRunStatus.QUEUED
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
     data_as_at = models.DateTimeField(null=True, blank=True)
     # The return's figures and their reconciliation with the dashboard, as the page shows them
     # and the XLSX holds them (referrals.annual_return.figures.AnnualReturn.as_json).
@@ -526,18 +515,6 @@ class AnnualReturnRun(models.Model):
     @property
     def year_label(self) -> str:
         return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in (ReturnRunStatus.QUEUED, ReturnRunStatus.RUNNING)
-
-    @property
-    def is_ready(self) -> bool:
-        return self.status == ReturnRunStatus.READY
-
-    @property
-    def is_failed(self) -> bool:
-        return self.status == ReturnRunStatus.FAILED
 
     @property
     def download_name(self) -> str:

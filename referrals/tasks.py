@@ -4,6 +4,8 @@ partnership/celery.py."""
 from celery import shared_task
 from django.db import OperationalError
 
+from partnership.runs import run_task
+
 from .annual_return.runs import annual_return_execute
 from .imports.runs import return_import_execute, return_imports_discard_unconfirmed
 from .summary import rebuild_summary
@@ -21,11 +23,11 @@ def rebuild_referral_summary() -> int:
     return rebuild_summary()
 
 
-# The safe accommodation return: the work ends the run as ready or failed itself, so the task
-# never retries; a failed return is made again by a person.
+# The safe accommodation return is a background run (partnership/runs.py): a run whose worker
+# died is queued again by the sweep; one that failed is made again by a person, as a new run.
 
 
-@shared_task(name="referrals.make_annual_return")
+@run_task("referrals.make_annual_return")
 def make_annual_return(run_id: int) -> str:
     return annual_return_execute(run_id).status
 

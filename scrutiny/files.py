@@ -3,6 +3,8 @@
 Files live under MEDIA_ROOT with random names and are only ever sent through views that check
 the user may see the object they belong to (never through a public media URL). Each upload is
 checked by its first bytes as well as its extension, so a renamed executable is not accepted.
+A PDF is then read whole (`pdf_upload_sanitised`): one pypdf cannot read is refused, and what is
+stored is a copy without JavaScript, actions other than links, or embedded files.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ import uuid
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.http import FileResponse
 
 from .constants import AGENDA_DOCUMENT_MAX_BYTES, EVIDENCE_MAX_BYTES
+from .pdfclean import PdfDamaged, PdfError, sanitise_pdf
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"  # .docx and .xlsx are zip files
@@ -89,6 +93,30 @@ def validate_evidence_file(value) -> None:
             f"The file is named {suffix} but its contents are not a {suffix[1:].upper()} file.",
             code="content",
         )
+
+
+def pdf_upload_sanitised(upload, *, field: str):
+    """The uploaded PDF as it will be stored: read whole, without active content.
+
+    Call it after the upload's type and size are checked. Raises a ValidationError on `field`
+    for a file that cannot be read; other files (not .pdf) are returned as they are.
+    """
+    if PurePath(upload.name).suffix.lower() != ".pdf":
+        return upload
+    upload.seek(0)
+    try:
+        data, _pages = sanitise_pdf(upload.read(), label="The file")
+    except PdfDamaged as error:
+        raise ValidationError(
+            {
+                field: "The file could not be read as a PDF: it may be damaged, or not a PDF. "
+                "Save it as PDF again and upload it."
+            },
+            code="unreadable",
+        ) from error
+    except PdfError as error:  # password-protected, or no pages: the message says which
+        raise ValidationError({field: str(error)}, code="unreadable") from error
+    return ContentFile(data, name=upload.name)
 
 
 def agenda_document_path(instance, filename: str) -> str:

@@ -9,6 +9,8 @@ Everything here takes plain data and returns bytes, so it is tested without a da
   every page, so the whole pack has one page numbering. `build_agenda_pack` renders the agenda
   last, once the first page of every item is known.
 - `write_atomically` stores a file whole or not at all.
+- `assemble_pack` removes JavaScript, actions other than links and embedded files from the merged
+  pack (scrutiny.pdfclean, which also checks uploads).
 
 A pack is a tagged PDF/UA-1 document too: pypdf merges the pages, and `scrutiny.pdftags` gives the
 merged file one structure tree made of every part's own (or, for an untagged attached paper, one
@@ -37,11 +39,18 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.template.loader import render_to_string
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import ContentStream, NameObject, TextStringObject
+from pypdf.generic import (
+    ContentStream,
+    NameObject,
+    TextStringObject,
+)
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from .pdfclean import PdfDamaged, PdfError, read_pdf, scrub
 from .pdftags import ARTIFACT_BEGIN, MARKED_END, UNTAGGED_BEGIN, TaggedPart, is_tagged, tag_pack
+
+__all__ = ["PdfDamaged", "PdfError"]  # defined with the upload checks, which need no WeasyPrint
 
 PDF_VARIANT = "pdf/ua-1"
 SVG = "http://www.w3.org/2000/svg"
@@ -49,10 +58,6 @@ SVG = "http://www.w3.org/2000/svg"
 # estimate is seldom shorter than the agenda with its real numbers.
 PROVISIONAL_PAGE_NUMBER = 999
 MAX_LAYOUT_PASSES = 5
-
-
-class PdfError(Exception):
-    """A PDF could not be made; the message says why, in words the person running it can act on."""
 
 
 @dataclass(frozen=True)
@@ -261,11 +266,11 @@ def build_agenda_pack(
     is rendered again with the real numbers; repeated in the rare case its length then changes.
     """
     _check_pack_title(title)
-    agenda = _read_pdf(front_and_agenda([PROVISIONAL_PAGE_NUMBER] * len(items)), agenda_label)
+    agenda = read_pdf(front_and_agenda([PROVISIONAL_PAGE_NUMBER] * len(items)), agenda_label)
     for _ in range(MAX_LAYOUT_PASSES):
         placed_items = _place(items, first_page=len(agenda.pages) + 1)
         data = front_and_agenda([item.start for item in placed_items])
-        final = _read_pdf(data, agenda_label)
+        final = read_pdf(data, agenda_label)
         if len(final.pages) == len(agenda.pages):
             return _assemble(
                 [_Placed(agenda_label, True, final, 1, data), *placed_items],
@@ -289,29 +294,10 @@ def _place(parts: Sequence[PdfPart], *, first_page: int) -> list[_Placed]:
     page = first_page
     for part in parts:
         data = part.render(page)
-        reader = _read_pdf(data, part.label)
+        reader = read_pdf(data, part.label)
         placed.append(_Placed(part.label, part.stamp, reader, page, data))
         page += len(reader.pages)
     return placed
-
-
-def _read_pdf(data: bytes, label: str) -> PdfReader:
-    try:
-        reader = PdfReader(BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise PdfError(
-                f"{label} is password-protected. Save it without a password and attach it again."
-            )
-        page_count = len(reader.pages)
-    except PdfError:
-        raise
-    except Exception as exc:  # pypdf raises many kinds of error on a damaged or unusual file
-        raise PdfError(
-            f"{label} could not be read as a PDF ({exc}). Save it as PDF again and re-attach it."
-        ) from exc
-    if page_count == 0:
-        raise PdfError(f"{label} has no pages.")
-    return reader
 
 
 def _assemble(placed: list[_Placed], *, title: str, lang: str) -> AssembledPdf:
@@ -344,6 +330,7 @@ def _assemble(placed: list[_Placed], *, title: str, lang: str) -> AssembledPdf:
                 stamp, Transformation().translate(float(box.left), float(box.bottom))
             )
             page.compress_content_streams()
+    scrub(writer)
     writer.add_metadata({"/Title": title})
     writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
     writer.create_viewer_preferences().display_doctitle = True

@@ -38,7 +38,7 @@ from .constants import (
     Rag,
     ReminderKind,
 )
-from .files import clean_filename
+from .files import clean_filename, pdf_upload_sanitised
 from .models import (
     Action,
     ActionUpdate,
@@ -361,7 +361,8 @@ def agenda_document_add(
         original_name=clean_filename(file.name),
         uploaded_by=by,
     )
-    document.full_clean()
+    document.full_clean()  # its type, size and first bytes, before it is read whole
+    document.file = pdf_upload_sanitised(file, field="file")
     document.save()
     audit_record(by=by, action=AuditAction.CREATE, obj=document, request=request)
     return document
@@ -648,6 +649,8 @@ def action_complete(
         action.evidence_file = evidence_file
         action.evidence_name = clean_filename(evidence_file.name)
     action.full_clean()
+    if evidence_file:
+        action.evidence_file = pdf_upload_sanitised(evidence_file, field="evidence_file")
     action.save()
     ActionUpdate.objects.create(action=action, author=by, text=f"Completed. {note}".strip())
     audit_record(

@@ -7,8 +7,9 @@ module never imports those services (no import circle).
 """
 
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
+
+from partnership.runs import run_send_on_commit, run_task
 
 from . import services
 from .reports import runs
@@ -36,24 +37,24 @@ def send_overdue_digest() -> dict[str, int]:
     return {"emails": sent.emails, "actions": sent.actions}
 
 
-# Quarterly reports and agenda packs: each service ends a run as ready or failed itself, so these
-# tasks never retry; a failed run is retried by a person, as a new run.
+# Quarterly reports and agenda packs are background runs (partnership/runs.py): a run whose
+# worker died is queued again by the sweep; one that failed is retried by a person, as a new run.
 
 
-@shared_task(name="scrutiny.make_quarterly_report")
+@run_task("scrutiny.make_quarterly_report")
 def make_quarterly_report(run_id: int) -> str:
     return runs.report_run_execute(run_id).status
 
 
 @shared_task(name="scrutiny.draft_quarterly_reports")
 def draft_quarterly_reports() -> list[int]:
-    """Add the drafts, then queue each once they are committed (the worker must read them)."""
+    """Add the drafts, then send each (they are committed: this runs outside a transaction)."""
     drafts = runs.report_drafts_create(today=timezone.localdate())
     for run in drafts:
-        transaction.on_commit(lambda pk=run.pk: make_quarterly_report.delay(pk))
+        run_send_on_commit(run)
     return [run.pk for run in drafts]
 
 
-@shared_task(name="scrutiny.make_agenda_pack")
+@run_task("scrutiny.make_agenda_pack")
 def make_agenda_pack(pack_id: int) -> str:
     return runs.agenda_pack_execute(pack_id).status

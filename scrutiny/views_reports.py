@@ -260,6 +260,7 @@ def agenda_pack_list(request, pk):
             "refresh_seconds": REFRESH_SECONDS,
             "refresh_off": request.GET.get("refresh") == "off",
             "pending": any(pack.is_pending for pack in packs),
+            "waiting_for_broker": any(pack.is_waiting_for_broker for pack in packs),
         },
     )
     return _refreshing(request, response, any(pack.is_pending for pack in packs))

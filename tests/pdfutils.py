@@ -3,11 +3,14 @@
 import re
 import subprocess
 
+from tests.system import require_program
+
 PAGE_OF = re.compile(r"Page (\d+) of (\d+)")
 
 
 def pdf_text(pdf: bytes, layout: bool = True) -> str:
     """All the text of a PDF; pages are separated by form feeds ("\\f")."""
+    require_program("pdftotext", "poppler-utils")
     command = ["pdftotext", "-enc", "UTF-8"]
     if layout:
         command.append("-layout")
@@ -23,6 +26,7 @@ def pdf_page_texts(pdf: bytes, layout: bool = True) -> list[str]:
 
 def pdf_info(pdf: bytes) -> dict[str, str]:
     """pdfinfo's fields: Title, Tagged, Pages, Page size and so on."""
+    require_program("pdfinfo", "poppler-utils")
     result = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True)
     fields = {}
     for line in result.stdout.decode().splitlines():
@@ -54,6 +58,7 @@ PAGE_SIZE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
 def pdf_word_boxes(pdf: bytes, page: int) -> tuple[tuple[float, float], list[tuple]]:
     """The size of page `page` (from 1) and its words as (word, x_min, y_min, x_max, y_max),
     measured in points from the top left of the page as displayed."""
+    require_program("pdftotext", "poppler-utils")
     result = subprocess.run(
         ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), "-", "-"],
         input=pdf,

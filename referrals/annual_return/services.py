@@ -1,6 +1,6 @@
 """What people do to the safe accommodation return: ask for it, and download it. Each write is
-atomic, checks who may do it and writes its audit row; a request queues the Celery task once
-its row is committed (the worker must be able to read it)."""
+atomic, checks who may do it and writes its audit row; a request is a background run
+(partnership/runs.py), sent to the worker once its row is committed, broker up or not."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from partnership.audit import audit_record
 from partnership.calendar import FinancialYear
 from partnership.constants import AuditAction
 from partnership.models import User
+from partnership.runs import run_send_on_commit
 
 from ..models import AnnualReturnRun
-from ..tasks import make_annual_return
 from .selectors import may_make_returns
 
 FIRST_YEAR = 2000
@@ -35,7 +35,7 @@ def annual_return_request(*, by: User, year: FinancialYear, request=None) -> Ann
     audit_record(
         by=by, action=AuditAction.CREATE, obj=run, detail={"year": year.label}, request=request
     )
-    transaction.on_commit(lambda: make_annual_return.delay(run.pk))
+    run_send_on_commit(run)
     return run
 
 

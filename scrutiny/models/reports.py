@@ -18,18 +18,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from partnership.calendar import FinancialQuarter
+from partnership.runs import PENDING_STATUSES, BackgroundRun, RunStatus
 
 from .committees import AgendaItem, Committee, Meeting
 
-
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
-
-
-PENDING_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+__all__ = ["PENDING_STATUSES", "RunStatus"]  # defined with every background run
 
 
 class RunStage(models.TextChoices):
@@ -60,8 +53,9 @@ def validate_quarter(value: str) -> None:
         raise ValidationError(str(error), code="quarter") from None
 
 
-class GeneratedPdf(models.Model):
-    """What every PDF run has: who asked, its status and stage, timings, error and file."""
+class GeneratedPdf(BackgroundRun):
+    """What every PDF run has besides a run's status, timings and error: who asked, its stage
+    and its file."""
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,12 +65,7 @@ class GeneratedPdf(models.Model):
         related_name="+",
         help_text="Empty for runs started by the schedule.",
     )
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     stage = models.CharField(max_length=12, choices=RunStage.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
     pdf = models.FileField(max_length=200, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -84,18 +73,6 @@ class GeneratedPdf(models.Model):
     class Meta:
         abstract = True
         ordering = ["-created_at", "-pk"]
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in PENDING_STATUSES
-
-    @property
-    def is_ready(self) -> bool:
-        return self.status == RunStatus.READY
-
-    @property
-    def is_failed(self) -> bool:
-        return self.status == RunStatus.FAILED
 
     @property
     def duration(self) -> timedelta | None:
@@ -120,6 +97,8 @@ class GeneratedPdf(models.Model):
 
 class ReportRun(GeneratedPdf):
     """One run of the quarterly performance report for a committee."""
+
+    task_name = "scrutiny.make_quarterly_report"
 
     quarter = models.CharField(
         max_length=12, validators=[validate_quarter], help_text="Written like 2024/25 Q4."
@@ -192,6 +171,8 @@ class ReportRun(GeneratedPdf):
 
 class AgendaPack(GeneratedPdf):
     """One agenda pack of a meeting: public (exempt items left out) or restricted (all items)."""
+
+    task_name = "scrutiny.make_agenda_pack"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="agenda_packs")
     restricted = models.BooleanField(

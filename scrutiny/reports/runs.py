@@ -1,9 +1,11 @@
 """Making a queued run's or pack's PDF, as the Celery worker does, and the schedule's drafts.
 
-`report_run_execute` and `agenda_pack_execute` mark the row running (committed at once, so its
-page shows it), report the stage as they go, store the PDF with `write_atomically` and only then
-mark the row ready; any error ends the row as failed, with the error and no file.
-`report_drafts_create` adds the schedule's drafts; the task (scrutiny.tasks) queues them.
+Report runs and agenda packs are background runs (partnership/runs.py): `report_run_execute` and
+`agenda_pack_execute` claim the row (running, with a lease its worker renews), report the stage
+as they go, store the PDF with `write_atomically` and only then mark the row ready; any error
+ends the row as failed, with the error and no file. A copy of the task for a run already made,
+or being made under a live lease, does nothing; a worker that died is replaced by the sweep.
+`report_drafts_create` adds the schedule's drafts; the task (scrutiny.tasks) sends them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.utils import timezone
 from partnership.audit import audit_record
 from partnership.calendar import FinancialQuarter
 from partnership.constants import AuditAction
+from partnership.runs import run_complete, run_execute
 
 from ..models import AgendaPack, Committee, Meeting, ReportRun, RunStage, RunStatus
 from ..pdf import AssembledPdf, PdfError, write_atomically
@@ -37,30 +40,6 @@ def _error_text(error: BaseException) -> str:
     return text[:ERROR_MAX_LENGTH]
 
 
-def _start(model, pk: int, first_stage: str):
-    """Mark a queued run running (committed at once, so its page shows it), or return None.
-
-    A run found already running was started by a worker that stopped without finishing (the
-    task is acknowledged only once done, so the broker hands it out again): it is marked failed.
-    """
-    with transaction.atomic():
-        run = model.objects.select_for_update().get(pk=pk)
-        if run.status == RunStatus.RUNNING:
-            run.status = RunStatus.FAILED
-            run.error = "The worker making this PDF stopped before it finished. Try again."
-            run.finished_at = timezone.now()
-            run.save(update_fields=["status", "error", "finished_at"])
-            audit_record(by=None, action=AuditAction.UPDATE, obj=run, detail={"status": "failed"})
-            return None
-        if run.status != RunStatus.QUEUED:
-            return None
-        run.status = RunStatus.RUNNING
-        run.stage = first_stage
-        run.started_at = timezone.now()
-        run.save(update_fields=["status", "stage", "started_at"])
-    return run
-
-
 def _stage_setter(model, pk: int) -> Callable[[str], None]:
     def set_stage(stage: str) -> None:
         model.objects.filter(pk=pk, status=RunStatus.RUNNING).update(stage=stage)
@@ -69,18 +48,16 @@ def _stage_setter(model, pk: int) -> Callable[[str], None]:
 
 
 def _finish(run, name: str, data: AssembledPdf | RenderedReport, extra: dict) -> None:
-    """Point the row at the stored file and mark it ready; if that fails, remove the file."""
+    """Point the row at the stored file and mark it ready; if that fails, remove the file.
+
+    It fails too when this worker no longer holds the run (partnership.runs.LeaseLost): the
+    file is then removed, and the run is made once, by the worker that holds it.
+    """
     try:
         with transaction.atomic():
-            run.pdf.name = name
-            run.page_count = data.page_count
-            run.sha256 = data.sha256
-            run.status = RunStatus.READY
-            run.stage = ""
-            run.finished_at = timezone.now()
-            for key, value in extra.items():
-                setattr(run, key, value)
-            run.save()
+            run_complete(
+                run, pdf=name, page_count=data.page_count, sha256=data.sha256, stage="", **extra
+            )
             audit_record(
                 by=None,
                 action=AuditAction.UPDATE,
@@ -92,27 +69,14 @@ def _finish(run, name: str, data: AssembledPdf | RenderedReport, extra: dict) ->
         raise
 
 
-def _fail(model, pk: int, error: BaseException) -> None:
-    with transaction.atomic():
-        run = model.objects.select_for_update().get(pk=pk)
-        run.status = RunStatus.FAILED
-        run.error = _error_text(error)
-        run.finished_at = timezone.now()
-        run.pdf.name = ""
-        run.save(update_fields=["status", "error", "finished_at", "pdf"])
-        audit_record(by=None, action=AuditAction.UPDATE, obj=run, detail={"status": "failed"})
-
-
 def _store(folder: str, data: bytes) -> str:
     return write_atomically(f"scrutiny/{folder}/{uuid.uuid4().hex}.pdf", data)
 
 
 def report_run_execute(run_id: int, *, today: date | None = None) -> ReportRun:
     """Make a queued run's PDF (the Celery task's work). Errors end the run as failed, not here."""
-    run = _start(ReportRun, run_id, RunStage.CALCULATING)
-    if run is None:
-        return ReportRun.objects.get(pk=run_id)
-    try:
+
+    def make(run: ReportRun) -> None:
         made = quarterly_report_pdf(
             quarter=run.financial_quarter,
             committee=run.committee,
@@ -131,26 +95,20 @@ def report_run_execute(run_id: int, *, today: date | None = None) -> ReportRun:
                 "data_as_at": made.data_as_at,
             },
         )
-    except Exception as error:
-        logger.exception("Quarterly report run %s failed", run_id)
-        _fail(ReportRun, run_id, error)
-    return ReportRun.objects.get(pk=run_id)
+
+    return run_execute(ReportRun, run_id, make, describe=_error_text, stage=RunStage.CALCULATING)
 
 
 def agenda_pack_execute(pack_id: int) -> AgendaPack:
     """Make a queued pack's PDF (the Celery task's work)."""
-    pack = _start(AgendaPack, pack_id, RunStage.COLLECTING)
-    if pack is None:
-        return AgendaPack.objects.get(pk=pack_id)
-    try:
+
+    def make(pack: AgendaPack) -> None:
         _stage_setter(AgendaPack, pack.pk)(RunStage.WRITING)
         meeting = Meeting.objects.select_related("committee").get(pk=pack.meeting_id)
         assembled = agenda_pack_pdf(meeting, restricted=pack.restricted)
         _finish(pack, _store("packs", assembled.data), assembled, {})
-    except Exception as error:
-        logger.exception("Agenda pack %s failed", pack_id)
-        _fail(AgendaPack, pack_id, error)
-    return AgendaPack.objects.get(pk=pack_id)
+
+    return run_execute(AgendaPack, pack_id, make, describe=_error_text, stage=RunStage.COLLECTING)
 
 
 # The schedule's drafts ------------------------------------------------------------------------
@@ -167,7 +125,7 @@ def report_drafts_create(*, today: date) -> list[ReportRun]:
 
     Each draft is written for the committee's next meeting, if one is set. A committee that
     already has a draft for the quarter gets no second one, so a repeated beat does no harm.
-    The rows are queued: the task that called this queues their work once they are committed.
+    The rows are queued: the task that called this sends them once they are committed.
     """
     quarter = draft_quarter(today)
     drafts = []

@@ -1,7 +1,8 @@
 """What people do to report runs and agenda packs: request, retry, publish, attach, download.
 
-Each write is atomic, checks who may do it, and writes its audit row. A request queues the
-Celery task (scrutiny.tasks) once its row is committed, since the worker must be able to read it.
+Each write is atomic, checks who may do it, and writes its audit row. A request sends the
+Celery task (scrutiny.tasks) once its row is committed, since the worker must be able to read it;
+if the broker is down the row waits, queued, and the sweep sends it (partnership/runs.py).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from partnership.audit import audit_record
 from partnership.calendar import FinancialQuarter
 from partnership.constants import AuditAction
 from partnership.models import User
+from partnership.runs import BackgroundRun, run_send_on_commit
 
 from ..models import AgendaItem, AgendaPack, Committee, Meeting, ReportRun
 from ..selectors import is_manager
-from ..tasks import make_agenda_pack, make_quarterly_report
 from .selectors import may_request_reports
 
 
@@ -26,9 +27,10 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _enqueue(task, pk: int) -> None:
-    """Queue the task once the row it works on is committed (the worker must be able to read it)."""
-    transaction.on_commit(lambda: task.delay(pk))
+def _enqueue(run: BackgroundRun) -> None:
+    """Send the run's task once its row is committed; with the broker down it stays queued and
+    the sweep sends it (partnership/runs.py). The page answers either way."""
+    run_send_on_commit(run)
 
 
 def _check_meeting(committee: Committee, meeting: Meeting | None) -> None:
@@ -58,7 +60,7 @@ def report_run_request(
         detail={"quarter": run.quarter, "committee": committee.pk},
         request=request,
     )
-    _enqueue(make_quarterly_report, run.pk)
+    _enqueue(run)
     return run
 
 
@@ -85,7 +87,7 @@ def report_run_retry(*, by: User, run: ReportRun, request=None) -> ReportRun:
         detail={"quarter": retry.quarter, "retry_of": run.pk},
         request=request,
     )
-    _enqueue(make_quarterly_report, retry.pk)
+    _enqueue(retry)
     return retry
 
 
@@ -163,6 +165,6 @@ def agenda_pack_request(*, by: User, meeting: Meeting, request=None) -> list[Age
             detail={"restricted": restricted},
             request=request,
         )
-        _enqueue(make_agenda_pack, pack.pk)
+        _enqueue(pack)
         packs.append(pack)
     return packs

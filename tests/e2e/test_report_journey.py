@@ -13,12 +13,12 @@ from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
-from celery import Task
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from partnership.calendar import FinancialQuarter
+from partnership.celery import app
 from partnership.constants import Role
 from scrutiny import services
 from scrutiny.demo import minimal_pdf
@@ -33,13 +33,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def worker(monkeypatch):
     """Record work queued by the app; `worker()` runs it, as the Celery worker would."""
-    queued: list[tuple[Task, int]] = []
-    monkeypatch.setattr(report_services, "_enqueue", lambda task, pk: queued.append((task, pk)))
+    queued: list = []
+    monkeypatch.setattr(report_services, "_enqueue", queued.append)
 
     def run():
         while queued:
-            task, pk = queued.pop(0)
-            task(pk)
+            run = queued.pop(0)
+            app.tasks[run.task_name](run.pk)
 
     return run
 

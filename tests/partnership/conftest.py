@@ -84,7 +84,7 @@ def load_settings(monkeypatch):
 
 # Loaded by the test worker only (`-I`): tasks that let a test see what the worker sees.
 TEST_TASK_MODULES = ["tests.partnership.worker_tasks"]
-WORKER_START_TIMEOUT = 30
+WORKER_START_TIMEOUT = 120  # a busy 2-core machine took over 30 s
 
 
 def _test_database_url() -> str:

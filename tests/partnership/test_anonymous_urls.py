@@ -39,7 +39,10 @@ PASSWORD_RESET = {
 }
 # The Django admin marks its own sign-in page as open; our middleware sends anonymous visitors
 # from it to ours (partnership.middleware.LoginRequiredEverywhereMiddleware).
-ANONYMOUS = {"login", "admin:login"} | SIGN_IN_STEPS | PASSWORD_RESET | OPEN_DATA
+# The orchestrator's health probe (partnership/health.py): four check names and "ok" or
+# "failing", nothing more.
+HEALTH = {"health"}
+ANONYMOUS = {"login", "admin:login"} | SIGN_IN_STEPS | PASSWORD_RESET | OPEN_DATA | HEALTH
 
 
 def _exempt_views(resolver: URLResolver, namespace: str = "") -> dict[str, str]:

@@ -222,8 +222,15 @@ def test_the_navigation_offers_only_what_the_role_may_use(login, db, role):
 # The open data is public on purpose; test_anonymous_urls.py lists exactly which URLs.
 OPEN_TO_ANYONE = ("/open-referral/", "/open-data/")
 
-# Pages for people who cannot sign in: they show no data and name no account.
-OPEN_TO_ANONYMOUS = {"login", "password_reset", "password_reset_done", "password_reset_complete"}
+# Pages for people who cannot sign in: they show no data and name no account. The health check
+# answers the orchestrator's probe: four check names and "ok" or "failing" (test_health.py).
+OPEN_TO_ANONYMOUS = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_complete",
+    "health",
+}
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page_from_every_url(client, db):

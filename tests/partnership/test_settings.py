@@ -11,8 +11,10 @@ def test_development_needs_no_environment_at_all(load_settings):
 
     assert values["DEBUG"] is True
     assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    assert values["CELERY_TASK_ALWAYS_EAGER"] is True
-    assert values["CELERY_BROKER_URL"] == "memory://"
+    # A real worker beside the development server, on a broker that needs no server.
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert values["CELERY_BROKER_URL"] == "filesystem://"
+    assert values["CELERY_RESULT_BACKEND"].startswith("file://")
 
 
 def test_database_url_selects_postgresql(load_settings):
@@ -33,6 +35,16 @@ def test_redis_url_selects_the_redis_broker_and_result_backend_and_a_worker(load
     assert values["CELERY_BROKER_URL"] == "redis://cache.internal:6379/0"
     assert values["CELERY_RESULT_BACKEND"] == "redis://cache.internal:6379/0"
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False
+
+
+def test_redis_hands_out_an_unfinished_run_again_only_after_any_run_must_have_ended(load_settings):
+    values = load_settings(REDIS_URL="redis://cache.internal:6379/0")
+
+    hard_limit = values["RUN_TIME_LIMIT_SECONDS"] + 60  # partnership.runs.run_task
+    visibility = values["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"]
+    assert hard_limit < visibility < 60 * 60
+    assert values["RUN_LEASE_SECONDS"] < visibility
+    assert values["CELERY_TASK_ACKS_LATE"] is True
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -2,10 +2,12 @@
 the XLSX cell for cell, the Celery run and who may have it."""
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -13,6 +15,7 @@ from openpyxl import load_workbook
 from commissioning.constants import ServiceType
 from partnership.calendar import FinancialYear
 from partnership.models import AuditEvent
+from partnership.runs import RunStatus, runs_sweep
 from referrals.annual_return import services as return_services
 from referrals.annual_return.figures import return_figures
 from referrals.annual_return.layout import AnnualReturn, annual_return
@@ -221,3 +224,117 @@ def test_a_failed_run_keeps_its_error_and_no_file(world, performance_lead, monke
     run = AnnualReturnRun.objects.create(financial_year=2024, requested_by=performance_lead)
     run = runs.annual_return_execute(run.pk)
     assert run.is_failed and "could not be worked out" in run.error and not run.xlsx
+
+
+# The return is a background run (partnership/runs.py); the rules themselves are tested in
+# tests/partnership/test_runs.py, and with real Redis and workers in test_runs_faults.py.
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """The broker, down until `broker.up()`; once up, tasks run here as a worker would."""
+    from celery.app.task import Task
+    from kombu.exceptions import OperationalError
+
+    from partnership.celery import app
+
+    real_apply_async = Task.apply_async
+    state = {"up": False, "refused": 0}
+
+    def apply_async(self, *args, **kwargs):
+        if not state["up"]:
+            state["refused"] += 1
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        return real_apply_async(self, *args, **kwargs)
+
+    was_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    monkeypatch.setattr(Task, "apply_async", apply_async)
+
+    def up():
+        state["up"] = True
+        app.conf.task_always_eager = True
+
+    yield SimpleNamespace(state=state, up=up)
+    app.conf.task_always_eager = was_eager
+
+
+def stored_returns() -> list[str]:
+    return (
+        default_storage.listdir("referrals/returns")[1]
+        if default_storage.exists("referrals/returns")
+        else []
+    )
+
+
+def test_a_return_asked_for_while_the_broker_is_down_is_saved_and_made_once_it_is_back(
+    world, performance_lead, login, broker, django_capture_on_commit_callbacks
+):
+    client = login(performance_lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("referrals:annual_return_list"), {"year": "2024"})
+
+    run = AnnualReturnRun.objects.get()
+    assert response.status_code == 302 and broker.state["refused"] == 1
+    assert run.is_waiting_for_broker
+    page = client.get(run.get_absolute_url())
+    assert page.status_code == 200 and "cannot be reached just now" in page.content.decode()
+
+    broker.up()
+    assert runs_sweep().sent == 1
+
+    run.refresh_from_db()
+    assert run.is_ready and run.attempts == 1 and len(stored_returns()) == 1
+    assert AnnualReturnRun.objects.count() == 1
+
+
+def test_a_return_whose_worker_died_is_made_again_by_the_sweep_once(
+    world, performance_lead, login, broker
+):
+    run = AnnualReturnRun.objects.create(
+        financial_year=2024,
+        requested_by=performance_lead,
+        status=RunStatus.RUNNING,
+        attempts=1,
+        sent_at=timezone.now(),
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+    )
+    broker.up()
+
+    assert runs_sweep().requeued == 1
+
+    run.refresh_from_db()
+    assert run.is_ready and run.attempts == 2 and len(stored_returns()) == 1
+    assert (
+        "Every line balances"
+        in login(performance_lead).get(run.get_absolute_url()).content.decode()
+    )
+
+
+def test_a_return_queued_again_says_it_is_being_made_again(world, performance_lead, login):
+    run = AnnualReturnRun.objects.create(
+        financial_year=2024, requested_by=performance_lead, attempts=1, sent_at=timezone.now()
+    )
+
+    page = login(performance_lead).get(run.get_absolute_url()).content.decode()
+
+    assert "making it again (attempt 2 of 3)" in page
+
+
+def test_a_worker_given_up_for_dead_keeps_no_file_and_leaves_the_run_to_the_new_one(
+    world, performance_lead, monkeypatch
+):
+    from referrals.annual_return import runs
+
+    run = AnnualReturnRun.objects.create(financial_year=2024, requested_by=performance_lead)
+    real_workbook_bytes = runs.workbook_bytes
+
+    def taken_over_meanwhile(made):
+        AnnualReturnRun.objects.filter(pk=run.pk).update(attempts=2)  # another worker took it
+        return real_workbook_bytes(made)
+
+    monkeypatch.setattr(runs, "workbook_bytes", taken_over_meanwhile)
+    run = runs.annual_return_execute(run.pk)
+
+    assert (run.status, run.attempts, run.xlsx.name) == (RunStatus.RUNNING, 2, "")
+    assert stored_returns() == []

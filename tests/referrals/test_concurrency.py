@@ -12,6 +12,7 @@ from django.db import connection, connections
 from referrals.models import ReferenceCounter, Referral
 
 pytestmark = [
+    pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]

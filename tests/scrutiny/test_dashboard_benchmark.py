@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.django_db
 def test_the_benchmark_seeds_an_empty_database_and_prints_each_timing(settings):
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -23,6 +24,7 @@ def test_the_benchmark_seeds_an_empty_database_and_prints_each_timing(settings):
     assert "from the monthly summary" in printed
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.django_db
 def test_the_benchmark_is_meant_for_postgresql(settings):
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):

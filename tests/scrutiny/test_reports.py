@@ -5,13 +5,14 @@ hand-made content, so each test is about what happens to a run.
 """
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from celery.schedules import crontab
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from partnership.calendar import FinancialQuarter
 from partnership.celery import app
@@ -193,13 +194,47 @@ def test_a_run_that_cannot_be_marked_ready_removes_the_file_it_stored(
     assert stored_reports(settings) == []
 
 
-def test_a_run_found_running_when_its_task_starts_again_is_marked_failed(clerk, committee):
-    run = ReportRunFactory(committee=committee, requested_by=clerk, status=RunStatus.RUNNING)
+def test_a_run_being_made_under_a_live_lease_is_left_to_its_worker(clerk, committee):
+    run = ReportRunFactory(
+        committee=committee,
+        requested_by=clerk,
+        status=RunStatus.RUNNING,
+        attempts=1,
+        lease_expires_at=timezone.now() + timedelta(seconds=60),
+    )
+
+    result = runs.report_run_execute(run.pk)
+
+    assert (result.status, result.attempts) == (RunStatus.RUNNING, 1)
+
+
+def test_a_run_whose_worker_died_is_made_by_the_next_copy_of_its_task(clerk, committee):
+    run = ReportRunFactory(
+        committee=committee,
+        requested_by=clerk,
+        status=RunStatus.RUNNING,
+        attempts=1,
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+    )
+
+    result = runs.report_run_execute(run.pk)
+
+    assert (result.status, result.attempts) == (RunStatus.READY, 2)
+
+
+def test_a_run_whose_worker_died_on_its_last_attempt_fails_saying_why(clerk, committee, settings):
+    run = ReportRunFactory(
+        committee=committee,
+        requested_by=clerk,
+        status=RunStatus.RUNNING,
+        attempts=settings.RUN_MAX_ATTEMPTS,
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+    )
 
     result = runs.report_run_execute(run.pk)
 
     assert result.status == RunStatus.FAILED
-    assert "stopped before it finished" in result.error
+    assert "stopped before it finished, 3 times" in result.error
 
 
 def test_a_finished_run_is_not_made_twice(made):

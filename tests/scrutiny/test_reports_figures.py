@@ -22,6 +22,7 @@ from scrutiny.reports.rendering import panel_anchor, quarterly_report_pdf
 from scrutiny.reports.sentences import summary_sentences
 from tests.golden import assert_matches_golden
 from tests.pdfutils import lines, page_numbers_printed, pdf_page_texts, pdf_text
+from tests.system import require_program
 
 # Each test takes `db`, which makes pytest-django set up the test database before the module's
 # data is made (a session without a `db` test would give this fixture the real database).
@@ -56,6 +57,7 @@ def flat(text: str) -> str:
 
 def raw_text(pdf: bytes) -> str:
     """The text in the order it was written, so a table row's cells come one after another."""
+    require_program("pdftotext", "poppler-utils")
     result = subprocess.run(
         ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
     )

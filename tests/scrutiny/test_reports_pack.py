@@ -233,7 +233,10 @@ def test_only_clerks_export_packs(committee_member, meeting, item):
 def test_a_document_that_is_not_a_real_pdf_fails_the_pack_with_a_clear_error(
     clerk, meeting, item, settings, django_capture_on_commit_callbacks
 ):
-    attach(clerk, item, "Broken appendix", data=b"%PDF-1.4 this is not really a PDF")
+    # Uploads are read whole now (test_pdf_uploads.py), so this is a file stored before that,
+    # or damaged in storage since.
+    document = attach(clerk, item, "Broken appendix")
+    Path(document.file.path).write_bytes(b"%PDF-1.4 this is not really a PDF")
 
     with django_capture_on_commit_callbacks(execute=True):
         (pack,) = report_services.agenda_pack_request(by=clerk, meeting=meeting)
