@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0004_return_imports"),
+        ("referrals", "0005_list_and_dashboard_indexes"),
     ]
 
     operations = [
