@@ -22,7 +22,7 @@ from partnership.demo import seed_demo
 from referrals import metrics
 from referrals.constants import RiskLevel
 from referrals.models import Referral
-from scrutiny.dashboard import build_dashboard
+from scrutiny.dashboard.build import build_dashboard
 from tests.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
