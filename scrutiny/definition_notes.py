@@ -56,6 +56,10 @@ class DefinitionNotes:
     def oversight_applies_anywhere(self) -> bool:
         return any(s.oversight_applied for s in self.services)
 
+    @property
+    def table(self) -> Table:
+        return definitions_table(self)
+
 
 def _names(names: list[str]) -> str:
     """ "A", "A and B", "A, B and C"."""
