@@ -205,3 +205,21 @@ def received_while(attribute: str, *, prefix: str = "") -> Q:
                 term &= Q(**{f"{prefix}received_at__lt": local_midnight(next_start)})
             condition |= term
     return condition
+
+
+def in_force_during(
+    start: date, end: date, service_ids: Iterable[int] | None = None
+) -> dict[int, list[tuple[date | None, Definition]]]:
+    """For each service, the definitions in force at some time from `start` to `end`
+    (inclusive days), with the day each starts, oldest first: the one in force on `start`,
+    then any change that took effect by `end`."""
+    found = {}
+    for pk, service_periods in periods(service_ids).items():
+        starts = [begin for begin, _definition in service_periods]
+        found[pk] = [
+            (begin, definition)
+            for index, (begin, definition) in enumerate(service_periods)
+            if (begin is None or begin <= end)
+            and (index + 1 == len(starts) or starts[index + 1] > start)
+        ]
+    return found

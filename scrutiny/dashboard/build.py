@@ -59,4 +59,5 @@ def build_dashboard(
         threshold=settings.DISCLOSURE_THRESHOLD,
         panels=[make(f) for slug, make in PANELS.items() if slug in wanted],
         headlines=headlines(f) if panels is None else None,
+        definitions=f.definitions,
     )

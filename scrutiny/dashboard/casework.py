@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from commissioning.constants import CaseloadCounts
 from partnership.disclosure import Disclosed
 from referrals import metrics as referral_figures
 from referrals.constants import ClosureReason, Outcome
@@ -119,7 +120,7 @@ def caseload_panel(f: Figures) -> Panel:
         table=table,
         tables=[table] if caseloads else [],
         charts=[_caseload_chart(f, caseloads, figures)] if caseloads else [],
-        notes=wording.caseload_notes(f.quarter, any_caseload=bool(caseloads)),
+        notes=wording.caseload_notes(f.quarter, _counted(caseloads)),
     )
 
 
@@ -148,3 +149,11 @@ def _position(figure: Disclosed, caseload: Caseload) -> str | None:
     if figure.value > caseload.band_high:
         return "above"
     return "within"
+
+
+def _counted(caseloads: list[Caseload]) -> dict[str, list[str]]:
+    """What counted as an open case, by each service's definition at the quarter's end."""
+    counted: dict[str, list[str]] = {}
+    for c in caseloads:
+        counted.setdefault(CaseloadCounts(c.counts).label, []).append(c.service)
+    return counted

@@ -26,6 +26,7 @@ from partnership.models import Area
 from referrals import metrics as referral_figures
 
 from .. import metrics as action_figures
+from ..definition_notes import DefinitionNotes, definition_notes
 from ..models import Action
 from ..release import PART, QuarterRelease, View, Volumes, release_quarter, release_volumes
 from .periods import TREND_QUARTERS, xmr_quarters
@@ -102,6 +103,11 @@ class Figures:
             self.quarter, [s.pk for s in self.services], as_of=self.as_of
         )
         return release_quarter(counts, self.volumes(self.quarter), self.disclosure)
+
+    @cached_property
+    def definitions(self) -> DefinitionNotes:
+        """The definitions the shown services' figures were counted by (the data notes)."""
+        return definition_notes(self.quarter, self.shown_services)
 
     @cached_property
     def groups(self) -> referral_figures.GroupFigures:

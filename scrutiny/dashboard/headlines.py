@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from partnership.disclosure import disclose_count
+from partnership.disclosure import Disclosed, disclose_count
 
 from .figures import Figures
 from .model import Headlines
+from .wording import DOES_NOT_APPLY
 
 
 def headlines(f: Figures) -> Headlines:
@@ -18,7 +19,9 @@ def headlines(f: Figures) -> Headlines:
         referrals_change=f.disclosure.change(now, before),
         contacted_within_one_day=f.share(r.first_contact, band=True),
         contact_target=contact_target,
-        oversight_within_24_hours=f.share(r.oversight, band=True),
+        oversight_within_24_hours=f.share(r.oversight, band=True)
+        if f.definitions.oversight_applies_anywhere
+        else Disclosed(None, DOES_NOT_APPLY),
         oversight_target=oversight_target,
         waiting_list=f.view.of_series(r.waiting_list),
         repeat_rate=f.repeat_rate,

@@ -22,6 +22,7 @@ from partnership.calendar import FinancialQuarter
 from partnership.disclosure import Disclosed
 
 from ..charts import Chart, Table
+from ..definition_notes import DefinitionNotes
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Dashboard:
     threshold: int
     panels: list[Panel]
     headlines: Headlines | None  # None when only some panels were asked for
+    # The definitions the shown services' figures were counted by (the data notes).
+    definitions: DefinitionNotes | None = None
 
     def panel(self, slug: str) -> Panel | None:
         return next((panel for panel in self.panels if panel.slug == slug), None)

@@ -13,17 +13,21 @@ from .model import Panel
 from .tables import against_target, percent, table_panel
 
 
-def _response_row(f: Figures, name: str, view: View, targets: tuple) -> list[str]:
+def _response_row(
+    f: Figures, name: str, view: View, targets: tuple, *, oversight_applies: bool
+) -> list[str]:
     contact_target, oversight_target = targets
     contact, oversight = (
         released_share(f.disclosure, view.of_table(table), band=True)
         for table in (f.release.first_contact, f.release.oversight)
     )
+    row = [name, contact.display, percent(contact_target)]
+    row.append(against_target(contact, contact_target))
+    if not oversight_applies:
+        # The service's definitions did not apply the standard: nothing was measured.
+        return [*row, wording.DOES_NOT_APPLY, NOT_APPLICABLE, wording.DOES_NOT_APPLY]
     return [
-        name,
-        contact.display,
-        percent(contact_target),
-        against_target(contact, contact_target),
+        *row,
         oversight.display,
         percent(oversight_target),
         against_target(oversight, oversight_target),
@@ -31,14 +35,27 @@ def _response_row(f: Figures, name: str, view: View, targets: tuple) -> list[str
 
 
 def response_panel(f: Figures) -> Panel:
+    definitions = f.definitions
     rows = [
         _response_row(
-            f, s.name, View(s.pk), (s.first_contact_target_percent, s.oversight_target_percent)
+            f,
+            s.name,
+            View(s.pk),
+            (s.first_contact_target_percent, s.oversight_target_percent),
+            oversight_applies=definitions.oversight_applies(s.pk),
         )
         for s in f.shown_services
     ]
     if f.service is None:
-        rows.append(_response_row(f, wording.ALL_SERVICES, f.view, f.targets))
+        rows.append(
+            _response_row(
+                f,
+                wording.ALL_SERVICES,
+                f.view,
+                f.targets,
+                oversight_applies=definitions.oversight_applies_anywhere,
+            )
+        )
     table = Table(
         caption=f"Response against each service's targets, {f.quarter}",
         headers=[
@@ -57,7 +74,11 @@ def response_panel(f: Figures) -> Panel:
         slug="response",
         words=wording.RESPONSE,
         table=table,
-        notes=wording.response_notes(exact=f.exact),
+        notes=wording.response_notes(
+            exact=f.exact,
+            first_contact=definitions.first_contact,
+            oversight=definitions.oversight,
+        ),
     )
 
 

@@ -23,6 +23,8 @@ from .periods import TREND_QUARTERS
 OUT_OF_AREA = "Out of area"
 ALL_SERVICES = "All services"
 WAITING_LIST = "On the waiting list at quarter end"
+# Shown instead of a figure where the services' definitions did not apply the standard measured.
+DOES_NOT_APPLY = "Does not apply"
 
 # The equality profile's characteristics, in page order (categories: referrals.metrics).
 EQUALITY_NAMES = {
@@ -111,12 +113,14 @@ RESPONSE = Words(
 )
 
 
-def response_notes(*, exact: bool) -> list[str]:
+def response_notes(*, exact: bool, first_contact: str, oversight: str) -> list[str]:
+    """`first_contact` and `oversight`: what they meant for the services shown (their
+    definitions, scrutiny.definition_notes)."""
     notes = [
         "A referral counts once its deadline has passed or it has been contacted (or "
         "overseen); one never contacted counts as not contacted in time.",
-        "One working day means by the end of the next working day after receipt, "
-        "leaving out weekends and bank holidays.",
+        first_contact,
+        oversight,
     ]
     if not exact:
         notes.append(
@@ -192,14 +196,17 @@ def caseload_description(quarter: FinancialQuarter, *, band: bool) -> str:
     )
 
 
-def caseload_notes(quarter: FinancialQuarter, *, any_caseload: bool) -> list[str]:
-    notes = [
-        "Open cases are referrals received and not yet closed, declined or signposted "
-        "elsewhere, including those on a waiting list.",
+def caseload_notes(quarter: FinancialQuarter, counted: dict[str, list[str]]) -> list[str]:
+    """`counted`: what counted as an open case (its label) and the services it did for."""
+    if not counted:
+        return [f"No service has a caseworker FTE figure for {quarter}."]
+    if len(counted) == 1:
+        return [f"Open cases counted: {next(iter(counted)).lower()}, for every service."]
+    return [
+        "Open cases counted: "
+        + "; ".join(f"{what.lower()} for {', '.join(names)}" for what, names in counted.items())
+        + "."
     ]
-    if not any_caseload:
-        notes.append(f"No service has a caseworker FTE figure for {quarter}.")
-    return notes
 
 
 # Safe accommodation and equality -----------------------------------------------------------------

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -70,7 +69,6 @@ def render_report_body(content: ReportContent) -> SafeString:
                 "suppressed": SUPPRESSED,
                 "min_group": MIN_GROUP,
                 "not_applicable": NOT_APPLICABLE,
-                "repeat_window_months": settings.REPEAT_WINDOW_MONTHS,
                 "rag_descriptions": [(Rag(rag), text) for rag, text in RAG_DESCRIPTIONS.items()],
             },
         )

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from ..dashboard.wording import DOES_NOT_APPLY
+
 
 def _shown(figure) -> bool:
     return figure is not None and not figure.suppressed and figure.value is not None
@@ -108,7 +110,9 @@ def summary_sentences(headlines, *, threshold: int | None = None) -> list[str]:
             what="contacted within one working day",
             threshold=threshold,
         ),
-        _target_sentence(
+        "Managerial oversight within 24 hours is not measured for these services."
+        if getattr(headlines.oversight_within_24_hours, "display", "") == DOES_NOT_APPLY
+        else _target_sentence(
             headlines.oversight_within_24_hours,
             headlines.oversight_target,
             did="had managerial oversight within 24 hours",

@@ -53,7 +53,12 @@ from referrals.constants import (
 )
 from referrals.metrics import EQUALITY_FIELDS
 from scrutiny.dashboard.panels import PANELS
-from scrutiny.dashboard.wording import ALL_SERVICES, EQUALITY_NAMES, WAITING_LIST
+from scrutiny.dashboard.wording import (
+    ALL_SERVICES,
+    DOES_NOT_APPLY,
+    EQUALITY_NAMES,
+    WAITING_LIST,
+)
 
 EXPORT = reverse("scrutiny:dashboard_export")
 EXPORT_ALL = reverse("scrutiny:dashboard_export_all")
@@ -436,10 +441,12 @@ class _Reader:
         """Once deadlines have passed every referral counts in first contact; in oversight, every
         referral at a service whose definition measures it (the definitions page says which,
         and from when: in the demo, from a quarter's start, so a service measures it all
-        quarter or not at all, and shows "–" then)."""
+        quarter or not at all, and shows "Does not apply" then)."""
         for view in self.views:
             for name, contact, _t1, _v1, oversight, _t2, _v2 in self.rows(view, "response"):
                 who = ALL if name == ALL_SERVICES else self.service_names[name]
+                if oversight == DOES_NOT_APPLY:  # not measured: nothing to oversee
+                    oversight = NOT_APPLICABLE
                 p.share(
                     ("contacted", who), ("received", who, ALL), contact, part_shown=False, band=True
                 )
