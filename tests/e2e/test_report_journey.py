@@ -36,6 +36,8 @@ def worker(monkeypatch):
     queued: list = []
     monkeypatch.setattr(report_services, "_enqueue", queued.append)
 
+    app.loader.import_default_modules()  # the apps' tasks modules, as a worker loads them
+
     def run():
         while queued:
             run = queued.pop(0)
