@@ -32,11 +32,11 @@ def make_annual_return(run_id: int) -> str:
     return annual_return_execute(run_id).status
 
 
-# A provider return's check or apply: the run ends ready or failed itself (referrals.imports.runs),
-# so the task never retries; a failed import is checked again by a person.
+# A provider return's check or apply is a background run too: the sweep sends one the broker
+# never got and starts again one whose worker died; a failed import is checked again by a person.
 
 
-@shared_task(name="referrals.run_return_import")
+@run_task("referrals.run_return_import")
 def run_return_import(import_id: int) -> str:
     return return_import_execute(import_id).status
 

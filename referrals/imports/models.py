@@ -2,9 +2,9 @@
 the link from each referral it made to the provider's (hashed) case ID.
 
 `ReturnImport` is one upload for one service, with the life of its background work: checked
-(phase "check"), then, once someone confirms it, applied (phase "apply"). Its `status` has the
-same values and timestamps as every run the Celery worker makes (queued, running, ready,
-failed), so it can move onto the project's shared run mechanism without a change of meaning.
+(phase "check"), then, once someone confirms it, applied (phase "apply"). Each phase is a
+background run (partnership.runs): queued, running under a lease, ready or failed, sent again by
+the sweep if the broker was down and started again if its worker died.
 The uploaded file is kept only until the import is applied or discarded: it may hold
 identifiers. Loaded with `referrals.models`, so the app's models are all in one place.
 """
@@ -16,15 +16,13 @@ from django.db import models
 from django.urls import reverse
 
 from commissioning.models import CommissionedService
+from partnership.runs import BackgroundRun, RunStatus
 
 CASE_KEY_LENGTH = 64  # hex HMAC-SHA256, as referrals.models.HASH_LENGTH
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
+# An import's status is a background run's status (same values as before it was one).
+ImportStatus = RunStatus
 
 
 class ImportPhase(models.TextChoices):
@@ -37,11 +35,14 @@ class FileFormat(models.TextChoices):
     XLSX = "xlsx", "Excel (.xlsx)"
 
 
-PENDING = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+class ReturnImport(BackgroundRun):
+    """One provider return uploaded for one service, from upload to applied (or not).
 
+    Its two phases share the row: confirming a checked import queues it again, as a new run of
+    the same task (attempts, sending and lease start afresh).
+    """
 
-class ReturnImport(models.Model):
-    """One provider return uploaded for one service, from upload to applied (or not)."""
+    task_name = "referrals.run_return_import"
 
     service = models.ForeignKey(
         CommissionedService, on_delete=models.PROTECT, related_name="return_imports"
@@ -50,13 +51,6 @@ class ReturnImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     phase = models.CharField(max_length=10, choices=ImportPhase.choices, default=ImportPhase.CHECK)
-    status = models.CharField(
-        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
     file = models.FileField(max_length=200, blank=True)
     file_name = models.CharField("file name", max_length=200)
@@ -99,14 +93,6 @@ class ReturnImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("referrals:import_detail", args=[self.pk])
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in PENDING
-
-    @property
-    def is_failed(self) -> bool:
-        return self.status == ImportStatus.FAILED
 
     @property
     def is_checked(self) -> bool:

@@ -1,10 +1,11 @@
 """The Celery worker's part of an import: checking a return and applying it.
 
-`return_import_execute` claims a queued import (committed at once, so its page shows it
-running), does its phase and ends it ready or failed. It follows the life of the project's other
-background runs (scrutiny/reports/runs.py): a run found already running was left by a worker
-that stopped, and is failed with a message saying so; any error fails the run with a reason
-people can act on, never half done:
+`return_import_execute` runs an import's phase as a background run (partnership/runs.py):
+`run_execute` claims the queued row (running, under a lease its worker renews), the phase does
+its work and ends with `run_complete`; a run whose worker died is started again by the sweep, up
+to RUN_MAX_ATTEMPTS times. Any error fails the run with a reason people can act on, never half
+done (both phases may safely run again: the check starts by deleting its problems, the apply is
+one transaction):
 
 - **Check** reads every row (`checking.check_rows`), keeps each rejected row's reasons as
   `ImportProblem` rows and the counts on the import; the import's page shows the progress.
@@ -21,6 +22,7 @@ import logging
 from collections import Counter
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +30,7 @@ from django.utils import timezone
 from commissioning.models import CommissionedService
 from partnership.audit import audit_record
 from partnership.constants import AuditAction
+from partnership.runs import LeaseLost, run_complete, run_execute, run_fail
 
 from . import checking
 from .applying import ReturnWriter
@@ -44,70 +47,46 @@ UNEXPECTED = (
     "The import stopped because of an unexpected error, so nothing was written. Try again; if "
     "it stops again, tell the system administrator."
 )
-WORKER_STOPPED = (
-    "The worker checking or applying this return stopped before it finished. Try again."
-)
 
 
 class ReturnChanged(Exception):
     """The return no longer gives the figures the person confirmed."""
 
 
-def _claim(pk: int) -> ReturnImport | None:
+def _reason(error: BaseException) -> str:
+    return str(error) if isinstance(error, ReturnFileError | ReturnChanged) else UNEXPECTED
+
+
+def _fail(run: ReturnImport, error: BaseException) -> None:
+    """End the run failed, keeping no half-made problems and no file that cannot be read."""
     with transaction.atomic():
-        run = ReturnImport.objects.select_for_update().select_related("service").get(pk=pk)
-        if run.status == ImportStatus.RUNNING:
-            _end_failed(run, WORKER_STOPPED)
-            return None
-        if run.status != ImportStatus.QUEUED or run.discarded_at is not None:
-            return None
-        run.status = ImportStatus.RUNNING
-        run.started_at = timezone.now()
-        run.rows_done = 0
-        run.save(update_fields=["status", "started_at", "rows_done"])
-    return run
-
-
-def _end_failed(run: ReturnImport, reason: str) -> None:
-    run.status = ImportStatus.FAILED
-    run.error = reason
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "error", "finished_at"])
-    audit_record(
-        by=None,
-        action=AuditAction.UPDATE,
-        obj=run,
-        detail={"status": "failed", "phase": run.phase},
-    )
-
-
-def _fail(pk: int, error: BaseException) -> None:
-    reason = str(error) if isinstance(error, ReturnFileError | ReturnChanged) else UNEXPECTED
-    with transaction.atomic():
-        run = ReturnImport.objects.select_for_update().get(pk=pk)
+        fields: dict = {}
         if run.phase == ImportPhase.CHECK:
             run.problems.all().delete()
         if isinstance(error, ReturnFileError) and run.file:
             # The file itself cannot be read: checking it again would fail again.
-            stored, run.file = run.file.name, ""
-            run.save(update_fields=["file"])
+            stored = run.file.name
+            fields["file"] = ""
             transaction.on_commit(lambda: default_storage.delete(stored))
-        _end_failed(run, reason)
+        run_fail(run, _reason(error), **fields)  # with its audit row
+
+
+def _do_phase(run: ReturnImport) -> None:
+    try:
+        if run.phase == ImportPhase.CHECK:
+            return_import_check(run)
+        else:
+            return_import_apply(run)
+    except (LeaseLost, SoftTimeLimitExceeded):
+        raise  # run_execute's to handle
+    except Exception as error:
+        logger.exception("Return import %s failed in its %s", run.pk, run.phase)
+        _fail(run, error)
 
 
 def return_import_execute(pk: int) -> ReturnImport:
     """Check or apply a queued import, whichever its phase is (the Celery task's work)."""
-    run = _claim(pk)
-    if run is not None:
-        try:
-            if run.phase == ImportPhase.CHECK:
-                return_import_check(run)
-            else:
-                return_import_apply(run)
-        except Exception as error:
-            logger.exception("Return import %s failed in its %s", pk, run.phase)
-            _fail(pk, error)
-    return ReturnImport.objects.get(pk=pk)
+    return run_execute(ReturnImport, pk, _do_phase, describe=_reason, rows_done=0)
 
 
 def _read(run: ReturnImport, on_row=None) -> Counter:
@@ -147,10 +126,7 @@ def return_import_check(run: ReturnImport) -> None:
     counts = _read(run, keep)
     ImportProblem.objects.bulk_create(problems)
     with transaction.atomic():
-        _set_counts(run, counts)
-        run.status = ImportStatus.READY
-        run.finished_at = timezone.now()
-        run.save()
+        run_complete(run, ignored_columns=run.ignored_columns, **_counts_fields(counts))
         audit_record(
             by=None,
             action=AuditAction.UPDATE,
@@ -159,12 +135,21 @@ def return_import_check(run: ReturnImport) -> None:
         )
 
 
+def _counts_fields(counts: Counter) -> dict:
+    rows = sum(counts.values())
+    return {
+        "rows_total": rows,
+        "rows_done": rows,
+        "created": counts[checking.CREATE],
+        "updated": counts[checking.UPDATE],
+        "unchanged": counts[checking.UNCHANGED],
+        "rejected": counts[checking.REJECTED],
+    }
+
+
 def _set_counts(run: ReturnImport, counts: Counter) -> None:
-    run.rows_total = run.rows_done = sum(counts.values())
-    run.created = counts[checking.CREATE]
-    run.updated = counts[checking.UPDATE]
-    run.unchanged = counts[checking.UNCHANGED]
-    run.rejected = counts[checking.REJECTED]
+    for name, value in _counts_fields(counts).items():
+        setattr(run, name, value)
 
 
 def _counts_detail(run: ReturnImport) -> dict:
@@ -202,10 +187,13 @@ def return_import_apply(run: ReturnImport) -> None:
             )
         writer.finish()
         stored = run.file.name
-        run.file = ""
-        run.status = ImportStatus.READY
-        run.applied_at = run.finished_at = timezone.now()
-        run.save()
+        run_complete(
+            run,
+            file="",
+            applied_at=timezone.now(),
+            ignored_columns=run.ignored_columns,
+            **_counts_fields(counts),
+        )
         audit_record(
             by=run.confirmed_by,
             action=AuditAction.UPDATE,

@@ -1,9 +1,11 @@
 """What people do to an import: upload a return, confirm it, discard it, check it again.
 
-Each write is atomic, checks who may do it, and writes its audit row. Uploading and confirming
-queue the Celery task (referrals.tasks.run_return_import) once the row is committed, since the
-worker must be able to read it; the task's own work is in `runs.py`. The uploaded file is
-stored under a random name, never served, and deleted once the import is applied or discarded.
+Each write is atomic, checks who may do it, and writes its audit row. Uploading, confirming and
+checking again queue the import as a background run (partnership.runs.run_send_on_commit): its
+task (referrals.tasks.run_return_import) is sent once the row is committed, and if the broker is
+down the import stays queued and the sweep sends it later; the task's own work is in `runs.py`.
+The uploaded file is stored under a random name, never served, and deleted once the import is
+applied or discarded.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from commissioning.models import CommissionedService
 from partnership.audit import audit_record
 from partnership.constants import AuditAction
 from partnership.models import User
+from partnership.runs import run_send_on_commit
 
-from ..tasks import run_return_import
 from .forms import clean_file_name, file_checksum
 from .models import ImportPhase, ImportStatus, ReturnImport
 from .selectors import may_import_for
@@ -32,7 +34,17 @@ def _require(allowed: bool) -> None:
 
 
 def _queue(run: ReturnImport) -> None:
-    transaction.on_commit(lambda: run_return_import.delay(run.pk))
+    run_send_on_commit(run)
+
+
+def _requeue(run: ReturnImport) -> None:
+    """Queue the row again as a new run of its task: the last phase's attempts, sending and
+    lease belong to that phase, not this one."""
+    run.status = ImportStatus.QUEUED
+    run.error = ""
+    run.attempts = 0
+    run.sent_at = run.lease_expires_at = None
+    run.started_at = run.finished_at = None
 
 
 def _stored_path(file_format: str) -> str:
@@ -90,11 +102,10 @@ def return_import_confirm(
             {"leave_out": "The return has rejected rows. Tick the box to leave them out."}
         )
     run.phase = ImportPhase.APPLY
-    run.status = ImportStatus.QUEUED
+    _requeue(run)
     run.confirmed_by = by
     run.confirmed_at = timezone.now()
     run.leave_out_rejected = bool(run.rejected)
-    run.started_at = run.finished_at = None
     run.save()
     audit_record(
         by=by,
@@ -141,9 +152,7 @@ def return_import_check_again(
     if not _may_restart(run):
         raise ValidationError("This return cannot be checked again. Upload the file again.")
     run.phase = ImportPhase.CHECK
-    run.status = ImportStatus.QUEUED
-    run.error = ""
-    run.started_at = run.finished_at = None
+    _requeue(run)
     run.confirmed_by, run.confirmed_at, run.leave_out_rejected = None, None, False
     run.created = run.updated = run.unchanged = run.rejected = run.rows_total = None
     run.rows_done = 0

@@ -1,7 +1,9 @@
 """Fixtures for referral tests: a service of the officer's agency, one of another agency, and a
-way to log a referral through the service layer with sensible defaults."""
+way to log a referral through the service layer with sensible defaults, and a broker that can
+be down (background runs: the annual return, provider-return imports)."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -57,3 +59,37 @@ def log_referral(district):
         return services.referral_create(by=by, service=service, **arguments)
 
     return log
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """The broker, down until `broker.up()` (and again after `broker.down()`); while up, tasks
+    run here as a worker would."""
+    from celery.app.task import Task
+    from kombu.exceptions import OperationalError
+
+    from partnership.celery import app
+
+    real_apply_async = Task.apply_async
+    state = {"up": False, "refused": 0}
+
+    def apply_async(self, *args, **kwargs):
+        if not state["up"]:
+            state["refused"] += 1
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        return real_apply_async(self, *args, **kwargs)
+
+    was_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    monkeypatch.setattr(Task, "apply_async", apply_async)
+
+    def up():
+        state["up"] = True
+        app.conf.task_always_eager = True
+
+    def down():
+        state["up"] = False
+        app.conf.task_always_eager = False
+
+    yield SimpleNamespace(state=state, up=up, down=down)
+    app.conf.task_always_eager = was_eager

@@ -3,7 +3,6 @@ the XLSX cell for cell, the Celery run and who may have it."""
 
 import io
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -228,35 +227,6 @@ def test_a_failed_run_keeps_its_error_and_no_file(world, performance_lead, monke
 
 # The return is a background run (partnership/runs.py); the rules themselves are tested in
 # tests/partnership/test_runs.py, and with real Redis and workers in test_runs_faults.py.
-
-
-@pytest.fixture
-def broker(monkeypatch):
-    """The broker, down until `broker.up()`; once up, tasks run here as a worker would."""
-    from celery.app.task import Task
-    from kombu.exceptions import OperationalError
-
-    from partnership.celery import app
-
-    real_apply_async = Task.apply_async
-    state = {"up": False, "refused": 0}
-
-    def apply_async(self, *args, **kwargs):
-        if not state["up"]:
-            state["refused"] += 1
-            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-        return real_apply_async(self, *args, **kwargs)
-
-    was_eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    monkeypatch.setattr(Task, "apply_async", apply_async)
-
-    def up():
-        state["up"] = True
-        app.conf.task_always_eager = True
-
-    yield SimpleNamespace(state=state, up=up)
-    app.conf.task_always_eager = was_eager
 
 
 def stored_returns() -> list[str]:
