@@ -268,6 +268,14 @@ class Referral(models.Model):
             models.Index(
                 fields=["closed_at"], name="referral_closed", condition=Q(closed_at__isnull=False)
             ),
+            # Caseload "in active support at a quarter's end" (referrals.rules.in_support_at):
+            # the cases not closed by then, without reading every row that ever had support.
+            models.Index(
+                fields=["closed_at"],
+                include=["service", "support_started_at"],
+                name="referral_in_support",
+                condition=Q(support_started_at__isnull=False),
+            ),
             models.Index(
                 fields=["signposted_at"],
                 name="referral_signposted",

@@ -71,6 +71,7 @@ def test_a_period_in_which_no_support_started_has_empty_rows():
     )
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL path is PostgreSQL's")
 @pytest.mark.parametrize("seed", range(6))
 def test_the_database_and_python_agree_on_waiting_times_of_any_group_size(seed):
