@@ -35,7 +35,7 @@ system-deps:
 run: install
 	$(RUN) python manage.py migrate --no-input
 	$(RUN) python manage.py seed_demo --if-empty
-	bash scripts/serve.sh 127.0.0.1:8000
+	bash .ci/serve.sh 127.0.0.1:8000
 
 # The tests' own system packages (poppler-utils, Chromium, PostgreSQL, Redis, docker-compose):
 # installed as root with apt-get, the same script CI uses; otherwise listed, and the tests that
@@ -69,7 +69,7 @@ test: install test-deps html-checker
 .PHONY: mutation
 mutation: install
 	$(RUN) mutmut run --max-children 2
-	$(RUN) python scripts/mutation_score.py
+	$(RUN) python .ci/mutation_score.py
 
 .PHONY: assets
 assets:

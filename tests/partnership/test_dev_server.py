@@ -1,4 +1,4 @@
-"""`make run` (scripts/serve.sh) serves the app with a real Celery worker beside it, on kombu's
+"""`make run` (.ci/serve.sh) serves the app with a real Celery worker beside it, on kombu's
 filesystem broker (no Redis), and the worker stops when the server stops.
 
 Marked `sqlite_only`: it runs the development stack on SQLite, so only the SQLite layer of
@@ -73,7 +73,7 @@ def laptop(tmp_path_factory):
 def serve(env, port: int, log_path) -> subprocess.Popen:
     with log_path.open("w") as log:
         return subprocess.Popen(  # noqa: S603
-            ["bash", "scripts/serve.sh", f"127.0.0.1:{port}"],  # noqa: S607
+            ["bash", ".ci/serve.sh", f"127.0.0.1:{port}"],  # noqa: S607
             cwd=BASE_DIR,
             env=env,
             stdout=log,

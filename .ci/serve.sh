@@ -3,7 +3,7 @@
 # it, on kombu's filesystem broker (no REDIS_URL: see CELERY_DIR in settings), so a report's
 # progress page works as it does in production. The worker stops when the server stops, however
 # it stops (Ctrl-C, an error, a signal).
-#   bash scripts/serve.sh [ADDRESS:PORT]      (default 127.0.0.1:8000)
+#   bash .ci/serve.sh [ADDRESS:PORT]      (default 127.0.0.1:8000)
 # The worker does not reload on code changes as the server does: stop and start `make run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
