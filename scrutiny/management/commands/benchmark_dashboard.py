@@ -22,7 +22,6 @@ refuses SQLite unless --allow-sqlite is given. Seeding a million referrals takes
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -33,7 +32,7 @@ from django.db import connection
 from django.urls import reverse
 
 from commissioning import metrics as commissioning_metrics
-from partnership.benchmarking import compared, signed_in_client, sql_anchor
+from partnership.benchmarking import compared, median_time, signed_in_client, sql_anchor
 from partnership.calendar import FinancialQuarter
 from partnership.constants import Role
 from partnership.demo import demo_data_exists, seed_demo
@@ -105,16 +104,6 @@ def _timed_queries(queries: list[tuple[float, str]]):
         yield
 
 
-def _median(runs: int, work) -> tuple[float, list[float]]:
-    work()  # warm caches (and the database's) once
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), times
-
-
 class Command(BaseCommand):
     help = __doc__
 
@@ -139,12 +128,12 @@ class Command(BaseCommand):
             f"median of {repeat} runs after one warm-up.\n"
         )
 
-        board, board_times = _median(repeat, lambda: build_dashboard(quarter=quarter))
+        board, board_times = median_time(lambda: build_dashboard(quarter=quarter), repeat)
         service = Referral.objects.order_by().values_list("service_id", flat=True).first()
-        one, _ = _median(repeat, lambda: build_dashboard(quarter=quarter, service_id=service))
+        one, _ = median_time(lambda: build_dashboard(quarter=quarter, service_id=service), repeat)
         self.stdout.write("build_dashboard (all 17 panels, suppressed):")
         if connection.vendor == "postgresql":  # the anchor's SQL is PostgreSQL's
-            anchor, _ = _median(repeat, sql_anchor(dashboard_anchor(quarter)))
+            anchor, _ = median_time(sql_anchor(dashboard_anchor(quarter)), repeat)
             self.stdout.write(compared("all services", board, anchor))
         else:
             self.stdout.write(f"  all services        {_ms(board)}")
@@ -171,17 +160,17 @@ class Command(BaseCommand):
             f"{self.page_size / 1000:.0f} KB"
         )
 
-        rows, _ = _median(
-            max(1, repeat // 3),
+        rows, _ = median_time(
             lambda: referral_metrics.referrals_by_quarter(
                 quarter.quarters_back(12), group_by="area", use_summary=False
             ),
+            max(1, repeat // 3),
         )
-        summary, _ = _median(
-            repeat,
+        summary, _ = median_time(
             lambda: referral_metrics.referrals_by_quarter(
                 quarter.quarters_back(12), group_by="area", use_summary=True
             ),
+            repeat,
         )
         self.stdout.write("\nReferrals by quarter and district, 12 quarters:")
         self.stdout.write(f"  from the referral rows   {_ms(rows)}")
@@ -221,7 +210,7 @@ class Command(BaseCommand):
                 raise CommandError(f"The dashboard answered {response.status_code}.")
             sizes.append(len(response.content))
 
-        median, _ = _median(repeat, request)
+        median, _ = median_time(request, repeat)
         self.page_size = sizes[-1]
         return median
 
