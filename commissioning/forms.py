@@ -42,6 +42,7 @@ from .constants import (
     FirstContactRule,
     ServiceType,
 )
+from .definitions import FIELDS as DEFINITION_FIELDS
 from .models import CommissionedService, long_date, services_of_other_providers
 from .services import CONTRACT_FIELDS, SERVICE_FIELDS, AllocationInput, ContributionInput
 
@@ -384,18 +385,7 @@ class DefinitionForm(forms.Form):
         return cleaned
 
     def definitions(self) -> dict:
-        return {
-            name: self.cleaned_data[name]
-            for name in (
-                "caseload_benchmark",
-                "caseload_band_low",
-                "caseload_band_high",
-                "caseload_counts",
-                "oversight_applies",
-                "first_contact_rule",
-                "repeats_same_role",
-            )
-        }
+        return {name: self.cleaned_data[name] for name in DEFINITION_FIELDS}
 
 
 # Contracts ---------------------------------------------------------------------------------
