@@ -7,7 +7,11 @@ and stops it signing in, and can be switched back on.
 
 from __future__ import annotations
 
+import logging
+
+from celery import current_app
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -23,6 +27,10 @@ from . import two_factor
 from .audit import audit_record
 from .constants import AuditAction
 from .models import User
+
+logger = logging.getLogger(__name__)
+
+PASSWORD_RESET_TASK = "partnership.send_password_reset_links"
 
 
 def _new_recovery_codes(user: User) -> list[str]:
@@ -127,6 +135,29 @@ def send_password_reset_email(user: User, *, invitation: bool = False) -> None:
     subject = render_to_string("partnership/email/password_reset_subject.txt", context)
     body = render_to_string("partnership/email/password_reset_body.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
+
+
+def password_reset_request(*, email: str) -> None:
+    """Someone asked for a link for `email` on the sign-in page: the worker looks for accounts.
+
+    The request does the same work whether or not the address has an account (one message to the
+    broker, no query), so its timing tells an outsider nothing about who has one. If the broker
+    is down the request is dropped with a warning: the page already asks them to try again.
+    """
+    if PASSWORD_RESET_TASK not in current_app.tasks:
+        current_app.loader.import_default_modules()  # the apps' tasks modules
+    try:
+        current_app.tasks[PASSWORD_RESET_TASK].apply_async(args=[email])
+    except Exception as error:
+        if current_app.conf.task_always_eager:
+            raise
+        logger.warning("Could not send a password reset request to the broker (%s)", error)
+
+
+def password_reset_links_send(email: str) -> None:
+    """E-mail a link to every active account with this address (the worker's half)."""
+    for user in PasswordResetForm().get_users(email):
+        send_password_reset_email(user)
 
 
 @transaction.atomic

@@ -217,9 +217,8 @@ class ResetRequestForm(PasswordResetForm):
     )
 
     def save(self, *args, **kwargs):
-        """E-mail every active user with this address; say nothing about whether there is one."""
-        for user in self.get_users(self.cleaned_data["email"]):
-            services.send_password_reset_email(user)
+        """Hand the address to the worker; say nothing about whether there is an account."""
+        services.password_reset_request(email=self.cleaned_data["email"])
 
 
 class NewPasswordForm(SetPasswordForm):

@@ -114,3 +114,71 @@ def test_a_badly_written_address_gets_a_clear_message(client, db):
 
     assert "Enter an email address in the right format" in response.content.decode()
     assert mail.outbox == []
+
+
+class _Broker:
+    """Stands in for the broker: records what the request hands it instead of running it."""
+
+    def __init__(self, *, down=False):
+        self.messages = []
+        self.down = down
+
+    def apply_async(self, args):
+        if self.down:
+            raise ConnectionError("broker unreachable")
+        self.messages.append(args)
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """Tasks are sent, not run here (unlike the rest of the suite), to a stand-in broker."""
+    from celery import current_app
+
+    from partnership import services
+
+    current_app.loader.import_default_modules()
+    stand_in = _Broker()
+    task = current_app.tasks[services.PASSWORD_RESET_TASK]
+    monkeypatch.setattr(task, "apply_async", stand_in.apply_async)
+    current_app.conf.task_always_eager = False  # the autouse fixture sets it back afterwards
+    return stand_in
+
+
+def test_asking_for_a_link_does_the_same_work_whether_or_not_the_address_has_an_account(
+    client, user, broker, django_assert_num_queries
+):
+    """Timing must not tell an outsider who has an account: the request only hands the address
+    to the worker, with the same queries (none about accounts) either way."""
+    ask_for_link(client, "warm-up@example.org")  # the session and CSRF machinery, once
+    with django_assert_num_queries(0) as known_queries:
+        known = ask_for_link(client, user.email)
+    with django_assert_num_queries(0) as unknown_queries:
+        unknown = ask_for_link(client, "nobody@example.org")
+
+    assert known["Location"] == unknown["Location"] == reverse("password_reset_done")
+    assert broker.messages[1:] == [[user.email], ["nobody@example.org"]]
+    assert len(known_queries.captured_queries) == len(unknown_queries.captured_queries) == 0
+    assert mail.outbox == []
+
+
+def test_the_worker_mails_only_active_accounts_with_the_address(user):
+    from partnership.tasks import send_password_reset_links
+
+    send_password_reset_links("nobody@example.org")
+    assert mail.outbox == []
+    send_password_reset_links(user.email)
+    assert [message.to for message in mail.outbox] == [[user.email]]
+    user.is_active = False
+    user.save()
+    send_password_reset_links(user.email)
+    assert len(mail.outbox) == 1
+
+
+def test_a_broker_that_is_down_still_gives_the_same_answer(client, user, broker, caplog):
+    broker.down = True
+
+    response = ask_for_link(client, user.email)
+
+    assert response["Location"] == reverse("password_reset_done")
+    assert "Could not send a password reset request" in caplog.text
+    assert mail.outbox == []
