@@ -49,8 +49,11 @@ def authenticator_start(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def authenticator_confirm(*, user: User, device: TOTPDevice, request=None) -> list[str]:
-    """Make the set-up authenticator the user's one, with ten new recovery codes (returned)."""
+def authenticator_confirm(
+    *, user: User, device: TOTPDevice, request=None, moved: bool = False
+) -> list[str]:
+    """Make the set-up authenticator the user's one (replacing the old one when `moved` to a
+    new phone), with ten new recovery codes (returned)."""
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.full_clean()
@@ -61,7 +64,10 @@ def authenticator_confirm(*, user: User, device: TOTPDevice, request=None) -> li
         action=AuditAction.CREATE,
         obj=user,
         object_type="second_factor",
-        detail={"authenticator": "set up", "recovery_codes": len(codes)},
+        detail={
+            "authenticator": "moved to a new app" if moved else "set up",
+            "recovery_codes": len(codes),
+        },
         request=request,
     )
     return codes

@@ -16,6 +16,11 @@ urlpatterns = [
     path("login/set-up/", views_account.login_set_up, name="login_set_up"),
     path("account/", views_account.account, name="account"),
     path(
+        "account/authenticator/move/",
+        views_account.account_authenticator_move,
+        name="account_authenticator_move",
+    ),
+    path(
         "account/recovery-codes/",
         views_account.account_recovery_codes,
         name="account_recovery_codes",

@@ -76,11 +76,11 @@ def _pending_or_redirect(request):
     return user, None
 
 
-def _refuse_code(request, user, form, message: str):
+def _refuse_code(request, user, form, message: str, field: str = "code"):
     two_factor.record_failed_code(request, user)
     if getattr(request, "axes_locked_out", False):
         two_factor.clear_pending(request)
-    form.add_error("code", message)
+    form.add_error(field, message)
 
 
 @login_not_required
@@ -167,6 +167,57 @@ def login_set_up(request):
         "key": two_factor.key_as_text(device),
     }
     return render(request, "partnership/login_set_up.html", context)
+
+
+class MoveAuthenticatorForm(forms.Form):
+    current_code = forms.CharField(
+        label="Code from the app you use now",
+        max_length=20,
+        error_messages={"required": "Enter the 6-digit code from the app you use now."},
+    )
+    new_code = forms.CharField(
+        label="Code from the new app",
+        max_length=20,
+        error_messages={"required": "Enter the 6-digit code the new app shows."},
+    )
+
+
+def account_authenticator_move(request):
+    """Move the second factor to a new phone: a code from the old app and one from the new.
+
+    The old app's code proves the person still holds it (a signed-in session alone must not be
+    enough to replace the second factor); someone who has lost it signs in with a recovery code
+    and asks an administrator to reset it.
+    """
+    user = request.user
+    current = two_factor.authenticator_of(user)
+    if current is None:
+        return redirect("account")
+    device = services.authenticator_start(user=user)
+    form = MoveAuthenticatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = two_factor.check_authenticator_code(current, form.cleaned_data["current_code"])
+        if result is not CodeCheck.RIGHT:
+            _refuse_code(request, user, form, CODE_ERRORS[result], "current_code")
+        else:
+            result = two_factor.check_authenticator_code(device, form.cleaned_data["new_code"])
+            if result is CodeCheck.RIGHT:
+                codes = services.authenticator_confirm(
+                    user=user, device=device, request=request, moved=True
+                )
+                otp_login(request, device)
+                request.session[two_factor.NEW_RECOVERY_CODES_KEY] = {
+                    "codes": codes,
+                    "next": reverse("account"),
+                }
+                return redirect("account_recovery_codes")
+            _refuse_code(request, user, form, CODE_ERRORS[result], "new_code")
+    context = {
+        "form": form,
+        "qr_code": two_factor.qr_code_svg(device, label_id="qr-code-label"),
+        "key": two_factor.key_as_text(device),
+    }
+    return render(request, "partnership/account_authenticator_move.html", context)
 
 
 def account(request):

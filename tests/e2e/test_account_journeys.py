@@ -72,6 +72,29 @@ def test_an_officer_sets_up_an_authenticator_at_first_sign_in(page, officer, che
     assert two_factor.has_authenticator(officer)
 
 
+def test_an_officer_moves_the_authenticator_to_a_new_phone(
+    page, sign_in, officer, check_accessibility
+):
+    sign_in(page, officer)
+    old = two_factor.authenticator_of(officer)
+    page.goto(reverse("account"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Move to a new phone").click()
+    check_accessibility(page)
+    page.get_by_text("I cannot scan the QR code").click()
+    key = page.get_by_test_id("secret-key").inner_text().replace(" ", "")
+    page.get_by_label("Code from the app you use now").fill(authenticator_code(old))
+    page.get_by_label("Code from the new app").fill(pyotp.TOTP(key).now())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Move to the new phone").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Save your recovery codes")
+    expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
+    new = two_factor.authenticator_of(officer)
+    assert new is not None and new.pk != old.pk
+    assert two_factor.key_as_text(new).replace(" ", "") == key
+
+
 def test_a_wrong_code_is_explained_and_a_right_one_signs_in(page, officer, check_accessibility):
     device = authenticator_for(officer)
     password_step(page, officer)

@@ -98,6 +98,11 @@ ENTRIES: dict[str, Entry] = {
         refused_may_write=("axes_accessattempt", "axes_accessfailurelog"), examples=6
     ),
     "account_new_recovery_codes": Entry(),
+    # Moving to a new phone: a wrong code counts towards the lockout and the app's throttle.
+    "account_authenticator_move": Entry(
+        refused_may_write=("axes_accessattempt", "axes_accessfailurelog", "otp_totp_totpdevice"),
+        examples=6,
+    ),
     "password_reset": Entry(given=lambda ctx: {"email": "nobody@example.org"}),
     # Commissioning.
     "commissioning:capacity_edit": Entry(given=lambda ctx: {"quarter": "2024/25 Q4", "fte": "3"}),

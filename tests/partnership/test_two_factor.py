@@ -403,3 +403,63 @@ def test_the_demo_code_command_refuses_to_run_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("demo_code")
+
+
+# Moving to a new phone ------------------------------------------------------------------------
+
+
+def move(client, current, new):
+    return client.post(
+        reverse("account_authenticator_move"), {"current_code": current, "new_code": new}
+    )
+
+
+def test_moving_to_a_new_phone_needs_a_code_from_each_app_and_replaces_the_old_one(
+    login, enrolled_officer, recovery_codes
+):
+    client = login(enrolled_officer)
+    old = two_factor.authenticator_of(enrolled_officer)
+    page = client.get(reverse("account_authenticator_move")).content.decode()
+    new = TOTPDevice.objects.get(user=enrolled_officer, confirmed=False)
+    assert two_factor.key_as_text(new) in page
+
+    response = move(client, current_code(old), current_code(new))
+
+    assert response["Location"] == reverse("account_recovery_codes")
+    assert list(TOTPDevice.objects.filter(user=enrolled_officer)) == [new]
+    new.refresh_from_db()
+    assert new.confirmed
+    tokens = StaticDevice.objects.get(user=enrolled_officer).token_set.values_list("token")
+    assert not {("aaaa2222",), ("bbbb3333",)} & set(tokens), "old recovery codes still work"
+    assert AuditEvent.objects.filter(
+        object_type="second_factor", detail__authenticator="moved to a new app"
+    ).exists()
+    assert is_signed_in(client)
+
+
+@pytest.mark.parametrize(
+    "which, field_error",
+    [("current", "current_code-error"), ("new", "new_code-error")],
+)
+def test_a_wrong_code_from_either_app_moves_nothing(login, enrolled_officer, which, field_error):
+    """A signed-in session alone (someone at an unlocked computer) cannot replace the factor."""
+    client = login(enrolled_officer)
+    old = two_factor.authenticator_of(enrolled_officer)
+    client.get(reverse("account_authenticator_move"))
+    new = TOTPDevice.objects.get(user=enrolled_officer, confirmed=False)
+    codes = {"current": current_code(old), "new": current_code(new), which: "000000"}
+
+    response = move(client, codes["current"], codes["new"])
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The code is not right" in page and f'id="id_{field_error}"' in page
+    assert two_factor.authenticator_of(enrolled_officer) == old
+    assert TOTPDevice.objects.filter(user=enrolled_officer, confirmed=True).count() == 1
+
+
+def test_someone_without_an_authenticator_is_sent_to_their_account_page(login, clerk):
+    response = login(clerk).get(reverse("account_authenticator_move"))
+
+    assert response["Location"] == reverse("account")
+    assert not TOTPDevice.objects.filter(user=clerk).exists()
