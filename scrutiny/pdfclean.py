@@ -120,21 +120,25 @@ def scrub(writer: PdfWriter) -> None:
 
 
 def sanitise_pdf(data: bytes, label: str) -> tuple[bytes, int]:
-    """An uploaded PDF, read whole and written again with only its pages, without active content.
+    """An uploaded PDF, read whole and written again without active content.
+
+    The whole document is cloned, so what makes it accessible stays: its tags (structure tree),
+    language, title and bookmarks. Then active content is scrubbed and every object nothing
+    points at any more (a removed script or attachment) is dropped before writing.
 
     Returns the new bytes and the page count. Raises PdfError, saying what to do, for a file that
     cannot be read (not a PDF, damaged, password-protected, no pages, a page that cannot be
     drawn).
     """
     reader = read_pdf(data, label)
-    writer = PdfWriter()
     try:
         for page in reader.pages:
             contents = page.get_contents()
             if contents is not None:
                 contents.get_data()  # decodes every content stream: a damaged one fails here
-            writer.add_page(page)
+        writer = PdfWriter(clone_from=reader)
         scrub(writer)
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         buffer = BytesIO()
         writer.write(buffer)
     except PdfError:

@@ -23,6 +23,7 @@ from scrutiny.models import AgendaDocument
 from scrutiny.pdf import PdfPart, assemble_pack
 from scrutiny.pdfclean import PdfError, sanitise_pdf
 from tests.factories import ActionFactory, AgendaItemFactory
+from tests.pdftags import pdfua_findings, structure_problems
 from tests.pdfutils import pdf_page_texts
 
 ACTIVE_MARKERS = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/OpenAction", b"/AA")
@@ -228,3 +229,38 @@ def test_a_merged_pack_carries_no_active_content_even_from_a_paper_stored_before
     # Bookmarks (outline items linked by /Next) survive.
     outline = PdfReader(BytesIO(pack.data)).outline
     assert [item.title for item in outline] == ["Item 1", "Appendix"]
+
+
+def tagged_pdf_with_a_script() -> bytes:
+    """A tagged PDF as an accessible paper is (WeasyPrint's PDF/UA output), plus a script."""
+    from weasyprint import HTML
+
+    from scrutiny.pdf import PDF_VARIANT
+
+    html = (
+        '<html lang="en-GB"><head><title>Appendix C</title></head><body>'
+        "<h1>Appendix C: outcomes</h1><p>Figures for the quarter.</p></body></html>"
+    )
+    writer = PdfWriter(
+        clone_from=PdfReader(BytesIO(HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)))
+    )
+    writer._root_object[NameObject("/OpenAction")] = javascript("app.alert('open');")
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_sanitising_keeps_what_makes_a_paper_accessible():
+    """Screen-reader users read agenda papers through their tags: removing scripts must not
+    remove the structure tree, the language, the title or the marked content."""
+    original = tagged_pdf_with_a_script()
+
+    data, _pages = sanitise_pdf(original, label="Appendix C")
+
+    assert_inactive(data)
+    root = PdfReader(BytesIO(data)).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "en-GB"
+    assert PdfReader(BytesIO(data)).metadata.title == "Appendix C"
+    assert structure_problems(data) == []
+    assert pdfua_findings(data)[0] == pdfua_findings(original)[0]
