@@ -47,7 +47,7 @@ from commissioning.models import CommissionedService
 from partnership.calendar import is_working_day
 from partnership.constants import Role
 
-from . import demo_load, rules
+from . import demo_load, demo_statutory, rules
 from .constants import (
     AgeBand,
     ClosureReason,
@@ -62,7 +62,6 @@ from .constants import (
     Subject,
     YesNoUnknown,
 )
-from .demo_statutory import NOT_RECORDED
 from .identity import demo_key
 from .models import (
     ReferenceCounter,
@@ -602,12 +601,13 @@ REFERRAL_COLUMNS = (
     "decline_reason",
     "closed_at",
     "closure_reason",
-    # The statutory fields, not recorded: referrals.demo_statutory fills some in afterwards.
-    *NOT_RECORDED,
+    # The statutory fields, drawn by referrals.demo_statutory.
+    *demo_statutory.COLUMNS,
 )
-NOT_RECORDED_VALUES = tuple(NOT_RECORDED.values())
 CHANGE_COLUMNS = ("referral_id", "from_status", "to_status", "at", "by_id", "recorded_at")
 OUTCOME_COLUMNS = ("referral_id", "outcome")
+CharacteristicLink = Referral.specialist_characteristics.through
+CHARACTERISTIC_COLUMNS = ("referral_id", "returncategory_id")
 SUBJECT_OF_SERVICE = {
     ServiceType.PERPETRATOR_PROGRAMME: Subject.PERPETRATOR,
     ServiceType.CHILDREN_YOUNG_PEOPLE: Subject.CHILD,
@@ -618,8 +618,17 @@ class _Generator:
     """Makes each referral's rows in turn; the random draws happen in a fixed order, so one
     seed gives one data set."""
 
-    def __init__(self, ctx, choices: _Choices, now: datetime, first_pk: int, per_day: float):
+    def __init__(
+        self,
+        ctx,
+        choices: _Choices,
+        statutory: demo_statutory.StatutoryDraws,
+        now: datetime,
+        first_pk: int,
+        per_day: float,
+    ):
         self.rng = ctx.rng
+        self.statutory = statutory
         self.choices = choices
         self.now = now
         self.next_pk = first_pk
@@ -632,8 +641,9 @@ class _Generator:
         self.repeats = 0
 
     def referral(self, received_at: datetime, service: _Service | None):
-        """(referral row, status change rows, outcome rows); `service` is given for the fresh
-        referrals still waiting for first contact, None to draw one."""
+        """(referral row, status change rows, outcome rows, specialist characteristic rows);
+        `service` is given for the fresh referrals still waiting for first contact, None to
+        draw one."""
         rng, choices, pickers = self.rng, self.choices, self.choices.pickers
         is_fresh = service is not None
         service = service or choices.service_pick.pick(rng)
@@ -651,7 +661,7 @@ class _Generator:
             referrer = choices.district_councils.get(area)
         else:
             referrer = choices.source_organisations.get(source)
-        identity = self._identity(pk, received_at, moment)
+        person, identity = self._identity(pk, received_at, moment)
         if is_fresh:
             plan, oversight_at = _Plan(events=[]), None
         else:
@@ -661,6 +671,21 @@ class _Generator:
         if not is_fresh:
             oversight_at = self._oversight(received_at, sla_chance, plan)
         age_band, gender = self._age_and_gender(service.subject)
+        heard = risk == RiskLevel.HIGH and rng.random() < 0.7
+        children = pickers["children"].pick(rng)
+        ethnic_group = pickers["ethnic"].pick(rng)
+        disability = YesNoUnknown.YES if rng.random() < 0.18 else YesNoUnknown.NO
+        orientation = pickers["orientation"].pick(rng)
+        no_recourse = YesNoUnknown.YES if rng.random() < 0.02 else YesNoUnknown.NO
+        status = plan.events[-1][1] if plan.events else Status.RECEIVED
+        drawn = (service.pk, service.subject, received_at, source, gender, children, heard)
+        heard, decline_reason, statutory, characteristics = self.statutory.draw(
+            (*drawn, plan.decline_reason),
+            person,
+            status,
+            plan.support_started_at,
+            plan.closed_at,
+        )
         oversight_due = received_at + rules.OVERSIGHT_WITHIN
         first_contact_at = plan.first_contact_at
         row = (
@@ -673,16 +698,16 @@ class _Generator:
             service.subject,
             area,
             risk,
-            risk == RiskLevel.HIGH and rng.random() < 0.7,
-            pickers["children"].pick(rng),
+            heard,
+            children,
             age_band,
             gender,
-            pickers["ethnic"].pick(rng),
-            YesNoUnknown.YES if rng.random() < 0.18 else YesNoUnknown.NO,
-            pickers["orientation"].pick(rng),
-            YesNoUnknown.YES if rng.random() < 0.02 else YesNoUnknown.NO,
+            ethnic_group,
+            disability,
+            orientation,
+            no_recourse,
             *identity,
-            plan.events[-1][1] if plan.events else Status.RECEIVED,
+            status,
             plan.events[-1][0] if plan.events else received_at,
             service.logged_by_id,
             received_at + LOGGED_AFTER,
@@ -700,20 +725,22 @@ class _Generator:
             signposted_to,
             None,
             plan.declined_at,
-            plan.decline_reason,
+            decline_reason,
             plan.closed_at,
             plan.closure_reason,
-            *NOT_RECORDED_VALUES,
+            *statutory,
         )
         changes, previous = [], Status.RECEIVED
         for at, to_status in plan.events:
             changes.append((pk, previous, to_status, at, service.logged_by_id, at))
             previous = to_status
-        return row, changes, [(pk, outcome) for outcome in plan.outcomes]
+        outcomes = [(pk, outcome) for outcome in plan.outcomes]
+        return row, changes, outcomes, [(pk, category) for category in characteristics]
 
-    def _identity(self, pk: int, received_at: datetime, moment: int) -> tuple:
-        """person_key, address_key, is_repeat, repeat_of_id, is_repeat_address,
-        repeat_address_of_id: the repeat rule applied to the fictional people."""
+    def _identity(self, pk: int, received_at: datetime, moment: int) -> tuple[int, tuple]:
+        """The person's number, and person_key, address_key, is_repeat, repeat_of_id,
+        is_repeat_address, repeat_address_of_id: the repeat rule applied to the fictional
+        people."""
         person, household = self.people.next()
         earlier_person = self.last_person.get(person)
         earlier_home = self.last_household.get(household) if household != NO_HOUSEHOLD else None
@@ -728,7 +755,7 @@ class _Generator:
         if household != NO_HOUSEHOLD:
             self.last_household.set(household, moment, pk)
         self.repeats += repeat_of is not None
-        return (
+        return person, (
             demo_key("person", str(person), self.hash_key),
             demo_key("address", str(household), self.hash_key) if household != NO_HOUSEHOLD else "",
             repeat_of is not None,
@@ -784,6 +811,7 @@ def _fresh_service(ctx, services: list[CommissionedService]) -> CommissionedServ
 
 def seed(ctx) -> None:
     started = time_module.monotonic()
+    statutory = demo_statutory.prepare(ctx)
     services = _services(ctx)
     if not services or ctx.referrals <= 0:
         return
@@ -804,7 +832,8 @@ def seed(ctx) -> None:
     )
     first_pk = (Referral.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
     days = max(1, (now.date() - START).days)
-    generator = _Generator(ctx, choices, now, first_pk, ctx.referrals / days)
+    per_day = ctx.referrals / days
+    generator = _Generator(ctx, choices, statutory, now, first_pk, per_day)
     timings = {}
     written = _load(generator, stream, timings)
     for year, number in generator.counters.items():
@@ -818,7 +847,8 @@ def seed(ctx) -> None:
     ctx.extra["referral_count"] = written[0]
     ctx.log.append(
         f"{written[0]} referrals ({generator.repeats} repeats), {written[1]} status changes, "
-        f"{written[2]} outcomes, {summary_rows} summary rows "
+        f"{written[2]} outcomes, {written[3]} specialist characteristics, "
+        f"{summary_rows} summary rows "
         f"in {time_module.monotonic() - started:.1f} s ("
         + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
         + ")"
@@ -828,18 +858,18 @@ def seed(ctx) -> None:
 def _load(generator: _Generator, stream, timings: dict[str, float]) -> list[int]:
     """Write every referral of `stream` with its history and outcomes; returns the numbers of
     rows written to each table, and puts the time each step took in `timings`."""
-    models = (Referral, ReferralStatusChange, ReferralOutcome)
+    models = (Referral, ReferralStatusChange, ReferralOutcome, CharacteristicLink)
+    columns = (REFERRAL_COLUMNS, CHANGE_COLUMNS, OUTCOME_COLUMNS, CHARACTERISTIC_COLUMNS)
     with demo_load.indexes_dropped(*models, timings=timings):
         started = time_module.monotonic()
-        writers = demo_load.writers_for(
-            *zip(models, (REFERRAL_COLUMNS, CHANGE_COLUMNS, OUTCOME_COLUMNS), strict=True)
-        )
-        referral_rows, change_rows, outcome_rows = writers
+        writers = demo_load.writers_for(*zip(models, columns, strict=True))
+        referral_rows, change_rows, outcome_rows, characteristic_rows = writers
         for received_at, service in stream:
-            row, changes, outcomes = generator.referral(received_at, service)
+            row, changes, outcomes, characteristics = generator.referral(received_at, service)
             referral_rows.add(row)
             change_rows.add_many(changes)
             outcome_rows.add_many(outcomes)
+            characteristic_rows.add_many(characteristics)
         for writer in writers:
             writer.flush()
         timings["rows made and copied"] = time_module.monotonic() - started

@@ -1,4 +1,4 @@
-"""Demo data for the statutory and sector figures (issue 14), added after the demo referrals.
+"""Demo data for the statutory and sector figures (issue 14).
 
 - Each district gets a plausible adult female population (about 42% of its residents, as in
   English districts), stated as a fictional demo figure with a year.
@@ -11,20 +11,23 @@
 - Referrals to safe accommodation: the accommodation and household for most in support (a few
   left "not recorded"), why a declined household could not be supported for many declines, and
   why support ended and where the household moved on to for most closed after support.
+- A victim heard at Marac who is referred again is often heard again (SafeLives' repeat rate is
+  about a third).
 - Victims' referrals heard at Marac get their Marac dates and referral source, except those of
   the last month (left "not recorded", so the figures show how many lack them).
 
-Every change is a bulk update grouped by value, so a million demo referrals take seconds.
+The referrals' statutory fields are drawn by `StatutoryDraws` while `referrals.demo` makes each
+row (so a million rows are written once, not written and then updated), from a random stream
+of their own: the referrals' other fields are the same as without them. `prepare` switches the
+lists on and reads what the draws need, before the first referral; `seed` adds the rest.
 """
 
 from __future__ import annotations
 
 import random
-from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from commissioning.constants import (
@@ -51,7 +54,7 @@ from .constants import (
     Status,
     Subject,
 )
-from .models import Referral, ReturnCategory
+from .models import ReturnCategory
 
 # Start of the demo referrals (referrals.demo).
 DEMO_START = date(2019, 4, 1)
@@ -80,38 +83,44 @@ MARAC_SOURCE_OF = {
     ReferralSource.SPECIALIST: MaracReferralSource.VOLUNTARY_SECTOR,
 }
 NOT_RECORDED_SHARE = 0.04
-# The statutory columns of a referral row as the demo loader first writes them: not recorded.
-NOT_RECORDED = {
-    "marac_referred_on": None,
-    "marac_referral_source": "",
-    "marac_heard_on": None,
-    "accommodation_type": "",
-    "adults_women": None,
-    "adults_men": None,
-    "adults_trans": None,
-    "children_supported": None,
-    "characteristics_recorded": False,
-    "unable_to_support_reason_id": None,
-    "support_end_reason_id": None,
-    "move_on_destination_id": None,
-}
+# The statutory columns that end each demo referral row (see StatutoryDraws.draw), and their
+# values when not recorded.
+MARAC_COLUMNS = ("marac_referred_on", "marac_referral_source", "marac_heard_on")
+MARAC_NOT_RECORDED = (None, "", None)
+HOUSEHOLD_COLUMNS = (
+    "accommodation_type",
+    "adults_women",
+    "adults_men",
+    "adults_trans",
+    "children_supported",
+    "characteristics_recorded",
+    "support_end_reason_id",
+    "move_on_destination_id",
+)
+HOUSEHOLD_NOT_RECORDED = ("", None, None, None, None, False, None, None)
+COLUMNS = (*MARAC_COLUMNS, "unable_to_support_reason_id", *HOUSEHOLD_COLUMNS)
 UNABLE_TO_SUPPORT_SHARE = 0.6
+REPEAT_MARAC_SHARE = 0.6
+MARAC_DATES_AFTER = timedelta(days=30)
+
+
+def prepare(ctx) -> StatutoryDraws:
+    """Switch the board's lists on, and make the draws for the demo referrals (before them)."""
+    _lists(ctx)
+    draws = StatutoryDraws(ctx)
+    ctx.extra["statutory"] = draws
+    return draws
 
 
 def seed(ctx) -> None:
-    rng = random.Random(ctx.rng.random())
     _areas()
     _definitions(ctx.today)
-    _lists(ctx)
-    with transaction.atomic():
-        _unable_reasons(rng)
-        supported = _safe_accommodation(rng)
-        _repeat_maracs(rng)
-        maracs = _marac(rng, ctx.today)
-    ctx.log.append(
-        f"statutory figures: {supported} households in safe accommodation described, "
-        f"{maracs} Marac cases dated"
-    )
+    draws = ctx.extra.get("statutory")
+    if isinstance(draws, StatutoryDraws):
+        ctx.log.append(
+            f"statutory figures: {draws.described} households in safe accommodation described, "
+            f"{draws.dated} Marac cases dated"
+        )
 
 
 def _areas() -> None:
@@ -188,17 +197,124 @@ def _lists(ctx) -> None:
             services.return_category_set_active(by=by, category=category, is_active=True)
 
 
-def _update_grouped(groups: dict[tuple, list[int]], names: tuple[str, ...]) -> None:
-    """One UPDATE per distinct tuple of values (a few hundred at most)."""
-    for values, pks in groups.items():
-        for start in range(0, len(pks), 5000):
-            Referral.objects.filter(pk__in=pks[start : start + 5000]).update(
-                **dict(zip(names, values, strict=True))
-            )
-
-
 def _active(kind: str) -> list[ReturnCategory]:
     return list(ReturnCategory.objects.filter(kind=kind, is_active=True))
+
+
+def _own_stream(rng: random.Random) -> random.Random:
+    """A random stream seeded from `rng` without drawing from it."""
+    fork = random.Random()
+    fork.setstate(rng.getstate())
+    return random.Random(fork.getrandbits(64) ^ 0x5747)
+
+
+class StatutoryDraws:
+    """The statutory fields of each demo referral, drawn as it is made (see the module
+    docstring). `described` and `dated` count the households described and Marac cases dated."""
+
+    def __init__(self, ctx):
+        self.rng = _own_stream(ctx.rng)
+        self.accommodation = {
+            pk: ACCOMMODATION_OF_SERVICE_TYPE[kind]
+            for pk, kind in CommissionedService.objects.filter(
+                service_type__in=list(ACCOMMODATION_OF_SERVICE_TYPE)
+            ).values_list("pk", "service_type")
+        }
+        self.characteristics = [c.pk for c in _active(ReturnList.CHARACTERISTIC)]
+        self.unable = {c.code: c.pk for c in _active(ReturnList.UNABLE_TO_SUPPORT)}
+        self.ended = {c.code: c.pk for c in _active(ReturnList.SUPPORT_ENDED)}
+        self.destinations = [c.pk for c in _active(ReturnList.MOVE_ON)]
+        self.marac_cutoff = timezone.make_aware(
+            datetime.combine(ctx.today - MARAC_DATES_AFTER, time())
+        )
+        self.heard_before = bytearray()  # by person number: 1 once heard at Marac as a victim
+        self.described = self.dated = 0
+
+    def draw(
+        self,
+        referral: tuple,
+        person: int,
+        status: str,
+        started: datetime | None,
+        closed: datetime | None,
+    ) -> tuple[bool, str, tuple, list[int]]:
+        """(heard at Marac, decline reason, the COLUMNS' values, specialist characteristics'
+        ids) of one demo referral: `referral` is (service id, subject, received at, source,
+        gender, children in household, heard at Marac as drawn, decline reason as drawn)."""
+        service_id, subject, received_at, source, gender, children, heard, declined = referral
+        decline_reason, unable_reason = self._decline(service_id, declined)
+        marac = MARAC_NOT_RECORDED
+        if subject == Subject.VICTIM_SURVIVOR:
+            heard = self._heard_again(person, heard)
+            if heard:
+                marac = self._marac(received_at, source, status)
+        household, chosen = self._household(service_id, gender, children, started, closed)
+        return heard, decline_reason, (*marac, unable_reason, *household), chosen
+
+    def _decline(self, service_id: int, reason: str) -> tuple[str, int | None]:
+        """(decline reason, unable-to-support reason's id) of a referral declined for
+        `reason` (empty: not declined)."""
+        if not reason:
+            return reason, None
+        rng = self.rng
+        if service_id in self.accommodation and rng.random() < UNABLE_TO_SUPPORT_SHARE:
+            reason = DeclineReason.UNABLE_TO_SUPPORT
+        if reason != DeclineReason.UNABLE_TO_SUPPORT:
+            return reason, None
+        draw = rng.random()
+        code = "capacity" if draw < 0.6 else "needs_not_met" if draw < 0.9 else "other"
+        return reason, self.unable[code]
+
+    def _heard_again(self, person: int, heard: bool) -> bool:
+        """A victim's referral is heard at Marac as drawn, or, if they were heard before,
+        often again."""
+        seen = self.heard_before
+        if person >= len(seen):
+            seen.extend(bytes(person + 1 - len(seen) + len(seen) // 2))
+        if not heard and seen[person] and self.rng.random() < REPEAT_MARAC_SHARE:
+            heard = True
+        if heard:
+            seen[person] = 1
+        return heard
+
+    def _marac(self, received_at: datetime, source: str, status: str) -> tuple:
+        """The MARAC_COLUMNS of a victim's referral heard at Marac: dated if received over a
+        month ago and acted on."""
+        if received_at >= self.marac_cutoff or status == Status.RECEIVED:
+            return MARAC_NOT_RECORDED
+        rng = self.rng
+        referred = timezone.localtime(received_at).date() + timedelta(days=rng.randrange(0, 8))
+        marac_source = MARAC_SOURCE_OF.get(source)
+        if marac_source is None or rng.random() < 0.15:
+            marac_source = MaracReferralSource.IDVA
+        self.dated += 1
+        return referred, marac_source, referred + timedelta(days=rng.randrange(7, 22))
+
+    def _household(
+        self,
+        service_id: int,
+        gender: str,
+        children: int,
+        started: datetime | None,
+        closed: datetime | None,
+    ) -> tuple[tuple, list[int]]:
+        """The HOUSEHOLD_COLUMNS and the specialist characteristics' ids of a referral to safe
+        accommodation in support (not recorded for others, and a few of those)."""
+        accommodation = self.accommodation.get(service_id)
+        rng = self.rng
+        if accommodation is None or started is None or rng.random() < NOT_RECORDED_SHARE:
+            return HOUSEHOLD_NOT_RECORDED, []
+        self.described += 1
+        women, men, trans, supported = _household(rng, gender, children)
+        chosen = [pk for pk in self.characteristics if rng.random() < 0.25]
+        reason = destination = None
+        if closed is not None and rng.random() > NOT_RECORDED_SHARE:
+            if accommodation == AccommodationType.SANCTUARY:
+                reason = self.ended["no_longer_needed" if rng.random() < 0.8 else "other"]
+            else:
+                reason = self.ended["moved_on" if rng.random() < 0.85 else "other"]
+                destination = rng.choice(self.destinations)
+        return (accommodation, women, men, trans, supported, True, reason, destination), chosen
 
 
 def _household(rng: random.Random, gender: str, children: int) -> tuple[int, int, int, int]:
@@ -208,135 +324,3 @@ def _household(rng: random.Random, gender: str, children: int) -> tuple[int, int
     if rng.random() < 0.05:  # another adult with them, such as a grown-up daughter
         women += 1
     return women, men, trans, min(children, 6)
-
-
-def _safe_accommodation(rng: random.Random) -> int:
-    kinds = dict(
-        CommissionedService.objects.filter(
-            service_type__in=list(ACCOMMODATION_OF_SERVICE_TYPE)
-        ).values_list("pk", "service_type")
-    )
-    if not kinds:
-        return 0
-    characteristics = _active(ReturnList.CHARACTERISTIC)
-    unable = {c.code: c for c in _active(ReturnList.UNABLE_TO_SUPPORT)}
-    ended = {c.code: c for c in _active(ReturnList.SUPPORT_ENDED)}
-    destinations = _active(ReturnList.MOVE_ON)
-    household: dict[tuple, list[int]] = defaultdict(list)
-    declined: dict[tuple, list[int]] = defaultdict(list)
-    closing: dict[tuple, list[int]] = defaultdict(list)
-    links = []
-    rows = Referral.objects.filter(service_id__in=list(kinds)).order_by("pk")
-    for pk, service_id, gender, children, started, closed, decline in rows.values_list(
-        "pk",
-        "service_id",
-        "gender",
-        "children_in_household",
-        "support_started_at",
-        "closed_at",
-        "decline_reason",
-    ).iterator(5000):
-        accommodation = ACCOMMODATION_OF_SERVICE_TYPE[kinds[service_id]]
-        if decline and rng.random() < UNABLE_TO_SUPPORT_SHARE:
-            draw = rng.random()
-            code = "capacity" if draw < 0.6 else "needs_not_met" if draw < 0.9 else "other"
-            declined[(DeclineReason.UNABLE_TO_SUPPORT, unable[code].pk)].append(pk)
-        if started is None or rng.random() < NOT_RECORDED_SHARE:
-            continue
-        household[(accommodation, *_household(rng, gender, children), True)].append(pk)
-        chosen = [c for c in characteristics if rng.random() < 0.25]
-        links += [
-            Referral.specialist_characteristics.through(referral_id=pk, returncategory_id=c.pk)
-            for c in chosen
-        ]
-        if closed is not None and rng.random() > NOT_RECORDED_SHARE:
-            if accommodation == AccommodationType.SANCTUARY:
-                reason = ended["no_longer_needed" if rng.random() < 0.8 else "other"]
-                closing[(reason.pk, None)].append(pk)
-            else:
-                reason = ended["moved_on" if rng.random() < 0.85 else "other"]
-                closing[(reason.pk, rng.choice(destinations).pk)].append(pk)
-    _update_grouped(
-        household,
-        (
-            "accommodation_type",
-            "adults_women",
-            "adults_men",
-            "adults_trans",
-            "children_supported",
-            "characteristics_recorded",
-        ),
-    )
-    _update_grouped(declined, ("decline_reason", "unable_to_support_reason_id"))
-    _update_grouped(closing, ("support_end_reason_id", "move_on_destination_id"))
-    Referral.specialist_characteristics.through.objects.bulk_create(links, batch_size=5000)
-    return sum(len(pks) for pks in household.values())
-
-
-def _unable_reasons(rng: random.Random) -> None:
-    """The demo referrals declined as "unable to support" get one of the return's reasons."""
-    unable = {c.code: c for c in _active(ReturnList.UNABLE_TO_SUPPORT)}
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for pk in Referral.objects.filter(
-        decline_reason=DeclineReason.UNABLE_TO_SUPPORT, unable_to_support_reason__isnull=True
-    ).values_list("pk", flat=True):
-        draw = rng.random()
-        code = "capacity" if draw < 0.6 else "needs_not_met" if draw < 0.9 else "other"
-        groups[(unable[code].pk,)].append(pk)
-    _update_grouped(groups, ("unable_to_support_reason_id",))
-
-
-def _repeat_maracs(rng: random.Random) -> None:
-    """A victim heard at Marac who is referred again is often heard again (SafeLives' repeat
-    rate is about a third): later high-risk referrals of the same person go to Marac too."""
-    people = set(
-        Referral.objects.filter(heard_at_marac=True, subject=Subject.VICTIM_SURVIVOR)
-        .exclude(person_key="")
-        .values_list("person_key", flat=True)
-    )
-    again = []
-    seen: set[str] = set()
-    for pk, person, heard in (
-        Referral.objects.filter(subject=Subject.VICTIM_SURVIVOR, person_key__in=people)
-        .order_by("person_key", "received_at", "pk")
-        .values_list("pk", "person_key", "heard_at_marac")
-        .iterator(5000)
-    ):
-        if person in seen and not heard and rng.random() < 0.6:
-            again.append(pk)
-        if heard:
-            seen.add(person)
-    for start in range(0, len(again), 5000):
-        Referral.objects.filter(pk__in=again[start : start + 5000]).update(heard_at_marac=True)
-
-
-def _marac(rng: random.Random, today: date) -> int:
-    """Dates and source for victims' referrals heard at Marac, received over a month ago."""
-    cutoff = timezone.make_aware(
-        timezone.datetime.combine(today - timedelta(days=30), timezone.datetime.min.time())
-    )
-    heard = Referral.objects.filter(
-        heard_at_marac=True, subject=Subject.VICTIM_SURVIVOR, received_at__lt=cutoff
-    ).exclude(status=Status.RECEIVED)
-    dated = []
-    for pk, received_at, source in (
-        heard.order_by("pk").values_list("pk", "received_at", "source").iterator(5000)
-    ):
-        referred = timezone.localtime(received_at).date() + timedelta(days=rng.randrange(0, 8))
-        marac_source = MARAC_SOURCE_OF.get(source)
-        if marac_source is None or rng.random() < 0.15:
-            marac_source = MaracReferralSource.IDVA
-        dated.append(
-            Referral(
-                pk=pk,
-                marac_referred_on=referred,
-                marac_heard_on=referred + timedelta(days=rng.randrange(7, 22)),
-                marac_referral_source=marac_source,
-            )
-        )
-    Referral.objects.bulk_update(
-        dated,
-        ["marac_referred_on", "marac_heard_on", "marac_referral_source"],
-        batch_size=2000,
-    )
-    return len(dated)
