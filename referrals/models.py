@@ -265,6 +265,12 @@ class Referral(models.Model):
                 name="referral_households",
                 condition=~Q(address_key=""),
             ),
+            # Oversight within 24 hours by service, for the dashboard (read from the index alone).
+            models.Index(
+                fields=["received_at"],
+                include=["service", "oversight_within_sla", "oversight_due_at"],
+                name="referral_oversight",
+            ),
             models.Index(
                 fields=["closed_at"], name="referral_closed", condition=Q(closed_at__isnull=False)
             ),

@@ -247,6 +247,16 @@ def test_open_cases_per_caseworker_fte_against_the_benchmark_band(world):
     assert caseload.position == "below"
 
 
+def test_a_case_closed_after_the_quarter_counts_once_in_its_caseload(world, officer):
+    # Counted as two parts (never closed; closed at or after the end): r2 moves from the first
+    # to the second, and is counted once.
+    services.referral_close(
+        referral=world["r2"], by=officer, closed_at=local(2021, 7, 5, 10, 0), reason="other"
+    )
+    (caseload,) = referral_metrics(Q).caseloads
+    assert caseload.open_cases == 1
+
+
 def test_filters_narrow_every_figure(world):
     by_service = referral_metrics(Q, service_ids=[world["s2"].pk])
     assert by_service.received == 2
