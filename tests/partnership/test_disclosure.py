@@ -497,6 +497,39 @@ def test_a_hidden_cell_a_shown_margin_gives_away_anyway_is_shown():
     assert table.rows["IDVA"]["Northvale"].suppressed
 
 
+def test_lines_are_checked_again_after_a_cell_is_shown_after_all():
+    # Exact column totals: Northvale 15, Southmere 7 (small, hidden), Out of area 12. The line
+    # of column totals first hides the smallest other total, out of area's 12, and column
+    # "Out of area" then hides the refuge's 12 to protect it. But the refuge's 12 is all of its
+    # referrals, given away by its margin (shown), so it is shown after all, and with it the
+    # out of area total it was protecting. That leaves Southmere's 7 alone in the line of
+    # column totals again (35 - 15 - 10 would give it away), so the line hides Northvale's 15.
+    rows = {
+        "IDVA": {"Northvale": 6, "Southmere": 6, "Out of area": 0},
+        "Refuge": {"Northvale": 0, "Southmere": 0, "Out of area": 12},
+        "Outreach": {"Northvale": 9, "Southmere": 1, "Out of area": 0},
+    }
+    margins = disclose_series({"IDVA": 12, "Refuge": 12, "Outreach": 10})
+    table = disclose_table(rows, margins=margins)
+    assert table.rows["Refuge"]["Out of area"].display == "10"
+    assert table.column_totals["Out of area"].display == "10"
+    assert table.column_totals["Southmere"].suppressed
+    assert table.column_totals["Northvale"].suppressed
+    assert table.total.display == "35"
+    assert_nothing_can_be_worked_out_by_subtraction(table)
+
+
+def test_a_hidden_margin_is_protected_by_its_smallest_non_zero_cell_even_a_1():
+    # Margins released under the usual threshold hide the row's 1 and the total; a table under
+    # a threshold of 0 would show the 1, but the row's only cell equals its hidden margin, so
+    # the cell is the second member hidden: a count of 1 is non-zero, so it can be hidden.
+    margins = disclose_series({"Refuge": 1})
+    table = disclose_table({"Refuge": {"Out of area": 1}}, margins=margins, threshold=0)
+    assert table.row_totals["Refuge"].suppressed
+    assert table.rows["Refuge"]["Out of area"].suppressed
+    assert table.column_totals["Out of area"].suppressed
+
+
 def test_random_tables_never_leave_a_lone_suppressed_figure_in_any_line():
     rng = random.Random(20210401)
     for _ in range(300):
