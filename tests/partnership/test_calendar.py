@@ -382,3 +382,18 @@ def test_a_quarter_made_with_a_number_past_4_is_refused_in_words():
     with pytest.raises(ValueError) as refused:
         FinancialQuarter(2020, 5)
     assert str(refused.value) == "A financial quarter is Q1, Q2, Q3 or Q4."
+
+
+@pytest.mark.parametrize("start_year", [1900, 9000])
+def test_financial_years_from_1900_to_9000_are_allowed_at_both_ends(start_year):
+    year = FinancialYear(start_year)
+    assert (year.start, year.end) == (date(start_year, 4, 1), date(start_year + 1, 3, 31))
+    assert FinancialQuarter(start_year, 4).start == date(start_year + 1, 1, 1)
+
+
+@pytest.mark.parametrize("start_year", [1899, 9001, 2021.0])
+def test_a_year_outside_1900_to_9000_or_not_a_whole_number_is_refused_in_words(start_year):
+    # Every quarter's dates of a year in range fit in a `date`; 2021.0 is not a year number.
+    with pytest.raises(ValueError) as refused:
+        FinancialYear(start_year)
+    assert str(refused.value) == "Financial year must start between 1900 and 9000."
