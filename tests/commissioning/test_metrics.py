@@ -7,6 +7,7 @@ from commissioning import metrics, services
 from commissioning.constants import ExtensionStatus, ServiceType
 from partnership.calendar import FinancialQuarter
 from tests.factories import (
+    AreaFactory,
     CaseworkerCapacityFactory,
     CommissionedServiceFactory,
     ContractExtensionFactory,
@@ -15,6 +16,7 @@ from tests.factories import (
     FundingContributionFactory,
     FundingStreamFactory,
     GrantAllocationFactory,
+    OrganisationFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -303,3 +305,172 @@ def test_the_overview_counts_active_services_and_safe_accommodation():
     overview = metrics.commissioning_overview(today=date(2021, 6, 1))
     assert overview.active_services == 2
     assert overview.safe_accommodation == metrics.SafeAccommodationCapacity(1, 24, 10)
+
+
+def test_a_grant_line_names_its_recipient_and_area_and_checks_the_stated_share_of_the_grant():
+    # £194,000 from the commissioner: £116,400 is 60% of it, stated as 55% (5 points off, so
+    # flagged); £77,600 is 40%, stated as 40%. The two add up to the grant.
+    stream = FundingStreamFactory(
+        name="Safe accommodation duty",
+        funder=OrganisationFactory(name="Test Police and Crime Commissioner"),
+        financial_year=2021,
+        total_pence=19_400_000,
+    )
+    refuge = GrantAllocationFactory(
+        stream=stream,
+        recipient=OrganisationFactory(name="Northvale Refuge"),
+        area=AreaFactory(name="Northvale"),
+        amount_pence=11_640_000,
+        stated_percent=Decimal(55),
+    )
+    idva = GrantAllocationFactory(
+        stream=stream,
+        recipient=OrganisationFactory(name="Southmere IDVA"),
+        amount_pence=7_760_000,
+        stated_percent=Decimal(40),
+    )
+    grant = metrics.grant_summary(stream)
+    assert (grant.stream_id, grant.name, grant.funder) == (
+        stream.pk,
+        "Safe accommodation duty",
+        "Test Police and Crime Commissioner",
+    )
+    assert (grant.financial_year, grant.start_year) == ("2021/22", 2021)
+    assert (grant.total_pence, grant.allocated_pence, grant.adds_up) == (
+        19_400_000,
+        19_400_000,
+        True,
+    )
+    assert [
+        (
+            line.recipient_id,
+            line.recipient,
+            line.area,
+            line.amount_pence,
+            line.share_percent,
+            line.stated_percent,
+            line.stated_gap_points,
+        )
+        for line in grant.lines
+    ] == [
+        (refuge.recipient_id, "Northvale Refuge", "Northvale", 11_640_000, 60, 55, Decimal(-5)),
+        (idva.recipient_id, "Southmere IDVA", None, 7_760_000, 40, 40, Decimal(0)),
+    ]
+    assert grant.status == "Stated percentage differs"
+    assert grant.problems == (
+        "Northvale Refuge is stated as 55%, but £116,400.00 is 60% of the grant.",
+    )
+
+
+def test_grant_summary_is_the_summary_of_that_grant_not_the_newest():
+    older = FundingStreamFactory(name="Older grant", financial_year=2020)
+    FundingStreamFactory(name="Newer grant", financial_year=2021)
+    assert metrics.grant_summary(older).name == "Older grant"
+
+
+def test_no_safe_accommodation_has_no_bed_spaces_and_no_units():
+    CommissionedServiceFactory(service_type=ServiceType.HELPLINE)
+    assert metrics.safe_accommodation_capacity() == metrics.SafeAccommodationCapacity(0, 0, 0)
+
+
+def test_grant_allocations_are_newest_year_first_then_by_name():
+    FundingStreamFactory(name="A grant", financial_year=2020)
+    FundingStreamFactory(name="Zeta grant", financial_year=2021)
+    FundingStreamFactory(name="Beta grant", financial_year=2021)
+    assert [g.name for g in metrics.grant_allocations()] == ["Beta grant", "Zeta grant", "A grant"]
+
+
+def test_grant_allocations_read_every_grant_in_two_queries(django_assert_num_queries):
+    for n in range(3):
+        stream = FundingStreamFactory(name=f"Grant {n}")
+        GrantAllocationFactory(stream=stream, area=AreaFactory(name=f"District {n}"))
+        GrantAllocationFactory(stream=stream, amount_pence=0)
+    with django_assert_num_queries(2):  # grants with funders, then allocations with recipients
+        grants = metrics.grant_allocations()
+        assert [(g.funder, [(line.recipient, line.area) for line in g.lines]) for g in grants]
+
+
+def test_funding_overview_reads_every_contract_in_three_queries(django_assert_num_queries):
+    for n in range(3):
+        year = ContractYearFactory(contract=ContractFactory(reference=f"C-{n}"))
+        FundingContributionFactory(contract_year=year)
+        FundingContributionFactory(contract_year=year, amount_pence=0)
+    # Contracts with their provider and lead, their years, the years' contributions with funders.
+    with django_assert_num_queries(3):
+        overview = metrics.funding_overview()
+        assert [share.funder for c in overview for y in c.years for share in y.shares]
+
+
+def test_a_contract_timeline_carries_its_dates_and_each_extension_decision():
+    # Initial term 1 October 2018 to 30 September 2021; 24 months exercised move the end to
+    # 30 September 2023. On that last day it has 0 days to run: ending soon, not ended, and
+    # the 12-month extension due on 31 March 2023 is 183 days overdue.
+    contract = ContractFactory(
+        title="Refuge and outreach",
+        provider=OrganisationFactory(name="Test Refuge Provider"),
+        start_date=date(2018, 10, 1),
+        end_date=date(2021, 9, 30),
+    )
+    exercised = ContractExtensionFactory(
+        contract=contract,
+        period_months=24,
+        status=ExtensionStatus.EXERCISED,
+        decided_on=date(2021, 3, 1),
+    )
+    available = ContractExtensionFactory(
+        contract=contract, period_months=12, decision_due=date(2023, 3, 31)
+    )
+    t = metrics.contract_timeline(contract, today=date(2023, 9, 30))
+    assert (t.contract_id, t.reference, t.title, t.provider) == (
+        contract.pk,
+        contract.reference,
+        "Refuge and outreach",
+        "Test Refuge Provider",
+    )
+    assert (t.start_date, t.initial_end_date, t.end_date) == (
+        date(2018, 10, 1),
+        date(2021, 9, 30),
+        date(2023, 9, 30),
+    )
+    assert (t.days_to_end, t.ended, t.ending_soon) == (0, False, True)
+    assert [
+        (e.extension_id, e.period_months, e.status, e.decision_due, e.decided_on, e.days_until_due)
+        for e in t.extensions
+    ] == [
+        (exercised.pk, 24, "Exercised", None, date(2021, 3, 1), None),
+        (available.pk, 12, "Available", date(2023, 3, 31), None, -183),
+    ]
+    assert [e.extension_id for e in t.decisions_due] == [available.pk]
+
+
+def test_a_contracts_funding_names_its_provider_lead_and_each_funder(year_001, contract, funders):
+    funding = metrics.contract_funding(contract)
+    assert (funding.contract_id, funding.reference, funding.title) == (
+        contract.pk,
+        "JOINT-1",
+        "Victim and perpetrator services",
+    )
+    assert (funding.provider, funding.lead_commissioner) == (
+        contract.provider.name,
+        contract.lead_commissioner.name,
+    )
+    assert contract.provider.name != contract.lead_commissioner.name
+    (year,) = funding.years
+    assert {(s.funder_id, s.funder) for s in year.shares} == {(f.pk, f.name) for f in funders}
+    assert (year.contract_year_id, year.contract_id, year.start_year) == (
+        year_001.pk,
+        contract.pk,
+        2020,
+    )
+    assert (year.contract_reference, year.contract_title, year.financial_year) == (
+        "JOINT-1",
+        "Victim and perpetrator services",
+        "2020/21",
+    )
+    assert year.anchor == f"year-{contract.pk}-2020"
+
+
+def test_percent_of_rounds_down_below_half_a_tenth():
+    # 1 of 30 is 3.333...%: a third of a tenth left over rounds down.
+    assert metrics.percent_of(1, 30) == Decimal("3.3")
+    assert metrics.percent_of(1, 6) == Decimal("16.7")  # 16.666...: two thirds round up
