@@ -13,7 +13,9 @@ household, and one of those children may be referred too. Definitions:
   its referrals (a child referral records the children of its household, the child included),
   added up over households.
 - **Child referrals**: referrals about a child or young person; **children referred**: the
-  different children among them (by person key).
+  different children among them (by person key; the retention schedule replaces a person's key
+  with one token for all their referrals of a quarter, as it does the address key, so these
+  counts do not change when referrals are anonymised).
 - **Children reached**: for each household, the larger of the children recorded and the
   different children referred from it, added up. A child referred from a household whose
   adult's referral already counted them is counted once; `counted_once` says how many such

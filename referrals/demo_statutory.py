@@ -54,6 +54,7 @@ from .constants import (
     Status,
     Subject,
 )
+from .marac_cases import link_marac_cases
 from .models import ReturnCategory
 
 # Start of the demo referrals (referrals.demo).
@@ -115,6 +116,8 @@ def prepare(ctx) -> StatutoryDraws:
 def seed(ctx) -> None:
     _areas()
     _definitions(ctx.today)
+    # The one place the demo's Marac cases are linked, once every row has its dates.
+    link_marac_cases(keep=False)
     draws = ctx.extra.get("statutory")
     if isinstance(draws, StatutoryDraws):
         ctx.log.append(

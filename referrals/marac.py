@@ -28,13 +28,15 @@ Marac data" and "Definition of a repeat Marac"; copied with sources in
   SafeLives' "Black, Asian and racially minoritised"); LGBT+ (gay, lesbian, bisexual or another
   sexual orientation, or trans or non-binary); disabled; male (gender man); aged 16 or 17. For
   each, how many cases have it not known.
+- **Stored links**: which referrals are one case and whether it is a repeat are stored on the
+  referral when it is recorded (`marac_case`, `marac_repeat`; `referrals.marac_cases`), while
+  its person key is there: the figures read those, so anonymising a referral changes none.
 - **Not recorded**: victims' referrals marked heard at Marac without a hearing date (such as
   referrals recorded before the date was asked) are in no figure; their number is given.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -55,10 +57,11 @@ from .constants import (
     Subject,
     YesNoUnknown,
 )
+from .marac_cases import REPEAT_MONTHS, months_before
 from .metrics import Percentage, rate_per_10000
 from .models import Referral
 
-REPEAT_MONTHS = 12
+__all__ = ["REPEAT_MONTHS", "MaracFigures", "MaracPeriod", "marac_figures", "months_before"]
 RECOMMENDED_PER_10000_A_YEAR = 40
 NOT_KNOWN = ("not_known", "prefer_not_to_say")
 WHITE_GROUPS = frozenset(value for value in EthnicGroup.values if value.startswith("white_"))
@@ -75,7 +78,8 @@ PROFILE = (
 )
 _COLUMNS = (
     "pk",
-    "person_key",
+    "marac_case",
+    "marac_repeat",
     "marac_referred_on",
     "marac_heard_on",
     "marac_referral_source",
@@ -136,17 +140,9 @@ class MaracFigures:
     rolling: MaracPeriod
 
 
-def months_before(day: date, months: int) -> date:
-    """The same day `months` months earlier; 31 May less 3 months is 28 or 29 February."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month0 = divmod(index, 12)
-    return date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
-
-
 @dataclass
 class _Case:
-    person: str
-    referred_on: date
+    repeat: bool
     rows: list[tuple] = field(default_factory=list)
 
     @property
@@ -163,44 +159,17 @@ def _victims() -> Q:
 
 
 def _cases(start: date, end: date) -> list[_Case]:
+    """The cases heard in the period: its referrals grouped by their stored case."""
     rows = (
         Referral.objects.filter(_victims(), marac_heard_on__gte=start, marac_heard_on__lte=end)
         .order_by("pk")
         .values_list(*_COLUMNS)
     )
-    cases: dict[tuple, _Case] = {}
+    cases: dict[int, _Case] = {}
     for row in rows:
-        # A row without a person key (anonymised) is a case of its own.
-        person = row[1] or f"#{row[0]}"
-        key = (person, row[2] or row[3])
-        cases.setdefault(key, _Case(person, key[1])).rows.append(row)
+        pk, case, repeat = row[:3]
+        cases.setdefault(case or pk, _Case(repeat)).rows.append(row)
     return list(cases.values())
-
-
-def _repeats(cases: list[_Case]) -> int:
-    """Cases whose victim had an earlier Marac referral within the 12 months before."""
-    people = {case.person for case in cases if not case.person.startswith("#")}
-    if not people:
-        return 0
-    first = min(case.referred_on for case in cases)
-    earlier: dict[str, list[date]] = defaultdict(list)
-    for person, referred in (
-        Referral.objects.filter(
-            _victims(),
-            person_key__in=people,
-            marac_referred_on__gte=months_before(first, REPEAT_MONTHS),
-        )
-        .values_list("person_key", "marac_referred_on")
-        .distinct()
-    ):
-        earlier[person].append(referred)
-    return sum(
-        any(
-            months_before(case.referred_on, REPEAT_MONTHS) <= day < case.referred_on
-            for day in earlier.get(case.person, ())
-        )
-        for case in cases
-    )
 
 
 def _profile(cases: list[_Case]) -> dict[str, Share]:
@@ -273,7 +242,7 @@ def _period(label: str, start: date, end: date, quarters: int) -> MaracPeriod:
         start=start,
         end=end,
         cases=len(cases),
-        repeats=Percentage(_repeats(cases), len(cases)),
+        repeats=Percentage(sum(case.repeat for case in cases), len(cases)),
         children=sum(case.children for case in cases),
         adult_women=adult_women,
         rate_per_10000=rate_per_10000(len(cases), adult_women),

@@ -100,6 +100,11 @@ class Referral(models.Model):
         db_default="",
     )
     marac_heard_on = models.DateField("heard at Marac", null=True, blank=True)
+    # Stored when recorded, so the Marac figures never need the person key (referrals.marac_cases):
+    # the pk of the first referral of this victim's Marac case (empty on the first itself; not a
+    # foreign key, so anonymising that referral keeps the case), and whether the case is a repeat.
+    marac_case = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    marac_repeat = models.BooleanField(default=False, db_default=False, editable=False)
     children_in_household = models.PositiveSmallIntegerField(default=0)
 
     # Equality information, as categories.

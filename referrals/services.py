@@ -27,6 +27,7 @@ from partnership.models import Area, AuditEvent, Organisation, User
 from . import rules, steps, summary
 from .constants import ACTION_STATUS, Action, ReturnList, Status, Subject, may_move
 from .imports.models import ImportedCase
+from .marac_cases import link_marac_cases
 from .models import (
     ReferenceCounter,
     Referral,
@@ -160,6 +161,8 @@ def referral_create(
     referral.logged_by = by
     referral.full_clean()
     referral.save()
+    if marac is not None:
+        link_marac_cases(people=[person_key])
     audit_record(
         by=by,
         action=AuditAction.CREATE,
@@ -237,6 +240,7 @@ def referral_record_marac(
     steps.record_marac(referral, marac)
     referral.full_clean()
     referral.save()
+    link_marac_cases(people=[referral.person_key])
     audit_record(
         by=by,
         action=AuditAction.UPDATE,

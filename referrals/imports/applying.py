@@ -30,6 +30,7 @@ from partnership.constants import AuditAction
 from partnership.models import AuditEvent, User
 
 from .. import rules, summary
+from ..marac_cases import link_marac_cases
 from ..models import Referral, ReferralOutcome, ReferralStatusChange
 from ..services import allocate_references, find_earlier
 from .checking import CREATE, UPDATE, CheckedRow
@@ -66,8 +67,11 @@ class ReturnWriter:
         updated = [row for row in rows if row.action == UPDATE]
         if created:
             self._create(created)
+            # New Marac dates only add to their people's cases (referrals.marac_cases).
+            link_marac_cases(people={row.referral.person_key for row in created})
         if updated:
-            self._update(updated)
+            corrected = self._update(updated)
+            link_marac_cases(people=corrected, keep=False)
 
     def finish(self) -> None:
         """Recount the monthly summary for every month the rows touched."""
@@ -156,9 +160,11 @@ class ReturnWriter:
 
     # Updated ---------------------------------------------------------------------------------
 
-    def _update(self, rows: list[CheckedRow]) -> None:
+    def _update(self, rows: list[CheckedRow]) -> set[str]:
+        """Write the rows over their referrals; the person keys they had and have now."""
         stored = Referral.objects.in_bulk([row.existing.referral_id for row in rows])
         referrals = []
+        people = {referral.person_key for referral in stored.values()}
         for row in rows:
             referral = stored[row.existing.referral_id]
             relink = any(
@@ -186,6 +192,7 @@ class ReturnWriter:
             cases.append(row.existing)
         ImportedCase.objects.bulk_update(cases, ["updated_by_import", "row_sha256"])
         self._audit(AuditAction.UPDATE, referrals)
+        return people | {referral.person_key for referral in referrals}
 
     def _replace_outcomes(self, rows: list[CheckedRow]) -> None:
         held: dict[int, set[str]] = defaultdict(set)

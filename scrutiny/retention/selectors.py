@@ -4,8 +4,9 @@ A record's *due date* is its start (a referral's closure, an action's closure, a
 making, an agenda pack's meeting) plus its period in settings.RETENTION_YEARS. It is *due* on a
 day on or after its due date, unless it is held or already done.
 
-Referrals from one household received in one financial quarter are anonymised together (see
-`referrals_ready`), so that the dashboard's count of different households never changes.
+Referrals from one household, and those of one person, received in one financial quarter are
+anonymised together (see `referrals_ready`), so that the dashboard's counts of different
+households and of different children never change.
 """
 
 from __future__ import annotations
@@ -68,24 +69,31 @@ def referrals_due(day: date) -> QuerySet[Referral]:
     return Referral.objects.filter(closed_at__lt=cutoff, anonymisation__isnull=True)
 
 
-def referrals_ready(day: date) -> QuerySet[Referral, tuple[int, str, int]]:
+def referrals_ready(day: date) -> QuerySet[Referral, tuple[int, str, str, int]]:
     """Referrals a run on `day` anonymises: due, not held, and every other referral from the
-    same household received in the same financial quarter due and not held too. Rows of (pk,
-    address key, financial quarter index), so the run can keep a household's quarter together."""
+    same household, and of the same person, received in the same financial quarter due and not
+    held too. Rows of (pk, address key, person key, financial quarter index), so the run can
+    keep a household's quarter and a person's quarter together."""
     cutoff = _start_of_day_after(_latest_start("referral", day))
     not_ready = Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff) | Q(held=True)
-    blocking = (
-        Referral.objects.filter(address_key=OuterRef("address_key"))
-        .annotate(quarter=financial_quarter_index("received_at"), held=_held(RecordKind.REFERRAL))
-        .filter(quarter=OuterRef("quarter"))
-        .filter(not_ready)
-    )
+
+    def blocking(key: str):
+        return (
+            Referral.objects.filter(**{key: OuterRef(key)})
+            .annotate(
+                quarter=financial_quarter_index("received_at"), held=_held(RecordKind.REFERRAL)
+            )
+            .filter(quarter=OuterRef("quarter"))
+            .filter(not_ready)
+        )
+
     return (
         referrals_due(day)
         .annotate(quarter=financial_quarter_index("received_at"))
         .exclude(_held(RecordKind.REFERRAL))
-        .exclude(~Q(address_key="") & Exists(blocking))
-        .values_list("pk", "address_key", "quarter")
+        .exclude(~Q(address_key="") & Exists(blocking("address_key")))
+        .exclude(~Q(person_key="") & Exists(blocking("person_key")))
+        .values_list("pk", "address_key", "person_key", "quarter")
     )
 
 

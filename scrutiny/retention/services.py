@@ -1,12 +1,14 @@
 """Writes of the retention schedule: legal holds, and the nightly run that anonymises and deletes
 what is due (retention.selectors says what that is). Every change is audited.
 
-A referral is made a statistical row: its person key, referring organisation, the links to
-the same person's or household's other referrals and, for a referral from a provider's return,
-the hashed case ID that ties it to the provider's case are cleared, and its address key becomes a
-random token shared only by the household's referrals of that quarter (so "different
-households" still counts the same, and nothing links the row to a person or an address any
-more). What the dashboard counts (dates, service, district, categories, the repeat and SLA flags,
+A referral is made a statistical row: its referring organisation, the links to the same
+person's or household's other referrals and, for a referral from a provider's return, the
+hashed case ID that ties it to the provider's case are cleared, and its address key and person
+key each become a random token shared only by the household's (the person's) referrals of that
+quarter (so "different households" and "children referred" still count the same, and nothing
+links the row to a person or an address any more, nor to rows of another quarter). Which rows
+were anonymised is recorded in `Anonymisation`, not by an empty key. What the dashboard counts
+(dates, service, district, categories, the repeat and SLA flags, the stored Marac case links,
 outcomes) is kept, so every figure stays the same. A committee action loses its evidence file,
 evidence link and name, its closure note and the text of its updates; its description and
 status stay. Report runs and agenda packs past their time are deleted with their PDFs.
@@ -129,61 +131,89 @@ def retention_run(*, today: date | None = None) -> RetentionRun:
     return run
 
 
-def _households(rows: Iterable[tuple[int, str, int]]) -> Iterator[list[tuple[int, str, int]]]:
-    """Rows (pk, address_key, quarter) grouped so one household's quarter is never split."""
-    groups: dict[tuple[int, str], list] = defaultdict(list)
-    for pk, key, quarter in rows:
-        groups[(quarter, key) if key else (quarter, f"pk:{pk}")].append((pk, key, quarter))
-    batch: list = []
-    for group in groups.values():
-        batch.extend(group)
-        if len(batch) >= BATCH:
+Row = tuple[int, str, str, int]  # pk, address key, person key, financial quarter index
+
+
+def _together(rows: Iterable[Row]) -> list[list[Row]]:
+    """Rows grouped so that a household's quarter and a person's quarter are never split: the
+    groups joined by a shared (quarter, address key) or (quarter, person key)."""
+    parent: dict[tuple, tuple] = {}
+
+    def root(node: tuple) -> tuple:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    rows = list(rows)
+    for pk, address, person, quarter in rows:
+        for kind, key in (("address", address), ("person", person)):
+            if key:
+                parent[root((kind, quarter, key))] = root(("row", pk))
+    groups: dict[tuple, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[root(("row", row[0]))].append(row)
+    return list(groups.values())
+
+
+def _batches(rows: Iterable[Row]) -> Iterator[list[list[Row]]]:
+    batch: list[list[Row]] = []
+    size = 0
+    for group in _together(rows):
+        batch.append(group)
+        size += len(group)
+        if size >= BATCH:
             yield batch
-            batch = []
+            batch, size = [], 0
     if batch:
         yield batch
 
 
 def _anonymise_referrals(run: RetentionRun, today: date) -> int:
     rows = selectors.referrals_ready(today)
-    return sum(_anonymise_referral_batch(run, batch) for batch in _households(rows))
+    return sum(_anonymise_referral_batch(run, batch) for batch in _batches(rows))
 
 
 @transaction.atomic
-def _anonymise_referral_batch(run: RetentionRun, batch: list[tuple[int, str, int]]) -> int:
-    ids = [pk for pk, _key, _quarter in batch]
+def _anonymise_referral_batch(run: RetentionRun, batch: list[list[Row]]) -> int:
+    ids = [row[0] for group in batch for row in group]
     references = dict(
         Referral.objects.select_for_update().filter(pk__in=ids).values_list("pk", "reference")
     )
-    # A hold placed since the batch was chosen keeps its whole household quarter back.
+    # A hold placed since the batch was chosen keeps its whole group back.
     held = set(
         LegalHold.objects.active().filter(referral_id__in=ids).values_list("referral_id", flat=True)
     )
     done = set(
         Anonymisation.objects.filter(referral_id__in=ids).values_list("referral_id", flat=True)
     )
-    skipped_groups = {(quarter, key) for pk, key, quarter in batch if key and pk in held}
-    tokens: dict[tuple[int, str], str] = {}
-    changed: list[int] = []
-    new_address_keys: list[Referral] = []
-    for pk, key, quarter in batch:
-        if pk in held or pk in done or (quarter, key) in skipped_groups or pk not in references:
+    tokens: dict[tuple, str] = {}
+    changed: list[Referral] = []
+    for group in batch:
+        if any(row[0] in held for row in group):
             continue
-        changed.append(pk)
-        if key:
-            token = tokens.setdefault((quarter, key), secrets.token_hex(32))
-            new_address_keys.append(Referral(pk=pk, address_key=token))
+        for pk, address, person, quarter in group:
+            if pk in done or pk not in references:
+                continue
+            changed.append(
+                Referral(
+                    pk=pk,
+                    address_key=_token(tokens, "address", quarter, address),
+                    person_key=_token(tokens, "person", quarter, person),
+                )
+            )
     if not changed:
         return 0
-    Referral.objects.filter(pk__in=changed).update(
-        person_key="", referring_organisation=None, repeat_of=None, repeat_address_of=None
+    ids = [referral.pk for referral in changed]
+    Referral.objects.filter(pk__in=ids).update(
+        referring_organisation=None, repeat_of=None, repeat_address_of=None
     )
-    Referral.objects.bulk_update(new_address_keys, ["address_key"], batch_size=100)
-    ImportedCase.objects.filter(referral_id__in=changed).delete()
+    Referral.objects.bulk_update(changed, ["address_key", "person_key"], batch_size=100)
+    ImportedCase.objects.filter(referral_id__in=ids).delete()
     # Later referrals keep their repeat flag but no longer point at the anonymised one.
-    Referral.objects.filter(repeat_of__in=changed).update(repeat_of=None)
-    Referral.objects.filter(repeat_address_of__in=changed).update(repeat_address_of=None)
-    Anonymisation.objects.bulk_create(Anonymisation(referral_id=pk, run=run) for pk in changed)
+    Referral.objects.filter(repeat_of__in=ids).update(repeat_of=None)
+    Referral.objects.filter(repeat_address_of__in=ids).update(repeat_address_of=None)
+    Anonymisation.objects.bulk_create(Anonymisation(referral_id=pk, run=run) for pk in ids)
     audit_record(
         by=None,
         action=AuditAction.UPDATE,
@@ -191,10 +221,15 @@ def _anonymise_referral_batch(run: RetentionRun, batch: list[tuple[int, str, int
         detail={
             "retention": "anonymised",
             "run": run.pk,
-            "references": [references[pk] for pk in changed],
+            "references": [references[pk] for pk in ids],
         },
     )
-    return len(changed)
+    return len(ids)
+
+
+def _token(tokens: dict[tuple, str], kind: str, quarter: int, key: str) -> str:
+    """The random token replacing a key for its quarter ("" stays "")."""
+    return tokens.setdefault((kind, quarter, key), secrets.token_hex(32)) if key else ""
 
 
 def _delete_file_after_commit(name: str) -> None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from partnership.calendar import FinancialQuarter
 from referrals.marac import marac_figures, months_before
+from referrals.marac_cases import link_marac_cases
 from tests.factories import AreaFactory, ReferralFactory
 
 Q = FinancialQuarter(2025, 1)  # April to June 2025
@@ -17,7 +18,7 @@ def heard(person: str, referred: date, *, heard_on: date | None = None, **fields
     received = timezone.make_aware(
         datetime.combine(referred - timedelta(days=3), datetime.min.time())
     )
-    return ReferralFactory(
+    referral = ReferralFactory(
         person_key=person,
         received_at=received,
         heard_at_marac=True,
@@ -26,6 +27,9 @@ def heard(person: str, referred: date, *, heard_on: date | None = None, **fields
         marac_heard_on=heard_on or referred + timedelta(days=10),
         **fields,
     )
+    # As the services do when they record a Marac hearing (referrals.marac_cases).
+    link_marac_cases(people=[person])
+    return referral
 
 
 @pytest.fixture
