@@ -417,6 +417,7 @@ def disclose_table(
     *,
     columns: Iterable[C] | None = None,
     margins: DisclosedSeries[R] | None = None,
+    hide: Iterable[tuple[R, C]] = (),
     exact: bool = False,
     threshold: int | None = None,
 ) -> DisclosedTable[R, C]:
@@ -425,6 +426,8 @@ def disclose_table(
     Columns come from `columns` (to fix their order or include empty ones) or else from the rows
     in order of first appearance; a missing cell is 0. `margins`, when given, is the series of
     row totals with its grand total as released before (rule 2): the table keeps those cells.
+    `hide` names (row, column) cells hidden whatever their count, because another release
+    hides the same count (secondary suppression then protects them like small ones).
     """
     limit = _threshold(threshold)
     row_keys = list(rows)
@@ -453,6 +456,9 @@ def disclose_table(
         released[(n_rows, n_cols)] = margins.total
 
     fixed = {pos: cell.suppressed for pos, cell in released.items()}
+    for r, c in hide:
+        if values[(row_keys.index(r), column_keys.index(c))] > 0:  # a 0 hides nothing
+            fixed[(row_keys.index(r), column_keys.index(c))] = True
     hidden: set[_Pos] = set()
     if not exact and (any(fixed.values()) or any(1 <= n <= limit for n in values.values())):
         lines = [
@@ -499,9 +505,15 @@ class Disclosure:
         *,
         columns: Iterable[C] | None = None,
         margins: DisclosedSeries[R] | None = None,
+        hide: Iterable[tuple[R, C]] = (),
     ) -> DisclosedTable[R, C]:
         return disclose_table(
-            rows, columns=columns, margins=margins, exact=self.exact, threshold=self.threshold
+            rows,
+            columns=columns,
+            margins=margins,
+            hide=hide,
+            exact=self.exact,
+            threshold=self.threshold,
         )
 
     def share(self, part: Disclosed, whole: Disclosed, *, band: bool = False) -> Disclosed:

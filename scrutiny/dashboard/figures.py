@@ -24,11 +24,20 @@ from partnership.calendar import FinancialQuarter
 from partnership.disclosure import Disclosed, DisclosedSeries, Disclosure
 from partnership.models import Area
 from referrals import metrics as referral_figures
+from referrals.children import children_figures
+from referrals.constants import Subject
+from referrals.marac import MaracFigures, marac_figures
 
 from .. import metrics as action_figures
 from ..definition_notes import DefinitionNotes, definition_notes
 from ..models import Action
 from ..release import PART, QuarterRelease, View, Volumes, release_quarter, release_volumes
+from ..statutory_release import (
+    ChildrenRelease,
+    MaracRelease,
+    release_children,
+    release_marac_figures,
+)
 from .periods import TREND_QUARTERS, xmr_quarters
 from .wording import OUT_OF_AREA
 
@@ -112,6 +121,19 @@ class Figures:
     @cached_property
     def groups(self) -> referral_figures.GroupFigures:
         return referral_figures.group_figures(self.quarter, service_ids=self.service_ids)
+
+    @cached_property
+    def marac(self) -> tuple[MaracFigures, list[MaracRelease]]:
+        """The partnership's Marac figures and their release: the quarter, the 12 months."""
+        figures = marac_figures(self.quarter)
+        return figures, release_marac_figures(figures, self.disclosure)
+
+    @cached_property
+    def children(self) -> ChildrenRelease:
+        """This view's children counts; child referrals are the subjects table's cell."""
+        child_referrals = self.view.of_table(self.release.subjects).items[Subject.CHILD]
+        figures = children_figures(self.quarter, service_ids=self.service_ids)
+        return release_children(figures, child_referrals, self.disclosure)
 
     @cached_property
     def actions(self) -> action_figures.ActionsByRag:

@@ -26,4 +26,6 @@ def headlines(f: Figures) -> Headlines:
         waiting_list=f.view.of_series(r.waiting_list),
         repeat_rate=f.repeat_rate,
         overdue_actions=disclose_count(len(f.actions.overdue), exact=True),
+        marac=f.marac[1][0],
+        children=f.children,
     )

@@ -23,6 +23,7 @@ from partnership.disclosure import Disclosed
 
 from ..charts import Chart, Table
 from ..definition_notes import DefinitionNotes
+from ..statutory_release import ChildrenRelease, MaracRelease
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Headlines:
     waiting_list: Disclosed
     repeat_rate: Disclosed
     overdue_actions: Disclosed  # committee actions: shown exactly
+    marac: MaracRelease | None = None  # the quarter's Marac figures (not the 12 months')
+    children: ChildrenRelease | None = None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ PANELS: dict[str, Callable[[Figures], Panel]] = {
     "outcomes": casework.outcomes_panel,
     "caseload": casework.caseload_panel,
     "safe-accommodation": statutory.safe_accommodation_panel,
+    "marac": statutory.marac_panel,
+    "children": statutory.children_panel,
     "equality": equality.equality_panel,
     "funding": money.funding_panel,
     "grants": money.grants_panel,

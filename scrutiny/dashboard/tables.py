@@ -22,6 +22,7 @@ COUNT_HEADERS = frozenset(
         "Number",
         "Out of",
         "Open cases at quarter end",
+        "Not known",
     }
 )
 

@@ -221,6 +221,53 @@ SAFE_ACCOMMODATION_NOTES = [
     "Capacity is for the whole partnership; the service filter does not apply."
 ]
 
+MARAC = Words(
+    "Marac: multi-agency risk assessment conferences",
+    "Cases heard at Marac in the quarter and in the 12 months to its end, repeat cases, the "
+    "children in the households, who referred them and the victims' profile, against the "
+    "volume SafeLives recommends.",
+)
+MARAC_ALL_AREAS = "All districts and out of area"
+MARAC_ALL_CASES = "All cases"
+MARAC_PARTNER_AGENCIES = "Partner agencies (not the police)"
+MARAC_NOT_RECORDED = "Not recorded"
+MARAC_NOTES = [
+    "Marac figures are for the whole partnership: the service filter does not apply.",
+    "A case is a victim-survivor's case heard at a Marac meeting, counted in the period of its "
+    "hearing; a repeat case is one whose victim had an earlier Marac referral within 12 months "
+    "(SafeLives' definition; referrals in another role do not count). Children are those in "
+    "the households of the cases.",
+    "Rates are cases per 10,000 women aged 16 and over. SafeLives recommends 40 cases a year "
+    "per 10,000 adult women (10 a quarter).",
+    "Partner agencies are every referrer but the police, with the cases whose referrer was not "
+    "recorded.",
+    "Where a figure is hidden for the quarter and the 12 months count the same cases, it is "
+    "hidden for the 12 months too.",
+]
+MARAC_NO_POPULATION = "A district has no adult female population recorded, so there is no rate."
+ROUNDED_RATES = "Percentages and rates are worked out from the rounded counts shown."
+
+
+def marac_population_note(sources: list[str]) -> str:
+    return f"Adult female population: {'; '.join(sources)}."
+
+
+CHILDREN = Words(
+    "Children",
+    "Children in the households of the quarter's referrals and children referred themselves, "
+    "with each child counted once.",
+)
+CHILDREN_IN_HOUSEHOLDS = "Children in the households referred"
+CHILD_REFERRALS = "Child referrals"
+CHILDREN_REFERRED = "Children referred (each child once)"
+CHILDREN_REACHED = "Children reached (each child once)"
+CHILDREN_NOTES = [
+    "Referrals from the same address are one household; its children are the largest number "
+    "recorded on its referrals.",
+    "Children reached counts each child once: a child referred from a household whose children "
+    "were already counted is not counted again.",
+]
+
 EQUALITY = Words(
     "Equality profile",
     "Who was referred in the quarter, by gender, age band, ethnic group, disability, sexual "

@@ -135,6 +135,10 @@ def summary_sentences(headlines, *, threshold: int | None = None) -> list[str]:
             "The repeat referral rate is not shown this quarter, because it would rest on, or "
             f"give away, a count of {_fewer_than(threshold)}."
         )
+    if getattr(headlines, "marac", None) is not None:
+        sentences.append(marac_sentence(headlines.marac, threshold=threshold))
+    if getattr(headlines, "children", None) is not None:
+        sentences.append(children_sentence(headlines.children, threshold=threshold))
     overdue = headlines.overdue_actions
     if overdue is not None and overdue.value is not None:
         sentences.append(
@@ -144,3 +148,36 @@ def summary_sentences(headlines, *, threshold: int | None = None) -> list[str]:
             "overdue."
         )
     return [sentence for sentence in sentences if sentence]
+
+
+def marac_sentence(quarter, *, threshold: int) -> str:
+    """The quarter's Marac cases (a `scrutiny.statutory_release.MaracRelease`), its rate per
+    10,000 adult women against SafeLives' recommended volume, and its repeat rate."""
+    cases = quarter.cases
+    if cases.suppressed:
+        return (
+            f"{_fewer_than(threshold).capitalize()} cases were heard at Marac this quarter, so "
+            "the Marac figures are not shown."
+        )
+    if cases.value == 0:
+        return "No cases were heard at Marac this quarter."
+    sentence = f"{cases.display} cases were heard at Marac this quarter"
+    if _shown(quarter.rate):
+        recommended = f"{quarter.recommended_rate.normalize():f}"
+        sentence += (
+            f", {quarter.rate.display} per 10,000 adult women against the {recommended} "
+            "SafeLives recommends"
+        )
+    if _shown(quarter.repeat_rate):
+        return f"{sentence}; {quarter.repeat_rate.display} were repeat cases."
+    return f"{sentence}."
+
+
+def children_sentence(figures, *, threshold: int) -> str:
+    """Children reached by the quarter's referrals (a `ChildrenRelease`), each counted once."""
+    reached = figures.children_reached
+    if reached.suppressed:
+        return f"The quarter's referrals reached {_fewer_than(threshold)} children."
+    if reached.value == 0:
+        return "No children were recorded in the households of the quarter's referrals."
+    return f"The quarter's referrals reached {reached.display} children, each counted once."

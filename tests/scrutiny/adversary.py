@@ -59,6 +59,7 @@ from scrutiny.dashboard.wording import (
     EQUALITY_NAMES,
     WAITING_LIST,
 )
+from tests.scrutiny.adversary_statutory import read_children, read_marac
 
 EXPORT = reverse("scrutiny:dashboard_export")
 EXPORT_ALL = reverse("scrutiny:dashboard_export_all")
@@ -76,6 +77,8 @@ PEOPLE_PANELS = [
     "outcomes",
     "caseload",
     "equality",
+    "marac",
+    "children",
     "variation-districts",
     "variation-services",
 ]
@@ -326,11 +329,14 @@ def _by_first(rows) -> dict[str, list[str]]:
 class _Reader:
     """Reads one quarter's downloads (and the other quarters the trend and XmR charts show)."""
 
-    def __init__(self, downloads, quarter: str, threshold: int, populations, programmes):
+    def __init__(
+        self, downloads, quarter: str, threshold: int, populations, programmes, adult_women=None
+    ):
         self.downloads = downloads
         self.quarter = quarter
         self.threshold = threshold
         self.populations = populations  # district name -> population (public)
+        self.adult_women = adult_women or {}  # district name -> women aged 16 and over (public)
         self.programmes: dict[str, _Quarter] = programmes  # shared by the quarters read
         views = sorted({s for (q, s, _slug) in downloads if q == quarter}, key=lambda s: s or 0)
         self.services = [s for s in views if s is not None]
@@ -361,6 +367,8 @@ class _Reader:
         self._repeats(p)
         self._outcomes(p)
         self._caseload(p)
+        read_marac(self, p, self.adult_women)
+        read_children(self, p, ALL)
         return self.programmes
 
     def _services_sum(self, p: _Quarter, *key) -> None:
@@ -528,12 +536,19 @@ class _Reader:
                 p.at_most(("waiting list", service), ("open cases", service))
 
 
-def attack(downloads, *, quarters, threshold: int, populations: dict[str, int]) -> Result:
+def attack(
+    downloads,
+    *,
+    quarters,
+    threshold: int,
+    populations: dict[str, int],
+    adult_women: dict[str, int] | None = None,
+) -> Result:
     """Every bound an attacker can put on the counts in `downloads`."""
     result = Result()
     programmes: dict[str, _Quarter] = {}
     for quarter in quarters:
-        _Reader(downloads, quarter.label, threshold, populations, programmes).read()
+        _Reader(downloads, quarter.label, threshold, populations, programmes, adult_women).read()
     for label, programme in sorted(programmes.items()):
         result.conflicts += programme.conflicts
         bounds = programme.bounds(result)

@@ -64,6 +64,14 @@ def populations():
     return {area.name: area.population for area in Area.objects.all()}
 
 
+def adult_women():
+    return {
+        area.name: area.adult_female_population
+        for area in Area.objects.all()
+        if area.adult_female_population
+    }
+
+
 def run(login, ctx, quarters=QUARTERS):
     started = time.process_time()
     downloads = downloads_of(login, ctx, quarters)
@@ -73,6 +81,7 @@ def run(login, ctx, quarters=QUARTERS):
         quarters=quarters,
         threshold=settings.DISCLOSURE_THRESHOLD,
         populations=populations(),
+        adult_women=adult_women(),
     )
     print(  # shown with pytest -s: what the attacker did
         f"{len(downloads)} CSVs in {downloaded - started:.1f} s of CPU; {result.cells} counts "
