@@ -624,3 +624,17 @@ def test_the_viewer_wrapper_passes_on_the_base_and_places_of_a_rate():
     assert viewer.rate(viewer.count(9), 80_000, per=10_000, places=2).display == "1.25"
     assert viewer.rate(viewer.count(9), 80_000, per=1_000).display == "0.1"
     assert viewer.statistic(Decimal("4.25"), viewer.count(40), places=2).display == "4.25"
+
+
+def test_a_cell_another_release_hides_is_hidden_with_a_second_cell_to_protect_it():
+    """`hide`: 20 is not small, but another release hides the same count (the Marac quarter
+    beside its 12 months), so it is hidden here too, and the smallest other cell of its row
+    with it; a 0 named in `hide` hides nothing and stays 0; exact figures hide nothing."""
+    rows = {"r1": {"A": 20, "B": 12, "C": 0, "D": 30}}
+    table = disclose_table(rows, hide=[("r1", "A"), ("r1", "C")])
+
+    assert [cell.display for cell in table.rows["r1"].values()] == ["*", "*", "0", "30"]
+    assert table.row_totals["r1"].display == "60"
+    assert disclose_table(rows).rows["r1"]["A"].display == "20"
+    exact = disclose_table(rows, hide=[("r1", "A")], exact=True)
+    assert exact.rows["r1"]["A"].display == "20"
