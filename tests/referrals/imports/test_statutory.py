@@ -283,3 +283,36 @@ def test_repeats_follow_the_services_definition_of_the_same_role(
 
     victim = Referral.objects.get(subject="victim_survivor")
     assert not victim.is_repeat  # the default definition: repeats in the same role only
+
+
+def test_imported_marac_cases_are_linked_and_a_corrected_date_undoes_a_repeat(
+    performance_lead, service, row, received, upload, confirm
+):
+    """The import stores the Marac case links (referrals.marac_cases) as the services do: the
+    second case, 6 months after the first, is a repeat; once a later return moves the first
+    case's date back beyond 12 months, it is not."""
+
+    def marac(case_id: str, referred_days_ago: int) -> dict:
+        referred = received.date() - timedelta(days=referred_days_ago)
+        return row(
+            case_id=case_id,
+            heard_at_marac="Yes",
+            referred_to_marac=day(referred),
+            marac_referral_source="Police",
+            heard_at_marac_on=day(referred + timedelta(days=7)),
+        )
+
+    first = confirm(
+        upload(performance_lead, service, csv_bytes([marac("C-1", 200), marac("C-2", 20)])),
+        performance_lead,
+    )
+    assert first.created == 2, list(first.problems.values_list("column", "message"))
+    repeats = dict(Referral.objects.values_list("marac_referred_on", "marac_repeat"))
+    assert sorted(repeats.values()) == [False, True]
+
+    corrected = confirm(
+        upload(performance_lead, service, csv_bytes([marac("C-1", 500), marac("C-2", 20)])),
+        performance_lead,
+    )
+    assert corrected.updated >= 1, list(corrected.problems.values_list("column", "message"))
+    assert not Referral.objects.filter(marac_repeat=True).exists()
