@@ -97,6 +97,25 @@ def referrals_ready(day: date) -> QuerySet[Referral, tuple[int, str, str, int]]:
     )
 
 
+def quarters_not_ready(rows: list[tuple[int, str, str, int]]) -> set[tuple[str, int, str]]:
+    """Of the households' and people's quarters of `rows` (referrals_ready's), those with a
+    referral that is not among the rows: ("address" or "person", quarter index, key). The run
+    keeps back every group of rows that touches one, so no quarter is ever split, even through
+    a chain (a household shared with a person whose other household is not ready)."""
+    ready = {row[0] for row in rows}
+    blocked: set[tuple[str, int, str]] = set()
+    for kind, field, position in (("address", "address_key", 1), ("person", "person_key", 2)):
+        keys = sorted({row[position] for row in rows if row[position]})
+        for start in range(0, len(keys), 2000):
+            others = (
+                Referral.objects.filter(**{f"{field}__in": keys[start : start + 2000]})
+                .annotate(quarter=financial_quarter_index("received_at"))
+                .values_list("pk", field, "quarter")
+            )
+            blocked |= {(kind, quarter, key) for pk, key, quarter in others if pk not in ready}
+    return blocked
+
+
 def referrals_held_when_due(day: date) -> QuerySet[Referral]:
     return referrals_due(day).filter(_held(RecordKind.REFERRAL))
 

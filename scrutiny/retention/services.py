@@ -156,10 +156,18 @@ def _together(rows: Iterable[Row]) -> list[list[Row]]:
     return list(groups.values())
 
 
-def _batches(rows: Iterable[Row]) -> Iterator[list[list[Row]]]:
+def _batches(rows: list[Row]) -> Iterator[list[list[Row]]]:
+    """Whole groups (`_together`) in batches, leaving out every group with a household's or a
+    person's quarter that has a referral not ready (selectors.quarters_not_ready)."""
+    blocked = selectors.quarters_not_ready(rows)
     batch: list[list[Row]] = []
     size = 0
     for group in _together(rows):
+        keys = {("address", q, a) for _pk, a, _p, q in group if a} | {
+            ("person", q, p) for _pk, _a, p, q in group if p
+        }
+        if keys & blocked:
+            continue
         batch.append(group)
         size += len(group)
         if size >= BATCH:
@@ -170,7 +178,7 @@ def _batches(rows: Iterable[Row]) -> Iterator[list[list[Row]]]:
 
 
 def _anonymise_referrals(run: RetentionRun, today: date) -> int:
-    rows = selectors.referrals_ready(today)
+    rows = list(selectors.referrals_ready(today))
     return sum(_anonymise_referral_batch(run, batch) for batch in _batches(rows))
 
 

@@ -154,6 +154,22 @@ def test_a_person_waits_until_all_their_referrals_that_quarter_are_due(closed_re
     assert due in selectors.referrals_due(today)
 
 
+def test_a_quarter_is_never_split_through_a_chain_of_households_and_people(closed_referral, today):
+    """r1 (address A, person P) and r2 (address A, person Q) are due; r3 (address B, person Q)
+    is not. r2 waits for Q's quarter, so r1 waits too: A's quarter stays whole."""
+    home, other = demo_key("address", "A"), demo_key("address", "B")
+    p, q = demo_key("person", "P"), demo_key("person", "Q")
+    received = date(2020, 4, 10)
+    r1 = closed_referral(SIX_YEARS_AGO, received_on=received, address_key=home, person_key=p)
+    r2 = closed_referral(SIX_YEARS_AGO, received_on=received, address_key=home, person_key=q)
+    closed_referral(date(2023, 5, 1), received_on=received, address_key=other, person_key=q)
+
+    run = services.retention_run(today=today)
+
+    assert run.referrals_anonymised == 0
+    assert {Referral.objects.get(pk=r.pk).address_key for r in (r1, r2)} == {home}
+
+
 def test_a_second_run_does_nothing_twice(closed_referral, today):
     closed_referral(SIX_YEARS_AGO)
     services.retention_run(today=today)
