@@ -23,10 +23,11 @@ from commissioning.models import CommissionedService
 from partnership.calendar import FinancialQuarter
 from partnership.disclosure import Disclosed, DisclosedSeries, Disclosure
 from partnership.models import Area
+from referrals import children as children_counts
+from referrals import marac as marac_counts
 from referrals import metrics as referral_figures
-from referrals.children import children_figures
 from referrals.constants import Subject
-from referrals.marac import MaracFigures, marac_figures
+from referrals.marac import MaracFigures
 
 from .. import metrics as action_figures
 from ..definition_notes import DefinitionNotes, definition_notes
@@ -125,14 +126,14 @@ class Figures:
     @cached_property
     def marac(self) -> tuple[MaracFigures, list[MaracRelease]]:
         """The partnership's Marac figures and their release: the quarter, the 12 months."""
-        figures = marac_figures(self.quarter)
+        figures = marac_counts.marac_figures(self.quarter)
         return figures, release_marac_figures(figures, self.disclosure)
 
     @cached_property
     def children(self) -> ChildrenRelease:
         """This view's children counts; child referrals are the subjects table's cell."""
         child_referrals = self.view.of_table(self.release.subjects).items[Subject.CHILD]
-        figures = children_figures(self.quarter, service_ids=self.service_ids)
+        figures = children_counts.children_figures(self.quarter, service_ids=self.service_ids)
         return release_children(figures, child_referrals, self.disclosure)
 
     @cached_property

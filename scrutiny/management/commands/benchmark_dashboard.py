@@ -37,6 +37,8 @@ from partnership.calendar import FinancialQuarter
 from partnership.constants import Role
 from partnership.demo import demo_data_exists, seed_demo
 from partnership.models import User
+from referrals import children as referral_children
+from referrals import marac as referral_marac
 from referrals import metrics as referral_metrics
 from referrals import summary
 from referrals.models import Referral
@@ -59,6 +61,8 @@ TIMED = {
         "safe_accommodation_capacity",
     ],
     scrutiny_metrics: ["actions_by_rag"],
+    referral_marac: ["marac_figures"],
+    referral_children: ["children_figures"],
 }
 
 
