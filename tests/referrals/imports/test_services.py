@@ -299,7 +299,8 @@ def test_retention_clears_the_hashed_case_id_of_an_anonymised_referral(
 
     assert run.referrals_anonymised == 1
     assert ImportedCase.objects.count() == 1
-    assert Referral.objects.get(imported_case__isnull=True).person_key == ""
+    anonymised = Referral.objects.get(imported_case__isnull=True)
+    assert anonymised.anonymisation.run == run
 
 
 def test_a_return_never_confirmed_is_discarded_after_a_week_with_its_file(
