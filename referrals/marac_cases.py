@@ -19,7 +19,7 @@ key is there, and kept on the row:
 `link_marac_cases` works these out again for some people (every referral of theirs that still
 has its person key) or for everyone, in one read and one write of the rows that change: the
 services call it for the person they record, the import for the people of its rows, the demo
-once its rows exist, and migration 0009 for the rows already stored. A referral without a person
+once its rows exist, and migration 0010 for the rows already stored. A referral without a person
 key (anonymised, or recorded without one) is never changed: its stored links stay as they were,
 and one that never had them is a case of its own and not a repeat, as the figures counted it.
 
@@ -82,7 +82,7 @@ def _links(rows: list[tuple]) -> dict[int, tuple[int | None, bool]]:
 def link_marac_cases(*, people: Iterable[str] | None = None, keep: bool = True, model=None) -> int:
     """Store `marac_case` and `marac_repeat` on the keyed referrals of `people` (person keys;
     None: everyone's). Returns how many rows changed. `model` is the Referral model (migration
-    0009 passes its historical one). Set-based: one read of the rows with a Marac date or a
+    0010 passes its historical one). Set-based: one read of the rows with a Marac date or a
     stored link, and one update per case and per chunk of flags changed."""
     if model is None:
         from .models import Referral as model

@@ -1,4 +1,4 @@
-"""Migration 0009 works out the Marac case links of the referrals already stored from their own
+"""Migration 0010 works out the Marac case links of the referrals already stored from their own
 dates and person keys (what the figures counted at query time before), never guessing: an
 anonymised referral stays a case of its own and not a repeat."""
 
@@ -11,8 +11,8 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-BEFORE = [("referrals", "0008_in_support_index")]
-AFTER = [("referrals", "0009_marac_case_links")]
+BEFORE = [("referrals", "0009_oversight_index")]
+AFTER = [("referrals", "0010_marac_case_links")]
 
 
 def _migrate(targets):

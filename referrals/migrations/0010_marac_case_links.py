@@ -14,7 +14,7 @@ def link_stored_referrals(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0008_in_support_index"),
+        ("referrals", "0009_oversight_index"),
     ]
 
     operations = [
