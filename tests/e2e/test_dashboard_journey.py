@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from partnership.constants import Role
+from tests.e2e.conftest import scrolls_sideways
 from tests.factories import AreaFactory, CommissionedServiceFactory, UserFactory
 from tests.scrutiny.test_dashboard import LAST_YEAR, Q, refer
 
@@ -66,3 +67,18 @@ def test_committee_member_reads_the_dashboard_and_downloads_a_panel(
     # Northvale is all the IDVA's 40, which the IDVA's own view hides beside its Southmere 3.
     assert ["Northvale", "*", "*"] in rows
     assert ["Out of area", "10", "–"] in rows
+
+
+def test_the_dashboard_fits_a_phone(page_at_375, sign_in, check_accessibility):
+    """At 375 px only a table's own region scrolls sideways, never the page (the equality
+    profile's four columns did not fit and pushed the whole page wider)."""
+    idva = CommissionedServiceFactory(name="Harbour Lights IDVA")
+    north = AreaFactory(name="Northvale", population=100_000)
+    refer(Q, 30, area=north, service=idva, contacted=True)
+    councillor = UserFactory(username="councillor.phone", roles=[Role.COMMITTEE_MEMBER])
+
+    page = sign_in(page_at_375, councillor)
+
+    expect(page.get_by_role("heading", name=f"Committee dashboard: {Q}")).to_be_visible()
+    assert not scrolls_sideways(page), "the dashboard scrolls sideways at 375 px"
+    check_accessibility(page)
