@@ -42,7 +42,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db.models import BigIntegerField, Count, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce
 
 from commissioning.definitions import local_midnight
 from partnership.calendar import FinancialQuarter
@@ -75,21 +76,6 @@ PROFILE = (
     ("disabled", "Disabled"),
     ("male", "Male"),
     ("aged_16_17", "Aged 16 or 17"),
-)
-_COLUMNS = (
-    "pk",
-    "marac_case",
-    "marac_repeat",
-    "marac_referred_on",
-    "marac_heard_on",
-    "marac_referral_source",
-    "area_id",
-    "children_in_household",
-    "ethnic_group",
-    "gender",
-    "sexual_orientation",
-    "disability",
-    "age_band",
 )
 
 
@@ -140,82 +126,75 @@ class MaracFigures:
     rolling: MaracPeriod
 
 
-@dataclass
-class _Case:
-    repeat: bool
-    rows: list[tuple] = field(default_factory=list)
-
-    @property
-    def first(self) -> dict:
-        return dict(zip(_COLUMNS, min(self.rows), strict=True))
-
-    @property
-    def children(self) -> int:
-        return max(row[_COLUMNS.index("children_in_household")] for row in self.rows)
-
-
 def _victims() -> Q:
     return Q(subject=Subject.VICTIM_SURVIVOR)
 
 
-def _cases(start: date, end: date) -> list[_Case]:
-    """The cases heard in the period: its referrals grouped by their stored case."""
-    rows = (
+_LGBT = Q(sexual_orientation__in=LGBT_ORIENTATIONS) | Q(gender__in=LGBT_GENDERS)
+# For each profile characteristic: (the case has it, not known), read from the case's first row.
+_ANSWERS = {
+    "racially_minoritised": (
+        ~Q(ethnic_group__in=NOT_KNOWN) & ~Q(ethnic_group__in=WHITE_GROUPS),
+        Q(ethnic_group__in=NOT_KNOWN),
+    ),
+    "lgbt": (_LGBT, ~_LGBT & Q(sexual_orientation__in=NOT_KNOWN)),
+    "disabled": (Q(disability=YesNoUnknown.YES), Q(disability__in=NOT_KNOWN)),
+    "male": (Q(gender=Gender.MAN), Q(gender__in=NOT_KNOWN)),
+    "aged_16_17": (Q(age_band=AgeBand.AGE_16_17), Q(age_band__in=NOT_KNOWN)),
+}
+
+
+@dataclass
+class _Cases:
+    """The period's cases counted in SQL: a case is its referrals grouped by stored case."""
+
+    count: int = 0
+    repeats: int = 0
+    children: int = 0
+    by_area: dict[int | None, int] = field(default_factory=lambda: defaultdict(int))
+    by_source: dict[str, int] = field(default_factory=dict)
+    profile: dict[str, list[int]] = field(default_factory=dict)  # [has it, not known]
+
+
+def _cases(start: date, end: date) -> _Cases:
+    """Cases heard in the period; each case described by its first referral (lowest pk)."""
+    by_case = (
         Referral.objects.filter(_victims(), marac_heard_on__gte=start, marac_heard_on__lte=end)
-        .order_by("pk")
-        .values_list(*_COLUMNS)
+        .order_by()
+        .annotate(case=Coalesce("marac_case", "pk", output_field=BigIntegerField()))
+        .values("case")
+        .annotate(first=Min("pk"), most_children=Max("children_in_household"))
     )
-    cases: dict[int, _Case] = {}
-    for row in rows:
-        pk, case, repeat = row[:3]
-        cases.setdefault(case or pk, _Case(repeat)).rows.append(row)
-    return list(cases.values())
-
-
-def _profile(cases: list[_Case]) -> dict[str, Share]:
-    counts = {key: [0, 0] for key, _label in PROFILE}  # [has it, not known]
-    for case in cases:
-        row = case.first
-        answers = {
-            "racially_minoritised": (
-                None
-                if row["ethnic_group"] in NOT_KNOWN
-                else row["ethnic_group"] not in WHITE_GROUPS
-            ),
-            "lgbt": (
-                True
-                if row["sexual_orientation"] in LGBT_ORIENTATIONS or row["gender"] in LGBT_GENDERS
-                else None
-                if row["sexual_orientation"] in NOT_KNOWN
-                else False
-            ),
-            "disabled": None
-            if row["disability"] in NOT_KNOWN
-            else row["disability"] == YesNoUnknown.YES,
-            "male": None if row["gender"] in NOT_KNOWN else row["gender"] == Gender.MAN,
-            "aged_16_17": None
-            if row["age_band"] in NOT_KNOWN
-            else row["age_band"] == AgeBand.AGE_16_17,
-        }
-        for key, answer in answers.items():
-            counts[key][0] += answer is True
-            counts[key][1] += answer is None
-    return {
-        key: Share(Percentage(has, len(cases)), not_known)
-        for key, (has, not_known) in counts.items()
+    children = by_case.aggregate(children=Coalesce(Sum("most_children"), 0))["children"]
+    described = {
+        f"{key}_{part}": Count("pk", filter=condition)
+        for key, answers in _ANSWERS.items()
+        for part, condition in zip(("has", "not_known"), answers, strict=True)
     }
+    groups = (
+        Referral.objects.filter(pk__in=by_case.values("first"))
+        .order_by()
+        .values("area_id", "marac_referral_source")
+        .annotate(n=Count("pk"), repeats=Count("pk", filter=Q(marac_repeat=True)), **described)
+    )
+    cases = _Cases(children=children, by_source=dict.fromkeys(MaracReferralSource.values, 0))
+    cases.profile = {key: [0, 0] for key, _label in PROFILE}
+    for group in groups:
+        cases.count += group["n"]
+        cases.repeats += group["repeats"]
+        cases.by_area[group["area_id"]] += group["n"]
+        if group["marac_referral_source"]:
+            cases.by_source[group["marac_referral_source"]] += group["n"]
+        for key, counts in cases.profile.items():
+            counts[0] += group[f"{key}_has"]
+            counts[1] += group[f"{key}_not_known"]
+    return cases
 
 
 def _period(label: str, start: date, end: date, quarters: int) -> MaracPeriod:
     cases = _cases(start, end)
     areas = list(Area.objects.all())
-    by_area_counts: dict[int | None, int] = defaultdict(int)
-    by_source = dict.fromkeys(MaracReferralSource.values, 0)
-    for case in cases:
-        row = case.first
-        by_area_counts[row["area_id"]] += 1
-        if row["marac_referral_source"]:
-            by_source[row["marac_referral_source"]] += 1
+    by_area_counts, by_source = cases.by_area, cases.by_source
     populations = [area.adult_female_population for area in areas]
     adult_women = None if not areas or None in populations else sum(populations)
     recommended = Decimal(RECOMMENDED_PER_10000_A_YEAR * quarters) / 4
@@ -241,18 +220,21 @@ def _period(label: str, start: date, end: date, quarters: int) -> MaracPeriod:
         label=label,
         start=start,
         end=end,
-        cases=len(cases),
-        repeats=Percentage(sum(case.repeat for case in cases), len(cases)),
-        children=sum(case.children for case in cases),
+        cases=cases.count,
+        repeats=Percentage(cases.repeats, cases.count),
+        children=cases.children,
         adult_women=adult_women,
-        rate_per_10000=rate_per_10000(len(cases), adult_women),
+        rate_per_10000=rate_per_10000(cases.count, adult_women),
         recommended_per_10000=recommended,
         recommended_cases=None
         if adult_women is None
         else int((recommended * adult_women / 10_000).to_integral_value(ROUND_HALF_UP)),
         by_source=by_source,
-        partner_agency=Percentage(len(cases) - by_source[MaracReferralSource.POLICE], len(cases)),
-        profile=_profile(cases),
+        partner_agency=Percentage(cases.count - by_source[MaracReferralSource.POLICE], cases.count),
+        profile={
+            key: Share(Percentage(has, cases.count), not_known)
+            for key, (has, not_known) in cases.profile.items()
+        },
         by_area=by_area,
         not_recorded=not_recorded,
         population_sources=sorted(
