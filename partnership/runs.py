@@ -150,14 +150,20 @@ def run_task(name: str):
     )
 
 
+def registered_task(name: str):
+    """The Celery task of this name, loading the apps' tasks modules first if they are not yet
+    (a web process imports them only when something asks)."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
+
+
 def run_send(model: type[BackgroundRun], pk: int) -> bool:
     """Hand the run's task to the broker and note when; False (logged) if the broker is down.
 
     In eager mode (tests) the task runs here and its errors are not caught.
     """
-    if model.task_name not in current_app.tasks:
-        current_app.loader.import_default_modules()  # the apps' tasks modules
-    task = current_app.tasks[model.task_name]
+    task = registered_task(model.task_name)
     try:
         task.apply_async(args=[pk])
     except Exception as error:

@@ -27,6 +27,7 @@ from . import two_factor
 from .audit import audit_record
 from .constants import AuditAction
 from .models import User
+from .runs import registered_task
 
 logger = logging.getLogger(__name__)
 
@@ -150,10 +151,8 @@ def password_reset_request(*, email: str) -> None:
     broker, no query), so its timing tells an outsider nothing about who has one. If the broker
     is down the request is dropped with a warning: the page already asks them to try again.
     """
-    if PASSWORD_RESET_TASK not in current_app.tasks:
-        current_app.loader.import_default_modules()  # the apps' tasks modules
     try:
-        current_app.tasks[PASSWORD_RESET_TASK].apply_async(args=[email])
+        registered_task(PASSWORD_RESET_TASK).apply_async(args=[email])
     except Exception as error:
         if current_app.conf.task_always_eager:
             raise
