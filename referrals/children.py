@@ -25,13 +25,14 @@ household, and one of those children may be referred too. Definitions:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db.models import Case, Count, F, Max, Q, Sum, When
 from django.db.models.functions import Coalesce, Greatest
 
 from partnership.calendar import FinancialQuarter
 
+from . import stored_figures
 from .constants import Subject
 from .metrics import referral_filter
 from .models import Referral
@@ -102,3 +103,20 @@ def children_figures(
         + Count("pk", filter=~keyed),
     )
     return ChildrenFigures(quarter=quarter, **households, **children)
+
+
+def stored_children_figures(
+    quarter: FinancialQuarter, *, service_ids: Iterable[int] | None = None
+) -> ChildrenFigures:
+    """`children_figures`, kept between changes to the quarter's referrals
+    (referrals.stored_figures)."""
+    service_ids = None if service_ids is None else list(service_ids)
+    return stored_figures.stored(
+        "children",
+        start=quarter.start,
+        end=quarter.end,
+        service_ids=service_ids,
+        count=lambda: children_figures(quarter, service_ids=service_ids),
+        encode=lambda figures: {k: v for k, v in asdict(figures).items() if k != "quarter"},
+        decode=lambda data: ChildrenFigures(quarter=quarter, **data),
+    )

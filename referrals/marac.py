@@ -49,6 +49,7 @@ from commissioning.definitions import local_midnight
 from partnership.calendar import FinancialQuarter
 from partnership.models import Area
 
+from . import stored_figures
 from .constants import (
     AgeBand,
     EthnicGroup,
@@ -154,10 +155,32 @@ class _Cases:
     by_area: dict[int | None, int] = field(default_factory=lambda: defaultdict(int))
     by_source: dict[str, int] = field(default_factory=dict)
     profile: dict[str, list[int]] = field(default_factory=dict)  # [has it, not known]
+    not_recorded: int = 0
+
+    def as_json(self) -> dict:
+        return {
+            "count": self.count,
+            "repeats": self.repeats,
+            "children": self.children,
+            "by_area": list(self.by_area.items()),
+            "by_source": self.by_source,
+            "profile": self.profile,
+            "not_recorded": self.not_recorded,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> _Cases:
+        """The counts as `as_json` wrote them, in the order they were counted (PostgreSQL's
+        jsonb keeps no order of keys, and the tables list sources in the dict's order)."""
+        by_area: dict[int | None, int] = defaultdict(int, (tuple(p) for p in data["by_area"]))
+        by_source = {key: data["by_source"][key] for key in MaracReferralSource.values}
+        profile = {key: data["profile"][key] for key, _label in PROFILE}
+        return cls(**{**data, "by_area": by_area, "by_source": by_source, "profile": profile})
 
 
 def _cases(start: date, end: date) -> _Cases:
-    """Cases heard in the period; each case described by its first referral (lowest pk)."""
+    """Cases heard in the period; each case described by its first referral (lowest pk). And
+    victims' referrals received in the period marked heard without a hearing date."""
     by_case = (
         Referral.objects.filter(_victims(), marac_heard_on__gte=start, marac_heard_on__lte=end)
         .order_by()
@@ -188,11 +211,31 @@ def _cases(start: date, end: date) -> _Cases:
         for key, counts in cases.profile.items():
             counts[0] += group[f"{key}_has"]
             counts[1] += group[f"{key}_not_known"]
+    cases.not_recorded = Referral.objects.filter(
+        _victims(),
+        heard_at_marac=True,
+        marac_heard_on__isnull=True,
+        received_at__gte=local_midnight(start),
+        received_at__lt=local_midnight(end + timedelta(days=1)),
+    ).count()
     return cases
 
 
-def _period(label: str, start: date, end: date, quarters: int) -> MaracPeriod:
-    cases = _cases(start, end)
+def _stored_cases(start: date, end: date) -> _Cases:
+    """`_cases`, kept between changes to the period's referrals (referrals.stored_figures)."""
+    return stored_figures.stored(
+        "marac",
+        start=start,
+        end=end,
+        service_ids=None,
+        count=lambda: _cases(start, end),
+        encode=_Cases.as_json,
+        decode=_Cases.from_json,
+    )
+
+
+def _period(label: str, start: date, end: date, quarters: int, *, kept: bool) -> MaracPeriod:
+    cases = _stored_cases(start, end) if kept else _cases(start, end)
     areas = list(Area.objects.all())
     by_area_counts, by_source = cases.by_area, cases.by_source
     populations = [area.adult_female_population for area in areas]
@@ -209,13 +252,6 @@ def _period(label: str, start: date, end: date, quarters: int) -> MaracPeriod:
         for area in areas
     ]
     by_area.append(AreaCases(None, "Out of area", by_area_counts.get(None, 0), None, None))
-    not_recorded = Referral.objects.filter(
-        _victims(),
-        heard_at_marac=True,
-        marac_heard_on__isnull=True,
-        received_at__gte=local_midnight(start),
-        received_at__lt=local_midnight(end + timedelta(days=1)),
-    ).count()
     return MaracPeriod(
         label=label,
         start=start,
@@ -236,7 +272,7 @@ def _period(label: str, start: date, end: date, quarters: int) -> MaracPeriod:
             for key, (has, not_known) in cases.profile.items()
         },
         by_area=by_area,
-        not_recorded=not_recorded,
+        not_recorded=cases.not_recorded,
         population_sources=sorted(
             {
                 f"{area.adult_female_population_source} ({area.adult_female_population_year})"
@@ -247,10 +283,12 @@ def _period(label: str, start: date, end: date, quarters: int) -> MaracPeriod:
     )
 
 
-def marac_figures(quarter: FinancialQuarter) -> MaracFigures:
-    """The quarter's Marac figures and those of the 12 months ending with it."""
+def marac_figures(quarter: FinancialQuarter, *, kept: bool = False) -> MaracFigures:
+    """The quarter's Marac figures and those of the 12 months ending with it. `kept`: the
+    counts are kept between changes to the periods' referrals (referrals.stored_figures)."""
     first = FinancialQuarter.from_index(quarter.index - 3)
+    rolling = f"12 months to {quarter.end:%-d %B %Y}"
     return MaracFigures(
-        quarter=_period(quarter.label, quarter.start, quarter.end, 1),
-        rolling=_period(f"12 months to {quarter.end:%-d %B %Y}", first.start, quarter.end, 4),
+        quarter=_period(quarter.label, quarter.start, quarter.end, 1, kept=kept),
+        rolling=_period(rolling, first.start, quarter.end, 4, kept=kept),
     )

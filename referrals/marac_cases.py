@@ -84,6 +84,7 @@ def link_marac_cases(*, people: Iterable[str] | None = None, keep: bool = True, 
     None: everyone's). Returns how many rows changed. `model` is the Referral model (migration
     0010 passes its historical one). Set-based: one read of the rows with a Marac date or a
     stored link, and one update per case and per chunk of flags changed."""
+    live = model is None
     if model is None:
         from .models import Referral as model
     keyed = model.objects.exclude(person_key="").filter(
@@ -93,15 +94,35 @@ def link_marac_cases(*, people: Iterable[str] | None = None, keep: bool = True, 
         | Q(marac_repeat=True)
     )
     if people is None:
-        return _store(model, keyed, keep=keep)
-    wanted = sorted({person for person in people if person})
-    return sum(
-        _store(model, keyed.filter(person_key__in=wanted[start : start + CHUNK]), keep=keep)
-        for start in range(0, len(wanted), CHUNK)
-    )
+        changed = _store(model, keyed, keep=keep)
+    else:
+        wanted = sorted({person for person in people if person})
+        changed = [
+            pk
+            for start in range(0, len(wanted), CHUNK)
+            for pk in _store(
+                model, keyed.filter(person_key__in=wanted[start : start + CHUNK]), keep=keep
+            )
+        ]
+    if live and changed:  # a migration's historical model comes before the stored figures
+        _mark_changed(model, people, changed)
+    return len(changed)
 
 
-def _store(model, rows, *, keep: bool) -> int:
+def _mark_changed(model, people: Iterable[str] | None, changed: list[int]) -> None:
+    """Stored figures of the changed rows' quarters are counted again; after relinking
+    everyone (the demo, once its rows are in), none is kept."""
+    from .stored_figures import forget_stored_figures, mark_referrals
+
+    if people is None:
+        forget_stored_figures()
+        return
+    for start in range(0, len(changed), CHUNK):
+        mark_referrals(model.objects.filter(pk__in=changed[start : start + CHUNK]))
+
+
+def _store(model, rows, *, keep: bool) -> list[int]:
+    """Work out the rows' links and store those that changed; returns their pks."""
     read, stored = [], {}
     for pk, person, subject, referred_on, heard_on, case, repeat in (
         rows.order_by()
@@ -131,4 +152,4 @@ def _store(model, rows, *, keep: bool) -> int:
             model.objects.filter(pk__in=pks[start : start + CHUNK]).update(
                 marac_case=case, marac_repeat=repeat
             )
-    return sum(len(pks) for pks in by_value.values())
+    return [pk for pks in by_value.values() for pk in pks]

@@ -48,6 +48,7 @@ indexes alone (`referral_waits`, `referral_households`).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -74,10 +75,10 @@ from commissioning.constants import CaseloadCounts
 from commissioning.definitions import definitions_on
 from commissioning.metrics import caseworker_fte, percent_of
 from commissioning.models import CommissionedService
-from partnership.calendar import FinancialQuarter
+from partnership.calendar import MIN_YEAR, FinancialQuarter
 from partnership.models import Area
 
-from . import rules, summary
+from . import rules, stored_figures, summary
 from .constants import (
     AgeBand,
     ClosureReason,
@@ -667,6 +668,21 @@ def _count_in_support(moment: datetime, service_ids: list[int]) -> dict[int, int
     return dict(counts)
 
 
+def _stored_in_support(quarter: FinancialQuarter, service_ids: list[int]) -> dict[int, int]:
+    """`_count_in_support` at the quarter's end, kept (referrals.stored_figures) until a
+    referral of that quarter or an earlier one changes: only those can be in support then."""
+    counts = stored_figures.stored(
+        "in support",
+        start=FinancialQuarter(MIN_YEAR, 1).start,
+        end=quarter.end,
+        service_ids=service_ids,
+        count=lambda: _count_in_support(quarter.end_datetime(), service_ids),
+        encode=lambda found: list(found.items()),
+        decode=dict,
+    )
+    return counts
+
+
 def _open_from_summary(quarter: FinancialQuarter, service_ids: list[int]) -> dict[int, int]:
     end = _months(quarter)[1]
     open_cases: dict[int, int] = defaultdict(int)
@@ -746,7 +762,7 @@ def caseloads(
     defined = definitions_on(quarter.end, list(fte))
     all_open = [pk for pk in fte if defined[pk].caseload_counts == CaseloadCounts.ALL_OPEN]
     in_support = [pk for pk in fte if pk not in all_open]
-    open_cases = _count_in_support(moment, in_support) if in_support else {}
+    open_cases = _stored_in_support(quarter, in_support) if in_support else {}
     if all_open:
         open_cases |= (
             _count_by_service(rules.open_at(moment), all_open)
@@ -1051,7 +1067,7 @@ def counts_by_service(
             referral_filter(service_ids=service_ids),
             _between("received_at", quarter.start_datetime(), quarter.end_datetime()),
         )
-        oversight = _oversight_by_service(received, as_of)
+        oversight = _stored_oversight(quarter, received, service_ids, as_of)
         response = {
             pk: _response_of(pk, found[pk][summary.ALL].get("", [0, 0, 0, 0]), oversight)
             for pk in service_ids
@@ -1159,25 +1175,56 @@ def _summary_waiting_lists(end: int, service_ids: list[int]) -> dict[int, int]:
     return waiting
 
 
+def _stored_oversight(
+    quarter: FinancialQuarter, received: QuerySet[Referral], service_ids: list[int], as_of
+) -> dict[int, Percentage]:
+    """`_oversight_by_service` of the quarter's referrals once all their deadlines have passed
+    (as_of makes no difference then), kept (referrals.stored_figures) under the services'
+    definitions of where oversight applies: a changed definition is another kind of figure."""
+    applies = hashlib.sha256(repr(rules.oversight_applies()).encode()).hexdigest()[:16]
+    return stored_figures.stored(
+        f"oversight {applies}",
+        start=quarter.start,
+        end=quarter.end,
+        service_ids=service_ids,
+        count=lambda: _oversight_by_service(received, as_of),
+        encode=lambda found: [[pk, p.numerator, p.denominator] for pk, p in found.items()],
+        decode=lambda rows: {pk: Percentage(met, of) for pk, met, of in rows},
+    )
+
+
 def _started_by_risk(
     quarter: FinancialQuarter, service_ids: list[int]
 ) -> dict[int, dict[str, int]]:
     """Referrals whose support started in the quarter, by service and risk level."""
     started: dict[int, dict[str, int]] = defaultdict(dict)
     wanted = set(service_ids)
+    rows = stored_figures.stored(
+        "started by risk",
+        start=quarter.start,
+        end=quarter.end,
+        service_ids=None,
+        count=lambda: _count_started_by_risk(quarter),
+        encode=lambda found: [list(row) for row in found],
+        decode=lambda rows: [(pk, level, n) for pk, level, n in rows],
+    )
+    for pk, level, n in rows:
+        if pk in wanted:
+            started[pk][level] = n
+    return started
+
+
+def _count_started_by_risk(quarter: FinancialQuarter) -> list[tuple[int, str, int]]:
     # No filter on services, so that the database reads the quarter through its own index.
     rows = Referral.objects.filter(
         _between("support_started_at", quarter.start_datetime(), quarter.end_datetime())
     )
-    for pk, level, n in (
+    return list(
         rows.values("service_id", "risk_level")
         .annotate(n=Count("*"))  # from the index `referral_waits` alone
         .order_by()
         .values_list("service_id", "risk_level", "n")
-    ):
-        if pk in wanted:
-            started[pk][level] = n
-    return started
+    )
 
 
 def group_figures(quarter: FinancialQuarter, *, service_ids: Iterable[int] | None) -> GroupFigures:
@@ -1191,4 +1238,51 @@ def group_figures(quarter: FinancialQuarter, *, service_ids: Iterable[int] | Non
         waiting_times=waiting_times(filtered.filter(_between("support_started_at", start, end))),
         households=households,
         repeat_addresses=repeat_addresses,
+    )
+
+
+def stored_group_figures(
+    quarter: FinancialQuarter, *, service_ids: Iterable[int] | None
+) -> GroupFigures:
+    """`group_figures`, kept between changes to the quarter's referrals
+    (referrals.stored_figures)."""
+    service_ids = None if service_ids is None else list(service_ids)
+    return stored_figures.stored(
+        "groups",
+        start=quarter.start,
+        end=quarter.end,
+        service_ids=service_ids,
+        count=lambda: group_figures(quarter, service_ids=service_ids),
+        encode=_group_figures_json,
+        decode=_group_figures_from_json,
+    )
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _group_figures_json(figures: GroupFigures) -> dict:
+    return {
+        "waiting_times": [
+            [w.risk_level, w.count, _decimal_text(w.median_days), _decimal_text(w.p90_days)]
+            for w in figures.waiting_times
+        ],
+        "households": figures.households,
+        "repeat_addresses": figures.repeat_addresses,
+    }
+
+
+def _group_figures_from_json(data: dict) -> GroupFigures:
+    return GroupFigures(
+        waiting_times=[
+            WaitingTimes(level, count, _decimal(median), _decimal(p90))
+            for level, count, median, p90 in data["waiting_times"]
+        ],
+        households=data["households"],
+        repeat_addresses=data["repeat_addresses"],
     )

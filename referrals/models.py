@@ -464,6 +464,47 @@ class ReferralSummary(models.Model):
         return f"{self.month} {self.service_id} {self.dimension}={self.value}: {self.referrals}"
 
 
+class StoredFigures(models.Model):
+    """Raw counts of one kind for a period and set of services, kept while none of their
+    referrals change (see referrals.stored_figures). Never released figures."""
+
+    kind = models.CharField(max_length=30)
+    start = models.DateField()
+    end = models.DateField(help_text="The period's last day, inclusive.")
+    services = models.CharField(
+        max_length=200, blank=True, help_text="Service ids, comma-separated; blank for all."
+    )
+    counted_at = models.DateTimeField(help_text="When counting began.")
+    figures = models.JSONField()
+
+    class Meta:
+        verbose_name_plural = "stored figures"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "start", "end", "services"], name="one_stored_figures"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start}–{self.end} [{self.services or 'all'}]"
+
+
+class FigureChange(models.Model):
+    """When a referral of a financial quarter and service last changed (for StoredFigures)."""
+
+    quarter = models.IntegerField(help_text="FinancialQuarter.index")
+    service_id = models.IntegerField()  # not a foreign key: a mark outlives nothing it names
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "service_id"], name="one_figure_change")
+        ]
+
+    def __str__(self) -> str:
+        return f"quarter {self.quarter}, service {self.service_id}: {self.changed_at}"
+
+
 class ReturnCategory(models.Model):
     """One value of a configurable list of the safe accommodation return (`ReturnList`).
 

@@ -23,7 +23,8 @@ adds to, and by how much. Every write keeps the summary in step by subtracting t
 contribution before the change and adding the one after (`apply_change`): a handful of upserts
 on the rows concerned, in the same transaction, locking only those rows, so a write costs the
 same at any size. The signal receivers below do it for every `save()` and `delete()` of a
-referral or an outcome (connected in `ReferralsConfig.ready`); `referral_close` calls
+referral or an outcome (connected in `ReferralsConfig.ready`), and mark the referral's quarters
+changed for `referrals.stored_figures`; `referral_close` calls
 `add_outcomes` after adding outcomes in bulk. Loads that bypass `save()` (the demo's bulk load,
 `QuerySet.update()`) call `rebuild_summary` afterwards, and a nightly Celery task
 (`referrals.rebuild_summary`) rebuilds it all as a safety net. On PostgreSQL the rebuild is one
@@ -45,6 +46,8 @@ from datetime import datetime
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
+
+from . import stored_figures
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +86,8 @@ SUMMARY_COLUMNS = (
     "waiting_list_at",
     "waiting_list_left_at",
 )
+# Read before and after a write: the summary's columns and those of the stored figures.
+_ROW_COLUMNS = tuple(dict.fromkeys((*SUMMARY_COLUMNS, *stored_figures.FIGURE_COLUMNS)))
 # The counted columns of a summary row, in the order of `Counts`.
 COUNT_COLUMNS = ("referrals", "first_contact_met", "oversight_met", "repeats")
 BATCH = 5000
@@ -242,10 +247,11 @@ def add_outcomes(referral, outcomes: Iterable[str]) -> None:
 
 
 def _referral_row(pk) -> dict | None:
-    """The referral's summary columns as stored, locking its row until the transaction ends."""
+    """The referral's summary and figure columns as stored, locking its row until the
+    transaction ends."""
     from .models import Referral
 
-    return Referral.objects.select_for_update().filter(pk=pk).values(*SUMMARY_COLUMNS).first()
+    return Referral.objects.select_for_update().filter(pk=pk).values(*_ROW_COLUMNS).first()
 
 
 def _outcomes_of(referral_id) -> list[str]:
@@ -267,7 +273,7 @@ def _referral_saved(sender, instance, raw=False, **kwargs) -> None:
     if kwargs.get("update_fields"):
         after = _referral_row(instance.pk)  # other fields in memory may not be what was saved
     else:
-        after = {column: getattr(instance, column) for column in SUMMARY_COLUMNS}
+        after = {column: getattr(instance, column) for column in _ROW_COLUMNS}
     old, new = referral_contribution(before), referral_contribution(after)
     if before and after and _outcomes_key(before) != _outcomes_key(after):
         # Its outcomes are counted under its service and month of closing: move them too.
@@ -275,6 +281,7 @@ def _referral_saved(sender, instance, raw=False, **kwargs) -> None:
         old.update(outcome_contribution(before["service_id"], before["closed_at"], outcomes))
         new.update(outcome_contribution(after["service_id"], after["closed_at"], outcomes))
     apply_change(old, new)
+    stored_figures.mark_changed(stored_figures.quarters_of([before, after]))
     instance._summary_before = None
 
 
@@ -288,7 +295,9 @@ def _referral_deleting(sender, instance, **kwargs) -> None:
 
 def _referral_deleted(sender, instance, **kwargs) -> None:
     # Its outcomes were deleted first (each subtracted by _outcome_deleted).
-    apply_change(referral_contribution(getattr(instance, "_summary_before", None)), {})
+    before = getattr(instance, "_summary_before", None)
+    apply_change(referral_contribution(before), {})
+    stored_figures.mark_changed(stored_figures.quarters_of([before]))
 
 
 def _outcome_row(pk=None, referral_id=None) -> tuple | None:

@@ -8,6 +8,7 @@ from partnership.runs import run_task
 
 from .annual_return.runs import annual_return_execute
 from .imports.runs import return_import_execute, return_imports_discard_unconfirmed
+from .stored_figures import forget_stored_figures
 from .summary import rebuild_summary
 
 
@@ -18,9 +19,11 @@ from .summary import rebuild_summary
     max_retries=3,
 )
 def rebuild_referral_summary() -> int:
-    """Recount the dashboard's monthly summary from every referral (a nightly safety net: each
-    write already keeps it in step)."""
-    return rebuild_summary()
+    """Recount the dashboard's monthly summary from every referral, and empty the store of
+    figures (a nightly safety net: each write already keeps both in step)."""
+    rows = rebuild_summary()
+    forget_stored_figures()
+    return rows
 
 
 # The safe accommodation return is a background run (partnership/runs.py): a run whose worker

@@ -14,7 +14,8 @@ around the whole file), one batch of checked rows at a time:
   received, role or keys changed.
 
 Bulk writes send no signals, so `finish` recounts the monthly summary for the months the rows
-touched (before and after) in the same transaction. Imported referrals have no `logged_by`
+touched (before and after) in the same transaction, and marks their quarters changed for
+`referrals.stored_figures`. Imported referrals have no `logged_by`
 (the model says so); the audit rows name the person who confirmed the import.
 """
 
@@ -29,7 +30,7 @@ from django.utils import timezone
 from partnership.constants import AuditAction
 from partnership.models import AuditEvent, User
 
-from .. import rules, summary
+from .. import rules, stored_figures, summary
 from ..marac_cases import link_marac_cases
 from ..models import Referral, ReferralOutcome, ReferralStatusChange
 from ..services import allocate_references, find_earlier
@@ -61,6 +62,7 @@ class ReturnWriter:
         self.run = return_import
         self.by = by
         self.months: set[int] = set()
+        self.quarters: set[stored_figures.Mark] = set()  # for the stored figures
 
     def write(self, rows: list[CheckedRow]) -> None:
         created = [row for row in rows if row.action == CREATE]
@@ -74,9 +76,15 @@ class ReturnWriter:
             link_marac_cases(people=corrected, keep=False)
 
     def finish(self) -> None:
-        """Recount the monthly summary for every month the rows touched."""
+        """Recount the monthly summary for every month the rows touched, and mark their
+        quarters changed for the stored figures."""
         if self.months:
             summary.refresh_months(self.months, self.run.service_id)
+        stored_figures.mark_changed(self.quarters)
+
+    def _touched(self, referral: Referral) -> None:
+        self.months |= _months(referral)
+        self.quarters |= stored_figures.quarters_of([stored_figures.figure_columns(referral)])
 
     # Created ---------------------------------------------------------------------------------
 
@@ -86,7 +94,7 @@ class ReturnWriter:
         self._give_references(referrals)
         for referral in referrals:
             referral.clean_fields(exclude=FOREIGN_KEYS)
-            self.months |= _months(referral)
+            self._touched(referral)
         Referral.objects.bulk_create(referrals)
         for referral, field, target in pending:  # links to rows of this batch, now saved
             setattr(referral, field, target)
@@ -170,13 +178,13 @@ class ReturnWriter:
             relink = any(
                 getattr(referral, name) != getattr(row.referral, name) for name in LINKED_BY
             )
-            self.months |= _months(referral)
+            self._touched(referral)
             for name in UPDATED_FIELDS:
                 setattr(referral, name, getattr(row.referral, name))
             referral.clean_fields(exclude=FOREIGN_KEYS)
             if relink:
                 _relink(referral, same_role=row.repeats_same_role)
-            self.months |= _months(referral)
+            self._touched(referral)
             row.referral = referral
             referrals.append(referral)
         Referral.objects.bulk_update(referrals, UPDATED_FIELDS + LINK_FIELDS)

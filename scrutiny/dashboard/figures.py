@@ -121,19 +121,21 @@ class Figures:
 
     @cached_property
     def groups(self) -> referral_figures.GroupFigures:
-        return referral_figures.group_figures(self.quarter, service_ids=self.service_ids)
+        return referral_figures.stored_group_figures(self.quarter, service_ids=self.service_ids)
 
     @cached_property
     def marac(self) -> tuple[MaracFigures, list[MaracRelease]]:
         """The partnership's Marac figures and their release: the quarter, the 12 months."""
-        figures = marac_counts.marac_figures(self.quarter)
+        figures = marac_counts.marac_figures(self.quarter, kept=True)
         return figures, release_marac_figures(figures, self.disclosure)
 
     @cached_property
     def children(self) -> ChildrenRelease:
         """This view's children counts; child referrals are the subjects table's cell."""
         child_referrals = self.view.of_table(self.release.subjects).items[Subject.CHILD]
-        figures = children_counts.children_figures(self.quarter, service_ids=self.service_ids)
+        figures = children_counts.stored_children_figures(
+            self.quarter, service_ids=self.service_ids
+        )
         return release_children(figures, child_referrals, self.disclosure)
 
     @cached_property

@@ -31,6 +31,7 @@ from partnership.audit import audit_record
 from partnership.constants import AuditAction, Role
 from partnership.models import User
 from referrals.models import ImportedCase, Referral
+from referrals.stored_figures import mark_referrals
 from scrutiny.models import Action, ActionUpdate
 
 from . import selectors
@@ -213,6 +214,9 @@ def _anonymise_referral_batch(run: RetentionRun, batch: list[list[Row]]) -> int:
     if not changed:
         return 0
     ids = [referral.pk for referral in changed]
+    # Anonymising is built to leave every figure as it was; marking the quarters changed all
+    # the same means no stored figure can ever hide it if it did not.
+    mark_referrals(Referral.objects.filter(pk__in=ids))
     Referral.objects.filter(pk__in=ids).update(
         referring_organisation=None, repeat_of=None, repeat_address_of=None
     )

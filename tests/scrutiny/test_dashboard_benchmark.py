@@ -19,6 +19,7 @@ def test_the_benchmark_seeds_an_empty_database_and_prints_each_timing(settings):
     printed = out.getvalue()
     assert "300 referrals on sqlite" in printed
     assert "build_dashboard (all 19 panels, suppressed):" in printed
+    assert "every stored figure counted afresh" in printed
     assert "counts_by_service" in printed and "SQL queries in one run:" in printed
     assert "Whole page as a committee member (test client):" in printed
     assert "from the monthly summary" in printed

@@ -9,7 +9,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from partnership.calendar import FinancialQuarter
 from referrals import identity, services
+from referrals.children import children_figures, stored_children_figures
+from referrals.metrics import group_figures, stored_group_figures
 from referrals.models import Referral, ReferralSummary
 from scrutiny.dashboard.build import build_dashboard
 from scrutiny.dashboard.periods import quarters_with_referrals
@@ -259,3 +262,25 @@ def test_dashboard_figures_after_an_import_equal_those_from_typing_the_same_refe
 
     assert [derived(r) for r in Referral.objects.order_by("received_at", "pk")] == typed_rows
     assert figures(service) == typed_figures
+
+
+def test_stored_figures_are_counted_again_after_an_import_creates_or_corrects_referrals(
+    performance_lead, service, row, received, upload, confirm
+):
+    """Imports write in bulk, without save(): they mark their quarters changed themselves."""
+    quarter = FinancialQuarter.containing(received)
+
+    def kept():
+        return stored_children_figures(quarter), stored_group_figures(quarter, service_ids=None)
+
+    confirm(upload(performance_lead, service, csv_bytes([row()])), performance_lead)
+    assert kept()[0].children_in_households == 2
+
+    corrected = csv_bytes([row(children_in_household="4")])
+    confirm(upload(performance_lead, service, corrected, name="b.csv"), performance_lead)
+    assert kept()[0].children_in_households == 4  # updated
+
+    added = row(case_id="C-2", person_key="kim sample|1991-08-12", address_key="ZZ99 2CD|3")
+    confirm(upload(performance_lead, service, csv_bytes([added]), name="c.csv"), performance_lead)
+    assert kept()[1].households == 2  # created
+    assert kept() == (children_figures(quarter), group_figures(quarter, service_ids=None))
