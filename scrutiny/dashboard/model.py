@@ -44,6 +44,10 @@ class Headlines:
     children: ChildrenRelease | None = None
 
 
+# Titles that begin with a name keep its capital in the middle of a sentence.
+NAMES = frozenset({"Marac"})
+
+
 @dataclass(frozen=True)
 class Panel:
     slug: str
@@ -54,6 +58,13 @@ class Panel:
     notes: list[str] = field(default_factory=list)
     csv_header: list[str] = field(default_factory=list)
     csv_rows: list[list[str]] = field(default_factory=list)
+
+    @property
+    def title_mid_sentence(self) -> str:
+        """The title as it reads inside a sentence ("Download referrals by district as CSV"):
+        its first letter in lower case, unless it begins with a name."""
+        first_word = self.title.split(maxsplit=1)[0].rstrip(":")
+        return self.title if first_word in NAMES else self.title[:1].lower() + self.title[1:]
 
 
 @dataclass(frozen=True)

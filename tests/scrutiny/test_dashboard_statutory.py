@@ -123,6 +123,17 @@ def test_the_downloads_hold_the_new_panels_with_counts_in_count_columns(
     assert "\r\nChildren\r\n" in every
 
 
+def test_each_download_link_names_its_panel_mid_sentence_keeping_the_name_marac(
+    more, login, committee_member
+):
+    page = login(committee_member).get(reverse("scrutiny:dashboard"), {"quarter": Q.label})
+    text = page.content.decode()
+
+    assert "Download Marac: multi-agency risk assessment conferences as CSV" in text
+    assert "Download children as CSV" in text
+    assert "Download referrals by district as CSV" in text
+
+
 def test_the_report_has_the_marac_and_children_sections_and_sentences(more):
     from scrutiny.reports.content import quarterly_report_content
     from scrutiny.reports.rendering import render_report_body
