@@ -1,11 +1,14 @@
 """Figures of a period counted once and stored, until a referral of that period changes.
 
 Some dashboard figures do not add up across months, so the monthly summary cannot answer them:
-households, waiting-time percentiles, children counted once per household, Marac cases. Each
-reads all of a quarter's referral rows (tens of milliseconds apiece at a million referrals), and
-a committee reads the same completed quarter again and again. So the dashboard asks for them
-through `stored()`, which keeps the raw counts (never anything released: disclosure control is
-applied to them afresh on every read) in `StoredFigures`, one row per kind, period and services.
+households, waiting-time percentiles, children counted once per household, Marac cases,
+oversight by service, support started by risk, cases in support at a quarter's end. Each reads
+a quarter's referral rows (10 to 90 ms apiece at a million referrals), and a committee reads
+the same completed quarter again and again. So the dashboard asks for them through `stored()`,
+which keeps the raw counts (never anything released: disclosure control is applied to them
+afresh on every read) in `StoredFigures`, one row per kind, period and services. A figure that
+also depends on something other than referral rows names it in its kind (oversight: a digest
+of the services' definitions of where it applies).
 
 A stored row is used only while it is newer than every change to a referral of its period:
 
@@ -17,10 +20,12 @@ A stored row is used only while it is newer than every change to a referral of i
   call `mark_referrals`. `forget_stored_figures` (after the demo's bulk load, and nightly with
   the summary's rebuild) empties the store, a safety net for anything else; so does every
   `migrate`, as new code may count differently.
-- A change is marked twice: at once, inside the writer's transaction, and again just after it
-  commits. The second mark is what makes the store safe against a dashboard counted at the same
-  time: a count that began before the commit could not see the change, and it is dated before
-  that mark, so it is not used. (The first mark covers tests, whose transactions never commit.)
+- A change is marked twice: at once, inside the writer's transaction (locking the quarter and
+  service's mark until it commits, as the summary's rows of that service already are), and
+  again just after it commits. The second mark is what makes the store safe against a
+  dashboard counted at the same time: a count that began before the commit could not see the
+  change, and it is dated before that mark, so it is not used. (The first mark covers tests,
+  whose transactions never commit.)
 - Times come from the database's clock on PostgreSQL, so every web and worker process agrees;
   the count's time is taken before it starts, and a tie counts as changed.
 """
@@ -103,7 +108,8 @@ def mark_changed(marks: set[Mark]) -> None:
     if not marks:
         return
     _mark_now(marks)
-    transaction.on_commit(lambda: _mark_now(marks))
+    # robust: the write has committed; a failed second mark is logged, not shown to the user.
+    transaction.on_commit(lambda: _mark_now(marks), robust=True)
 
 
 def mark_referrals(referrals: QuerySet | Iterable[Mapping[str, Any]]) -> None:
