@@ -671,7 +671,7 @@ def _count_in_support(moment: datetime, service_ids: list[int]) -> dict[int, int
 def _stored_in_support(quarter: FinancialQuarter, service_ids: list[int]) -> dict[int, int]:
     """`_count_in_support` at the quarter's end, kept (referrals.stored_figures) until a
     referral of that quarter or an earlier one changes: only those can be in support then."""
-    counts = stored_figures.stored(
+    return stored_figures.stored(
         "in support",
         start=FinancialQuarter(MIN_YEAR, 1).start,
         end=quarter.end,
@@ -680,7 +680,6 @@ def _stored_in_support(quarter: FinancialQuarter, service_ids: list[int]) -> dic
         encode=lambda found: list(found.items()),
         decode=dict,
     )
-    return counts
 
 
 def _open_from_summary(quarter: FinancialQuarter, service_ids: list[int]) -> dict[int, int]:

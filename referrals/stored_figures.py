@@ -15,11 +15,12 @@ A stored row is used only while it is newer than every change to a referral of i
 - `FigureChange` holds, per financial quarter and service, when a referral of that quarter last
   changed. A referral belongs to the quarters of its receipt, start of support and Marac hearing
   (FIGURE_DATES), before a change and after it.
-- Every referral `save()` and `delete()` marks its quarters (from referrals.summary's signal
-  receivers); the writes that bypass `save()` (provider returns, Marac case links, retention)
-  call `mark_referrals`. `forget_stored_figures` (after the demo's bulk load, and nightly with
-  the summary's rebuild) empties the store, a safety net for anything else; so does every
-  `migrate`, as new code may count differently.
+- Every referral `save()` that changes a column a stored figure reads (WATCHED_COLUMNS), and
+  every `delete()`, marks its quarters (from referrals.summary's signal receivers). The writes
+  that bypass `save()` (provider returns, Marac case links, retention) call `mark_referrals`.
+  `forget_stored_figures` (after the demo's bulk load, and nightly with the summary's rebuild)
+  empties the store, a safety net for anything else; so does every `migrate`, as new code may
+  count differently.
 - A change is marked twice: at once, inside the writer's transaction (locking the quarter and
   service's mark until it commits, as the summary's rows of that service already are), and
   again just after it commits. The second mark is what makes the store safe against a
@@ -47,7 +48,34 @@ from .models import FigureChange, StoredFigures
 
 # The referral columns that place it in a quarter for the stored figures.
 FIGURE_DATES = ("received_at", "support_started_at", "marac_heard_on")
-FIGURE_COLUMNS = ("service_id", *FIGURE_DATES)
+# Every referral column a stored figure reads (tests/referrals/test_stored_figures.py holds each
+# count's SQL to this list). A write that changes none of them changes no stored figure: so
+# recording first contact or a waiting list leaves them, and starting support or closing a case
+# does not.
+WATCHED_COLUMNS = (
+    "service_id",
+    *FIGURE_DATES,
+    "area_id",
+    "subject",
+    "risk_level",
+    "person_key",
+    "address_key",
+    "is_repeat_address",
+    "children_in_household",
+    "waiting_time",
+    "oversight_due_at",
+    "oversight_within_sla",
+    "closed_at",
+    "heard_at_marac",
+    "marac_case",
+    "marac_repeat",
+    "marac_referral_source",
+    "age_band",
+    "gender",
+    "ethnic_group",
+    "disability",
+    "sexual_orientation",
+)
 
 T = TypeVar("T")
 Mark = tuple[int, int]  # financial quarter index, service id
@@ -60,8 +88,20 @@ def _quarter_index(value: date | datetime) -> int | None:
         return None
 
 
+Row = Mapping[str, Any]
+
+
+def quarters_changed(before: Row | None, after: Row | None) -> set[Mark]:
+    """The (quarter, service) pairs a write from row `before` to row `after` (of
+    WATCHED_COLUMNS; None: no row) changed: none if it changed no watched column."""
+    unchanged = before is not None and after is not None
+    if unchanged and all(before[name] == after[name] for name in WATCHED_COLUMNS):
+        return set()
+    return quarters_of([before, after])
+
+
 def quarters_of(rows: Iterable[Mapping[str, Any] | None]) -> set[Mark]:
-    """The (quarter, service) pairs that rows of FIGURE_COLUMNS (None: no row) belong to."""
+    """The (quarter, service) pairs that rows of WATCHED_COLUMNS (None: no row) belong to."""
     marks = set()
     for row in rows:
         if row is None or row.get("service_id") is None:
@@ -75,8 +115,8 @@ def quarters_of(rows: Iterable[Mapping[str, Any] | None]) -> set[Mark]:
 
 
 def figure_columns(referral) -> dict[str, Any]:
-    """FIGURE_COLUMNS of a referral object, as they are in memory."""
-    return {name: getattr(referral, name) for name in FIGURE_COLUMNS}
+    """WATCHED_COLUMNS of a referral object, as they are in memory."""
+    return {name: getattr(referral, name) for name in WATCHED_COLUMNS}
 
 
 def _clock() -> datetime:
@@ -114,9 +154,9 @@ def mark_changed(marks: set[Mark]) -> None:
 
 def mark_referrals(referrals: QuerySet | Iterable[Mapping[str, Any]]) -> None:
     """Mark the quarters of referrals changed without `save()`: a queryset (read here) or rows
-    of FIGURE_COLUMNS."""
+    of WATCHED_COLUMNS."""
     if isinstance(referrals, QuerySet):
-        referrals = referrals.order_by().values(*FIGURE_COLUMNS).iterator(5000)
+        referrals = referrals.order_by().values(*WATCHED_COLUMNS).iterator(5000)
     mark_changed(quarters_of(referrals))
 
 

@@ -87,7 +87,7 @@ SUMMARY_COLUMNS = (
     "waiting_list_left_at",
 )
 # Read before and after a write: the summary's columns and those of the stored figures.
-_ROW_COLUMNS = tuple(dict.fromkeys((*SUMMARY_COLUMNS, *stored_figures.FIGURE_COLUMNS)))
+_ROW_COLUMNS = tuple(dict.fromkeys((*SUMMARY_COLUMNS, *stored_figures.WATCHED_COLUMNS)))
 # The counted columns of a summary row, in the order of `Counts`.
 COUNT_COLUMNS = ("referrals", "first_contact_met", "oversight_met", "repeats")
 BATCH = 5000
@@ -281,7 +281,7 @@ def _referral_saved(sender, instance, raw=False, **kwargs) -> None:
         old.update(outcome_contribution(before["service_id"], before["closed_at"], outcomes))
         new.update(outcome_contribution(after["service_id"], after["closed_at"], outcomes))
     apply_change(old, new)
-    stored_figures.mark_changed(stored_figures.quarters_of([before, after]))
+    stored_figures.mark_changed(stored_figures.quarters_changed(before, after))
     instance._summary_before = None
 
 
@@ -297,7 +297,7 @@ def _referral_deleted(sender, instance, **kwargs) -> None:
     # Its outcomes were deleted first (each subtracted by _outcome_deleted).
     before = getattr(instance, "_summary_before", None)
     apply_change(referral_contribution(before), {})
-    stored_figures.mark_changed(stored_figures.quarters_of([before]))
+    stored_figures.mark_changed(stored_figures.quarters_changed(before, None))
 
 
 def _outcome_row(pk=None, referral_id=None) -> tuple | None:

@@ -5,11 +5,14 @@ change elsewhere does not; a count that began before a write committed is never 
 Run on SQLite by `make test` and on PostgreSQL by its second layer (.ci/with-servers.sh).
 """
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Max
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partnership.calendar import FinancialQuarter
@@ -266,6 +269,43 @@ def test_oversight_is_counted_again_under_a_changed_definition():
     assert metrics.counts_by_service(Q, [service.pk])[service.pk].oversight == (
         metrics.Percentage(0, 0)
     )
+
+
+def test_a_write_that_changes_no_counted_column_keeps_the_figures(counts):
+    referral = victim(address_key="A", person_key="p1")
+    kept()
+    referral.first_contact_at = IN_Q + timedelta(hours=3)
+    referral.status = "contacted"
+    referral.save()
+
+    kept()
+    assert counts == {"groups": 1, "children": 1, "marac": 2}  # nothing counted again
+
+
+def test_every_column_a_stored_count_reads_is_watched():
+    """A column read by a count but not in WATCHED_COLUMNS could change unseen: the figures
+    would stand when they should not. Each count's SQL names its columns."""
+    service = CommissionedServiceFactory()
+    ServiceDefinitionFactory(service=service, oversight_applies=True)
+    first = FinancialQuarter.from_index(Q.index - 3)
+    counts = [
+        lambda: metrics.group_figures(Q, service_ids=None),
+        lambda: children.children_figures(Q),
+        lambda: marac._cases(first.start, Q.end),
+        lambda: metrics._count_started_by_risk(Q),
+        lambda: metrics._count_in_support(Q.end_datetime(), [service.pk]),
+        lambda: metrics._oversight_by_service(
+            Referral.objects.filter(received_at__gte=Q.start_datetime()), timezone.now()
+        ),
+    ]
+    read = set()
+    for count in counts:
+        with CaptureQueriesContext(connection) as queries:
+            count()
+        for query in queries:
+            read |= set(re.findall(r'"referrals_referral"\."(\w+)"', query["sql"]))
+    assert "children_in_household" in read and "marac_case" in read  # the pattern finds them
+    assert read - {"id"} <= set(stored_figures.WATCHED_COLUMNS)
 
 
 def test_the_nightly_rebuild_empties_the_store():
