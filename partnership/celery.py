@@ -52,6 +52,14 @@ app.conf.beat_schedule["retention-run"] = {
 }
 
 
+# Scrutiny: count the last complete quarter's dashboard figures again after the nightly
+# rebuild (02:30) emptied their store and retention (03:15) anonymised old referrals.
+app.conf.beat_schedule["scrutiny-count-dashboard-figures"] = {
+    "task": "scrutiny.count_dashboard_figures",
+    "schedule": crontab(hour=4, minute=0),
+}
+
+
 @app.on_after_finalize.connect
 def _configure_background_runs(sender: Celery, **kwargs) -> None:
     """Once Django's settings are complete (the app is finalised when a worker or beat starts,

@@ -26,6 +26,7 @@ from django.conf import settings
 
 from commissioning.models import CommissionedService
 from partnership.calendar import FinancialQuarter
+from referrals.models import ReferralSummary
 
 from .figures import Figures
 from .headlines import headlines
@@ -61,3 +62,17 @@ def build_dashboard(
         headlines=headlines(f) if panels is None else None,
         definitions=f.definitions,
     )
+
+
+def count_stored_figures(quarter: FinancialQuarter) -> int:
+    """Build the quarter's dashboard for all services and for each service with referrals or
+    still running, so that the figures kept in referrals.stored_figures are counted before a
+    committee member asks (nightly, after the store is emptied). Returns how many were built."""
+    with_referrals = ReferralSummary.objects.order_by().values("service_id").distinct()
+    services = CommissionedService.objects.filter(pk__in=with_referrals) | (
+        CommissionedService.objects.filter(is_active=True)
+    )
+    service_ids = [None, *sorted(services.values_list("pk", flat=True))]
+    for service_id in service_ids:
+        build_dashboard(quarter=quarter, service_id=service_id)
+    return len(service_ids)

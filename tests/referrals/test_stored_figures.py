@@ -15,7 +15,9 @@ from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from commissioning.models import CommissionedService
 from partnership.calendar import FinancialQuarter
+from partnership.celery import app
 from partnership.demo import seed_demo
 from referrals import children, marac, metrics, stored_figures
 from referrals.marac_cases import link_marac_cases
@@ -24,6 +26,7 @@ from referrals.tasks import rebuild_referral_summary
 from scrutiny.dashboard.build import build_dashboard
 from scrutiny.retention.models import Anonymisation
 from scrutiny.retention.services import retention_run
+from scrutiny.tasks import count_dashboard_figures
 from tests.factories import (
     CommissionedServiceFactory,
     ReferralFactory,
@@ -370,3 +373,19 @@ def test_migrating_empties_the_store():
     call_command("migrate", verbosity=0)
 
     assert not StoredFigures.objects.exists()
+
+
+def test_the_nightly_task_counts_the_last_complete_quarters_figures_for_every_view():
+    quarter = FinancialQuarter.last_complete()
+    referral = victim(received_at=quarter.start_datetime() + timedelta(days=3))
+    closed = CommissionedServiceFactory(is_active=False)  # no referrals, not running: no view
+    running = CommissionedService.objects.filter(is_active=True).count()
+
+    assert count_dashboard_figures() == 1 + running  # all services, and each running one
+
+    children_for = StoredFigures.objects.filter(kind="children").values_list("services", flat=True)
+    assert {"", str(referral.service_id)} <= set(children_for)
+    assert str(closed.pk) not in set(children_for)
+    assert "scrutiny.count_dashboard_figures" in {
+        entry["task"] for entry in app.conf.beat_schedule.values()
+    }
