@@ -49,9 +49,9 @@ from .models import FigureChange, StoredFigures
 # The referral columns that place it in a quarter for the stored figures.
 FIGURE_DATES = ("received_at", "support_started_at", "marac_heard_on")
 # Every referral column a stored figure reads (tests/referrals/test_stored_figures.py holds each
-# count's SQL to this list). A write that changes none of them changes no stored figure: so
-# recording first contact or a waiting list leaves them, and starting support or closing a case
-# does not.
+# count's SQL to this list). A write that changes none of them changes no stored figure:
+# recording first contact or a waiting list leaves them; starting support or closing a case
+# sets them aside.
 WATCHED_COLUMNS = (
     "service_id",
     *FIGURE_DATES,
@@ -79,6 +79,7 @@ WATCHED_COLUMNS = (
 
 T = TypeVar("T")
 Mark = tuple[int, int]  # financial quarter index, service id
+Row = Mapping[str, Any]  # a referral's WATCHED_COLUMNS
 
 
 def _quarter_index(value: date | datetime) -> int | None:
@@ -88,19 +89,16 @@ def _quarter_index(value: date | datetime) -> int | None:
         return None
 
 
-Row = Mapping[str, Any]
-
-
 def quarters_changed(before: Row | None, after: Row | None) -> set[Mark]:
     """The (quarter, service) pairs a write from row `before` to row `after` (of
     WATCHED_COLUMNS; None: no row) changed: none if it changed no watched column."""
-    unchanged = before is not None and after is not None
-    if unchanged and all(before[name] == after[name] for name in WATCHED_COLUMNS):
+    both = before is not None and after is not None
+    if both and all(before[name] == after[name] for name in WATCHED_COLUMNS):
         return set()
     return quarters_of([before, after])
 
 
-def quarters_of(rows: Iterable[Mapping[str, Any] | None]) -> set[Mark]:
+def quarters_of(rows: Iterable[Row | None]) -> set[Mark]:
     """The (quarter, service) pairs that rows of WATCHED_COLUMNS (None: no row) belong to."""
     marks = set()
     for row in rows:
@@ -114,7 +112,7 @@ def quarters_of(rows: Iterable[Mapping[str, Any] | None]) -> set[Mark]:
     return marks
 
 
-def figure_columns(referral) -> dict[str, Any]:
+def figure_columns(referral) -> Row:
     """WATCHED_COLUMNS of a referral object, as they are in memory."""
     return {name: getattr(referral, name) for name in WATCHED_COLUMNS}
 
@@ -152,7 +150,7 @@ def mark_changed(marks: set[Mark]) -> None:
     transaction.on_commit(lambda: _mark_now(marks), robust=True)
 
 
-def mark_referrals(referrals: QuerySet | Iterable[Mapping[str, Any]]) -> None:
+def mark_referrals(referrals: QuerySet | Iterable[Row]) -> None:
     """Mark the quarters of referrals changed without `save()`: a queryset (read here) or rows
     of WATCHED_COLUMNS."""
     if isinstance(referrals, QuerySet):
