@@ -1,13 +1,16 @@
 """Fixtures for referral tests: a service of the officer's agency, one of another agency, and a
 way to log a referral through the service layer with sensible defaults, and a broker that can
-be down (background runs: the annual return, provider-return imports)."""
+be down (background runs: the annual return, provider-return imports), and the demo data set
+for a module's tests."""
 
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
+from partnership.demo import seed_demo
 from referrals import identity, services
 from tests.factories import AreaFactory, CommissionedServiceFactory, ServiceDefinitionFactory
 
@@ -93,3 +96,17 @@ def broker(monkeypatch):
 
     yield SimpleNamespace(state=state, up=up, down=down)
     app.conf.task_always_eager = was_eager
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data set (4,000 referrals, seed 3), made once for the module's tests and
+    removed after them."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield seed_demo(referrals=4000, seed=3)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

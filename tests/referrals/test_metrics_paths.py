@@ -18,7 +18,6 @@ from django.db import connection
 from django.utils import timezone
 
 from partnership.calendar import FinancialQuarter
-from partnership.demo import seed_demo
 from referrals import metrics, stored_figures
 from referrals.constants import RiskLevel
 from referrals.models import Referral
@@ -92,21 +91,6 @@ def households_counted_twice(referrals) -> tuple[int, int]:
         return rows.exclude(address_key="").values("address_key").distinct().order_by().count()
 
     return distinct(referrals), distinct(referrals.filter(is_repeat_address=True))
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data set, made once for this module's tests (and removed after them)."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield seed_demo(referrals=4000, seed=3)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def test_one_pass_counts_households_and_repeat_households_as_two_did(demo):

@@ -18,7 +18,6 @@ from django.utils import timezone
 from commissioning.models import CommissionedService
 from partnership.calendar import FinancialQuarter
 from partnership.celery import app
-from partnership.demo import seed_demo
 from referrals import children, marac, metrics, stored_figures
 from referrals.marac_cases import link_marac_cases
 from referrals.models import FigureChange, Referral, StoredFigures
@@ -328,21 +327,6 @@ def test_a_date_no_quarter_can_hold_marks_nothing():
         )
         == set()
     )
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data set, made once for this module's tests (and removed after them)."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield seed_demo(referrals=4000, seed=3)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def test_the_dashboard_is_the_same_from_the_store_as_counted(demo, monkeypatch, counts):
