@@ -178,9 +178,12 @@ ENTRIES: dict[str, Entry] = {
     "scrutiny:committee_edit": Entry(),
     "scrutiny:commitment_create": Entry(given=lambda ctx: {"title": "Refresh the assessment"}),
     "scrutiny:commitment_edit": Entry(),
-    # Showing committee figures without suppression is audited, whatever else the filter says;
+    # Showing committee figures without suppression is audited, whatever else the filter says,
+    # and the figures counted for it are kept (referrals.stored_figures: counts, never input);
     # the page takes a second to make, so fewer tries.
-    "scrutiny:dashboard?": Entry(refused_may_write=("partnership_auditevent",), examples=10),
+    "scrutiny:dashboard?": Entry(
+        refused_may_write=("partnership_auditevent", "referrals_storedfigures"), examples=10
+    ),
     "scrutiny:meeting_create": Entry(
         given=lambda ctx: {**_date("date", 1, 6, 2027), "start_time": "10:00", "venue": "Hall"}
     ),
