@@ -27,6 +27,13 @@ PEOPLE = [("Robin Example", date(1980, 5, 1)), ("Kim Sample", date(1991, 8, 12))
 ]
 
 
+def out_of_the_repeated_hour(moment):
+    """A return gives local times, which cannot name the second of the two hours the clocks
+    repeat in October: a time in it moves an hour on (cases are made relative to now, so some
+    days' runs land there)."""
+    return moment + timedelta(hours=1) if timezone.localtime(moment).fold else moment
+
+
 def make_cases(areas, organisation, count=60):
     """Cases over the last nine months, with repeats, waiting lists, declines, signposts,
     closures with outcomes, some steps late and some still open."""
@@ -34,9 +41,11 @@ def make_cases(areas, organisation, count=60):
     now = timezone.now() - timedelta(hours=2)
     cases = []
     for n in range(count):
-        received = (
-            now - timedelta(days=rng.randrange(3, 270), minutes=rng.randrange(0, 600))
-        ).replace(second=0, microsecond=0)
+        received = out_of_the_repeated_hour(
+            (now - timedelta(days=rng.randrange(3, 270), minutes=rng.randrange(0, 600))).replace(
+                second=0, microsecond=0
+            )
+        )
         name, born = rng.choice(PEOPLE[:12])  # a few people, so some are repeats
         address = rng.choice([None, ("ZZ99 1AB", "12"), ("ZZ99 2CD", "Flat 3")])
         events = {"oversight": received + timedelta(hours=rng.choice([3, 30]))}
@@ -67,7 +76,7 @@ def make_cases(areas, organisation, count=60):
             events["close"] = max(close, max(events.values()))
         if "oversight" in events and "close" in events and events["oversight"] > events["close"]:
             del events["oversight"]
-        events = {step: at for step, at in events.items() if at < now}
+        events = {step: out_of_the_repeated_hour(at) for step, at in events.items() if at < now}
         cases.append(
             {
                 "case_id": f"C-{n}",
