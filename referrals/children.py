@@ -111,10 +111,9 @@ def stored_children_figures(
     """`children_figures`, kept between changes to the quarter's referrals
     (referrals.stored_figures)."""
     service_ids = None if service_ids is None else list(service_ids)
-    return stored_figures.stored(
+    return stored_figures.stored_for_quarter(
         "children",
-        start=quarter.start,
-        end=quarter.end,
+        quarter,
         service_ids=service_ids,
         count=lambda: children_figures(quarter, service_ids=service_ids),
         encode=lambda figures: {k: v for k, v in asdict(figures).items() if k != "quarter"},

@@ -12,9 +12,19 @@
 - A few referrals from the last day and a half are still waiting for first contact at the demo
   officer's service, so the officer has work on their first sign-in.
 
-Rows are made as tuples, with the referrals' primary keys given so that repeat links and history
-rows need no read-back, and written by `referrals.demo_load`: COPY on PostgreSQL, executemany on
-SQLite, with the tables' indexes built once at the end; the summary is then rebuilt (in SQL on
+Each referral is made in two steps:
+
+- `_Drafter` drafts it in order of receipt, from the seed's stream: what depends on the
+  referrals before it (its primary key and reference, who is referred and whether they repeat
+  an earlier referral, its service, risk and whether it is heard at Marac);
+- `_RowMaker` makes its rows from the draft alone, a chunk of drafts at a time, each chunk with
+  random streams of its own. So chunks can be made in worker processes (`demo_load.
+  made_in_chunks`, from 100,000 referrals, one per core) while this process drafts and writes,
+  and one seed still gives one data set, whichever way the rows were made.
+
+Rows are tuples, with the referrals' primary keys given so that repeat links and history rows
+need no read-back, written by `referrals.demo_load`: COPY on PostgreSQL, executemany on SQLite,
+with the tables' indexes built once at the end; the summary is then rebuilt (in SQL on
 PostgreSQL). The derived columns (due times, within-SLA flags, waiting time, repeat links)
 follow `referrals.rules` (memoised where a million referrals ask the same question; the tests
 check every row against the rules).
@@ -31,6 +41,7 @@ import random
 import time as time_module
 from array import array
 from bisect import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
@@ -264,8 +275,8 @@ def _received_times(ctx, count: int, now: datetime) -> array:
         running += weight
         due = round(count * running / total)
         first = len(times)
-        times.extend(_microseconds(_time_on(rng, day, now)) for _ in range(due - given))
-        # Each day's times fall within that day, except on the last day (see _time_on).
+        times.extend(_times_on(rng, day, due - given, now))
+        # Each day's times fall within that day, except on the last day (see _times_on).
         times[first:] = array("q", sorted(times[first:]))
         given = due
     if times:
@@ -283,16 +294,29 @@ def _moment(microseconds: int) -> datetime:
     return EPOCH + timedelta(microseconds=microseconds)
 
 
-def _time_on(rng: random.Random, day: date, now: datetime) -> datetime:
-    if day.weekday() < 5 and rng.random() < 0.85:
-        seconds = rng.randrange(8 * 3600, 19 * 3600)
-    else:
-        seconds = rng.randrange(0, 24 * 3600)
-    moment = (datetime.combine(day, time()) + timedelta(seconds=seconds)).replace(tzinfo=LOCAL)
-    moment = moment.astimezone(UTC)
-    if moment >= now:
-        moment = now - timedelta(seconds=rng.randrange(60, 6 * 3600))
-    return moment
+def _times_on(rng: random.Random, day: date, count: int, now: datetime) -> list[int]:
+    """`count` times on the local `day`, as UTC microseconds, most in working hours on weekdays;
+    a time after `now` moves back to before it."""
+    midnight = datetime.combine(day, time(), tzinfo=LOCAL)
+    # Local times are seconds after midnight's instant, except on a day the clocks change.
+    clocks_change = midnight.utcoffset() != (midnight + timedelta(days=1)).utcoffset()
+    first, last = _microseconds(midnight.astimezone(UTC)), _microseconds(now)
+    working_day = day.weekday() < 5
+    times = []
+    for _ in range(count):
+        if working_day and rng.random() < 0.85:
+            seconds = rng.randrange(8 * 3600, 19 * 3600)
+        else:
+            seconds = rng.randrange(0, 24 * 3600)
+        if clocks_change:
+            local = datetime.combine(day, time()) + timedelta(seconds=seconds)
+            moment = _microseconds(local.replace(tzinfo=LOCAL).astimezone(UTC))
+        else:
+            moment = first + seconds * 10**6
+        if moment >= last:
+            moment = last - rng.randrange(60, 6 * 3600) * 10**6
+        times.append(moment)
+    return times
 
 
 def _plan(
@@ -605,6 +629,9 @@ REFERRAL_COLUMNS = (
     # The statutory fields, drawn by referrals.demo_statutory.
     *demo_statutory.COLUMNS,
 )
+# Where the statutory draws left a Marac case dated, or a household described.
+DATED_AT = REFERRAL_COLUMNS.index("marac_referred_on")
+DESCRIBED_AT = REFERRAL_COLUMNS.index("characteristics_recorded")
 CHANGE_COLUMNS = ("referral_id", "from_status", "to_status", "at", "by_id", "recorded_at")
 OUTCOME_COLUMNS = ("referral_id", "outcome")
 CharacteristicLink = Referral.specialist_characteristics.through
@@ -615,39 +642,54 @@ SUBJECT_OF_SERVICE = {
 }
 
 
-class _Generator:
-    """Makes each referral's rows in turn; the random draws happen in a fixed order, so one
-    seed gives one data set."""
+class _Draft(NamedTuple):
+    """What a referral takes from the referrals before it, drawn in order by `_Drafter`; the
+    rest of its rows are made from this alone, by `_RowMaker`."""
+
+    pk: int
+    received_at: datetime
+    first_contact_due: datetime
+    reference: str
+    service: _Service
+    risk: str
+    source: str
+    heard_at_marac: bool  # as drawn, and again if heard before (demo_statutory)
+    person: int
+    household: int
+    repeat_of: int | None
+    repeat_address_of: int | None
+    fresh: bool  # still waiting for first contact at the demo officer's service
+
+
+class _Drafter:
+    """Drafts each referral in turn, from the seed's stream: the draws that depend on the
+    referrals before (people coming back, repeat links, references, Marac heard again)."""
 
     def __init__(
         self,
         ctx,
         choices: _Choices,
         statutory: demo_statutory.StatutoryDraws,
-        now: datetime,
         first_pk: int,
         per_day: float,
     ):
         self.rng = ctx.rng
-        self.statutory = statutory
         self.choices = choices
-        self.now = now
+        self.statutory = statutory
         self.next_pk = first_pk
         self.people = _People(self.rng, per_day)
         self.last_person = _LastSeen()
         self.last_household = _LastSeen()
         self.rules = _Rules()
-        self.hash_key = settings.IDENTITY_HASH_KEY.encode()
         self.counters: dict[int, int] = {}
         self.repeats = 0
 
-    def referral(self, received_at: datetime, service: _Service | None):
-        """(referral row, status change rows, outcome rows, specialist characteristic rows);
-        `service` is given for the fresh referrals still waiting for first contact, None to
+    def draft(self, received_at: datetime, service: _Service | None) -> _Draft:
+        """`service` is given for the fresh referrals still waiting for first contact, None to
         draw one."""
-        rng, choices, pickers = self.rng, self.choices, self.choices.pickers
-        is_fresh = service is not None
-        service = service or choices.service_pick.pick(rng)
+        rng, pickers = self.rng, self.choices.pickers
+        fresh = service is not None
+        service = service or self.choices.service_pick.pick(rng)
         pk = self.next_pk
         self.next_pk += 1
         moment = _microseconds(received_at)
@@ -657,91 +699,29 @@ class _Generator:
         source = pickers["source"].pick(rng)
         if source == ReferralSource.MARAC:
             risk = RiskLevel.HIGH
-        area = None if rng.random() < OUT_OF_AREA_SHARE else choices.area_pick.pick(rng)
-        if source == ReferralSource.HOUSING and area is not None:
-            referrer = choices.district_councils.get(area)
-        else:
-            referrer = choices.source_organisations.get(source)
-        person, identity = self._identity(pk, received_at, moment)
-        if is_fresh:
-            plan, oversight_at = _Plan(events=[]), None
-        else:
-            sla_chance = self.rules.sla_chance(received_at, moment)
-            plan = _cut(_plan(rng, received_at, due, sla_chance, risk, service.subject), self.now)
-        signposted_to = self._signposted_to(plan, service)
-        if not is_fresh:
-            oversight_at = self._oversight(received_at, sla_chance, plan)
-        age_band, gender = self._age_and_gender(service.subject)
         heard = risk == RiskLevel.HIGH and rng.random() < 0.7
-        children = pickers["children"].pick(rng)
-        ethnic_group = pickers["ethnic"].pick(rng)
-        disability = YesNoUnknown.YES if rng.random() < 0.18 else YesNoUnknown.NO
-        orientation = pickers["orientation"].pick(rng)
-        no_recourse = YesNoUnknown.YES if rng.random() < 0.02 else YesNoUnknown.NO
-        status = plan.events[-1][1] if plan.events else Status.RECEIVED
-        drawn = (service.pk, service.subject, received_at, source, gender, children, heard)
-        heard, decline_reason, statutory, characteristics = self.statutory.draw(
-            (*drawn, plan.decline_reason),
-            person,
-            status,
-            plan.support_started_at,
-            plan.closed_at,
-        )
-        oversight_due = received_at + rules.OVERSIGHT_WITHIN
-        first_contact_at = plan.first_contact_at
-        row = (
+        person, household, repeat_of, repeat_address_of = self._identity(pk, received_at, moment)
+        if service.subject == Subject.VICTIM_SURVIVOR:
+            heard = self.statutory.heard_again(person, heard)
+        return _Draft(
             pk,
-            format_reference(year, number),
-            service.pk,
             received_at,
-            source,
-            referrer,
-            service.subject,
-            area,
-            risk,
-            heard,
-            children,
-            age_band,
-            gender,
-            ethnic_group,
-            disability,
-            orientation,
-            no_recourse,
-            *identity,
-            status,
-            plan.events[-1][0] if plan.events else received_at,
-            service.logged_by_id,
-            received_at + LOGGED_AFTER,
             due,
-            first_contact_at,
-            first_contact_at < due if first_contact_at else None,
-            oversight_due,
-            oversight_at,
-            oversight_at <= oversight_due if oversight_at else None,
-            plan.waiting_list_at,
-            plan.waiting_list_left_at,
-            plan.support_started_at,
-            plan.support_started_at - received_at if plan.support_started_at else None,
-            plan.signposted_at,
-            signposted_to,
-            None,
-            plan.declined_at,
-            decline_reason,
-            plan.closed_at,
-            plan.closure_reason,
-            *statutory,
+            format_reference(year, number),
+            service,
+            risk,
+            source,
+            heard,
+            person,
+            household,
+            repeat_of,
+            repeat_address_of,
+            fresh,
         )
-        changes, previous = [], Status.RECEIVED
-        for at, to_status in plan.events:
-            changes.append((pk, previous, to_status, at, service.logged_by_id, at))
-            previous = to_status
-        outcomes = [(pk, outcome) for outcome in plan.outcomes]
-        return row, changes, outcomes, [(pk, category) for category in characteristics]
 
-    def _identity(self, pk: int, received_at: datetime, moment: int) -> tuple[int, tuple]:
-        """The person's number, and person_key, address_key, is_repeat, repeat_of_id,
-        is_repeat_address, repeat_address_of_id: the repeat rule applied to the fictional
-        people."""
+    def _identity(self, pk: int, received_at: datetime, moment: int):
+        """The person's and household's numbers, and the referrals they repeat (or None): the
+        repeat rule applied to the fictional people."""
         person, household = self.people.next()
         earlier_person = self.last_person.get(person)
         earlier_home = self.last_household.get(household) if household != NO_HOUSEHOLD else None
@@ -756,31 +736,171 @@ class _Generator:
         if household != NO_HOUSEHOLD:
             self.last_household.set(household, moment, pk)
         self.repeats += repeat_of is not None
-        return person, (
-            demo_key("person", str(person), self.hash_key),
+        return person, household, repeat_of, repeat_address_of
+
+
+class _ChunkRows(NamedTuple):
+    """The rows made for a chunk of drafts, one list per table, and what the statutory draws
+    filled in."""
+
+    referrals: list[tuple]
+    changes: list[tuple]
+    outcomes: list[tuple]
+    characteristics: list[tuple]
+    described: int  # households in safe accommodation described
+    dated: int  # Marac cases dated
+
+
+class _RowMaker:
+    """Makes the rows of a chunk of drafts, from random streams of the chunk's own (seeded by
+    the seed and the chunk's number), so that chunks can be made in any process, in any
+    order, and one seed still gives one data set."""
+
+    def __init__(
+        self,
+        choices: _Choices,
+        statutory: demo_statutory.StatutoryDraws,
+        now: datetime,
+        stream_seed: int,
+    ):
+        self.choices = choices
+        self.statutory = statutory
+        self.now = now
+        self.stream_seed = stream_seed
+        self.rules = _Rules()
+        self.hash_key = settings.IDENTITY_HASH_KEY.encode()
+
+    def chunk(self, number: int, drafts: list[_Draft]) -> _ChunkRows:
+        rng = random.Random(f"{self.stream_seed}:{number}")
+        statutory_rng = random.Random(f"{self.stream_seed}:statutory:{number}")
+        made = _ChunkRows([], [], [], [], 0, 0)
+        for draft in drafts:
+            self._rows(draft, rng, statutory_rng, made)
+        dated = sum(row[DATED_AT] is not None for row in made.referrals)
+        described = sum(row[DESCRIBED_AT] for row in made.referrals)
+        return made._replace(described=described, dated=dated)
+
+    def _rows(self, draft: _Draft, rng, statutory_rng, made: _ChunkRows) -> None:
+        choices, pickers = self.choices, self.choices.pickers
+        pk, received_at, service = draft.pk, draft.received_at, draft.service
+        area = None if rng.random() < OUT_OF_AREA_SHARE else choices.area_pick.pick(rng)
+        if draft.source == ReferralSource.HOUSING and area is not None:
+            referrer = choices.district_councils.get(area)
+        else:
+            referrer = choices.source_organisations.get(draft.source)
+        if draft.fresh:
+            plan, oversight_at = _Plan(events=[]), None
+        else:
+            sla_chance = self.rules.sla_chance(received_at, _microseconds(received_at))
+            plan = _plan(
+                rng, received_at, draft.first_contact_due, sla_chance, draft.risk, service.subject
+            )
+            plan = _cut(plan, self.now)
+            oversight_at = self._oversight(rng, received_at, sla_chance, plan)
+        signposted_to = self._signposted_to(rng, plan, service)
+        age_band, gender = self._age_and_gender(rng, service.subject)
+        children = pickers["children"].pick(rng)
+        ethnic_group = pickers["ethnic"].pick(rng)
+        disability = YesNoUnknown.YES if rng.random() < 0.18 else YesNoUnknown.NO
+        orientation = pickers["orientation"].pick(rng)
+        no_recourse = YesNoUnknown.YES if rng.random() < 0.02 else YesNoUnknown.NO
+        status = plan.events[-1][1] if plan.events else Status.RECEIVED
+        drawn = (
+            service.pk,
+            service.subject,
+            received_at,
+            draft.source,
+            gender,
+            children,
+            draft.heard_at_marac,
+        )
+        decline_reason, statutory, characteristics = self.statutory.draw(
+            statutory_rng,
+            (*drawn, plan.decline_reason),
+            status,
+            plan.support_started_at,
+            plan.closed_at,
+        )
+        due, oversight_due = draft.first_contact_due, received_at + rules.OVERSIGHT_WITHIN
+        first_contact_at = plan.first_contact_at
+        made.referrals.append(
+            (
+                pk,
+                draft.reference,
+                service.pk,
+                received_at,
+                draft.source,
+                referrer,
+                service.subject,
+                area,
+                draft.risk,
+                draft.heard_at_marac,
+                children,
+                age_band,
+                gender,
+                ethnic_group,
+                disability,
+                orientation,
+                no_recourse,
+                *self._keys(draft),
+                status,
+                plan.events[-1][0] if plan.events else received_at,
+                service.logged_by_id,
+                received_at + LOGGED_AFTER,
+                due,
+                first_contact_at,
+                first_contact_at < due if first_contact_at else None,
+                oversight_due,
+                oversight_at,
+                oversight_at <= oversight_due if oversight_at else None,
+                plan.waiting_list_at,
+                plan.waiting_list_left_at,
+                plan.support_started_at,
+                plan.support_started_at - received_at if plan.support_started_at else None,
+                plan.signposted_at,
+                signposted_to,
+                None,
+                plan.declined_at,
+                decline_reason,
+                plan.closed_at,
+                plan.closure_reason,
+                *statutory,
+            )
+        )
+        previous = Status.RECEIVED
+        for at, to_status in plan.events:
+            made.changes.append((pk, previous, to_status, at, service.logged_by_id, at))
+            previous = to_status
+        made.outcomes.extend((pk, outcome) for outcome in plan.outcomes)
+        made.characteristics.extend((pk, category) for category in characteristics)
+
+    def _keys(self, draft: _Draft) -> tuple:
+        """person_key, address_key, is_repeat, repeat_of_id, is_repeat_address and
+        repeat_address_of_id."""
+        household = draft.household
+        return (
+            demo_key("person", str(draft.person), self.hash_key),
             demo_key("address", str(household), self.hash_key) if household != NO_HOUSEHOLD else "",
-            repeat_of is not None,
-            repeat_of,
-            repeat_address_of is not None,
-            repeat_address_of,
+            draft.repeat_of is not None,
+            draft.repeat_of,
+            draft.repeat_address_of is not None,
+            draft.repeat_address_of,
         )
 
-    def _signposted_to(self, plan: _Plan, service: _Service) -> int | None:
+    def _signposted_to(self, rng, plan: _Plan, service: _Service) -> int | None:
         if plan.signposted_at is None:
             return None
         others = [s.pk for s in self.choices.services if s.pk != service.pk]
-        return self.rng.choice(others) if others else None
+        return rng.choice(others) if others else None
 
-    def _oversight(self, received_at: datetime, sla_chance: float, plan: _Plan):
-        rng = self.rng
+    def _oversight(self, rng, received_at: datetime, sla_chance: float, plan: _Plan):
         hours = rng.uniform(1, 23.9) if rng.random() < sla_chance else None
         oversight_at = received_at + timedelta(hours=hours or rng.uniform(24.5, 96))
         if oversight_at > self.now or (plan.closed_at and oversight_at > plan.closed_at):
             return None
         return oversight_at
 
-    def _age_and_gender(self, subject: str) -> tuple[str, str]:
-        rng = self.rng
+    def _age_and_gender(self, rng, subject: str) -> tuple[str, str]:
         if subject == Subject.CHILD:
             age_band = rng.choice([AgeBand.UNDER_16, AgeBand.UNDER_16, AgeBand.AGE_16_17])
             gender_weights = (0.5, 0.48)
@@ -833,13 +953,15 @@ def seed(ctx) -> None:
     )
     first_pk = (Referral.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
     days = max(1, (now.date() - START).days)
-    per_day = ctx.referrals / days
-    generator = _Generator(ctx, choices, statutory, now, first_pk, per_day)
+    drafter = _Drafter(ctx, choices, statutory, first_pk, ctx.referrals / days)
+    maker = _RowMaker(choices, statutory, now, stream_seed=rng.getrandbits(64))
+    drafts = (drafter.draft(received_at, service) for received_at, service in stream)
+    processes = demo_load.processes_for(ctx.referrals)
     timings = {}
-    written = _load(generator, stream, timings)
-    for year, number in generator.counters.items():
+    written = _load(maker, drafts, processes, statutory, timings)
+    for year, number in drafter.counters.items():
         ReferenceCounter.objects.update_or_create(year=year, defaults={"last_number": number})
-    if generator.next_pk > first_pk:
+    if drafter.next_pk > first_pk:
         _reset_sequences()
     # The bulk load bypasses save(), so the dashboard's summary is counted once here (and
     # no figure stored before it stands).
@@ -849,32 +971,43 @@ def seed(ctx) -> None:
     timings["summary"] = time_module.monotonic() - counted
     ctx.extra["referral_count"] = written[0]
     ctx.log.append(
-        f"{written[0]} referrals ({generator.repeats} repeats), {written[1]} status changes, "
+        f"{written[0]} referrals ({drafter.repeats} repeats), {written[1]} status changes, "
         f"{written[2]} outcomes, {written[3]} specialist characteristics, "
         f"{summary_rows} summary rows "
-        f"in {time_module.monotonic() - started:.1f} s ("
+        f"in {time_module.monotonic() - started:.1f} s, rows made in "
+        + (f"{processes} processes" if processes > 1 else "this process")
+        + " ("
         + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
         + ")"
     )
 
 
-def _load(generator: _Generator, stream, timings: dict[str, float]) -> list[int]:
-    """Write every referral of `stream` with its history and outcomes; returns the numbers of
-    rows written to each table, and puts the time each step took in `timings`."""
+def _load(
+    maker: _RowMaker,
+    drafts: Iterator[_Draft],
+    processes: int,
+    statutory: demo_statutory.StatutoryDraws,
+    timings: dict[str, float],
+) -> list[int]:
+    """Make and write the rows of every draft, a chunk at a time, in order (the rows made and
+    made ready to send in `processes` processes); returns the numbers of rows written to each
+    table, and puts the time each step took in `timings`."""
     models = (Referral, ReferralStatusChange, ReferralOutcome, CharacteristicLink)
     columns = (REFERRAL_COLUMNS, CHANGE_COLUMNS, OUTCOME_COLUMNS, CHARACTERISTIC_COLUMNS)
     with demo_load.indexes_dropped(*models, timings=timings):
         started = time_module.monotonic()
         writers = demo_load.writers_for(*zip(models, columns, strict=True))
-        referral_rows, change_rows, outcome_rows, characteristic_rows = writers
-        for received_at, service in stream:
-            row, changes, outcomes, characteristics = generator.referral(received_at, service)
-            referral_rows.add(row)
-            change_rows.add_many(changes)
-            outcome_rows.add_many(outcomes)
-            characteristic_rows.add_many(characteristics)
-        for writer in writers:
-            writer.flush()
+
+        def make(number: int, chunk: list[_Draft]):
+            made = maker.chunk(number, chunk)
+            tables = zip(writers, made[:4], strict=True)
+            return [writer.encode(rows) for writer, rows in tables], made.described, made.dated
+
+        for encoded, described, dated in demo_load.made_in_chunks(make, drafts, processes):
+            for writer, rows in zip(writers, encoded, strict=True):
+                writer.send(rows)
+            statutory.described += described
+            statutory.dated += dated
         timings["rows made and copied"] = time_module.monotonic() - started
     return [writer.written for writer in writers]
 

@@ -1,12 +1,13 @@
 """Writing millions of demo rows quickly: PostgreSQL's COPY, or executemany elsewhere.
 
-`referrals.demo` makes rows as tuples in the order of a model's concrete fields (primary key
-included) and hands them to a `TableWriter` (`writer_for(model)`), which sends them in batches:
+`referrals.demo` makes rows as tuples, for some columns of a model's table, and hands each
+chunk of them to a `TableWriter` (`writers_for`) in two steps: `encode` makes them ready to
+send, in any process (see `made_in_chunks`), and `send` sends them, in this one:
 
-- on PostgreSQL, `COPY … FROM STDIN (FORMAT BINARY)` through psycopg, whose binary dumpers are
-  written in C (its text format went through Python and was nine times slower); when the tables
-  were empty and are emptied again in this transaction, with `FREEZE`, so the rows need no
-  vacuum before index-only scans can use them;
+- on PostgreSQL, `COPY … FROM STDIN (FORMAT BINARY)`: the rows are formatted by psycopg's
+  binary dumpers, written in C (its text format went through Python and was nine times
+  slower), into the bytes COPY takes; when the tables were empty and are emptied again in this
+  transaction, with `FREEZE`, so the rows need no vacuum before index-only scans can use them;
 - elsewhere (SQLite), `executemany` of one INSERT, with datetimes and durations turned into
   what Django would store, as before.
 
@@ -18,44 +19,56 @@ validated, one join each, so nothing unchecked is left behind.
 
 from __future__ import annotations
 
+import io
+import multiprocessing
+import os
 import time
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
+from itertools import islice
+from typing import Any, NamedTuple, TypeVar
 
 from django.db import connection
 
-BATCH = 20_000
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Encoded(NamedTuple):
+    """Rows made ready to send: how many, and what is sent."""
+
+    rows: int
+    payload: Any
 
 
 class TableWriter:
-    """Rows for some columns (attribute names) of one model's table, sent in batches; columns
-    left out get their database default. `written` counts the rows sent."""
+    """Sends rows for some columns (attribute names) of one model's table; columns left out
+    get their database default. `written` counts the rows sent."""
 
     def __init__(self, model, columns: Sequence[str]):
         self.model = model
         fields = {field.attname: field for field in model._meta.concrete_fields}
         self.fields = [fields[name] for name in columns]
-        self.rows: list[Sequence] = []
         self.written = 0
 
-    def add(self, row: Sequence) -> None:
-        self.add_many([row])
-
-    def add_many(self, rows: list[Sequence]) -> None:
-        if rows and not self.written and not self.rows and len(rows[0]) != len(self.fields):
+    def encode(self, rows: list[Sequence]) -> Encoded:
+        """The rows made ready to send; needs no database, so a worker process may do it."""
+        if rows and len(rows[0]) != len(self.fields):
             raise ValueError(f"{self.model.__name__} rows need {len(self.fields)} values")
-        self.rows += rows
-        if len(self.rows) >= BATCH:
-            self.flush()
+        return Encoded(len(rows), self._encode(rows))
 
-    def flush(self) -> None:
-        if self.rows:
-            self._send(self.rows)
-            self.written += len(self.rows)
-            self.rows = []
+    def send(self, encoded: Encoded) -> None:
+        if encoded.rows:
+            self._send(encoded.payload)
+            self.written += encoded.rows
 
-    def _send(self, rows: list[Sequence]) -> None:
+    def _encode(self, rows: list[Sequence]) -> Any:
+        raise NotImplementedError
+
+    def _send(self, payload: Any) -> None:
         raise NotImplementedError
 
     def _table(self) -> str:
@@ -79,7 +92,7 @@ class InsertWriter(TableWriter):
         # Table and column names come from the model, quoted; values are parameters.
         self.sql = f"INSERT INTO {self._table()} ({self._column_list()}) VALUES ({placeholders})"  # noqa: S608
 
-    def _send(self, rows: list[Sequence]) -> None:
+    def _encode(self, rows: list[Sequence]) -> list[list]:
         values = [list(row) for row in rows]
         if connection.vendor == "sqlite":
             for row in values:
@@ -90,8 +103,11 @@ class InsertWriter(TableWriter):
                 for i in self.durations:
                     if row[i] is not None:
                         row[i] = row[i] // timedelta(microseconds=1)
+        return values
+
+    def _send(self, payload: list[list]) -> None:
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, values)
+            cursor.executemany(self.sql, payload)
 
 
 class CopyWriter(TableWriter):
@@ -109,14 +125,96 @@ class CopyWriter(TableWriter):
             types = dict(cursor.fetchall())
         self.types = [types[field.column] for field in self.fields]
 
-    def _send(self, rows: list[Sequence]) -> None:
+    def _encode(self, rows: list[Sequence]) -> bytes:
+        """The whole binary COPY stream of the rows (signature, rows and trailer), as psycopg
+        writes it: a Copy made by hand with a FileWriter, which its documentation gives for
+        writing COPY data without an operation on the server. The connection lends its type
+        adapters and is never read from or written to, so a forked worker may use its copy."""
+        from psycopg.copy import Copy, FileWriter
+
+        stream = io.BytesIO()
+        with Copy(connection.connection.cursor(), binary=True, writer=FileWriter(stream)) as copy:
+            copy.set_types(self.types)
+            for row in rows:
+                copy.write_row(row)
+        return stream.getvalue()
+
+    def _send(self, payload: bytes) -> None:
         options = "FORMAT BINARY, FREEZE" if self.freeze else "FORMAT BINARY"
         with connection.cursor() as cursor:
             sql = f"COPY {self._table()} ({self._column_list()}) FROM STDIN ({options})"
             with cursor.copy(sql) as copy:
-                copy.set_types(self.types)
-                for row in rows:
-                    copy.write_row(row)
+                copy.write(payload)
+
+
+# Below this many referrals the rows are made in this process: starting workers would cost
+# more than it saves.
+PROCESSES_FROM = 100_000
+CHUNK = 10_000
+# The most worker processes: past that, this process (drafting and writing) is the slower part.
+MOST_PROCESSES = 4
+
+
+def processes_for(count: int) -> int:
+    """How many processes make the rows of `count` referrals: one per core (1: this one)."""
+    if count < PROCESSES_FROM:
+        return 1
+    return max(1, min(os.cpu_count() or 1, MOST_PROCESSES))
+
+
+def made_in_chunks(
+    make: Callable[[int, list[T]], R], items: Iterable[T], processes: int
+) -> Iterator[R]:
+    """`make(number, chunk)` for each chunk of CHUNK items in turn, in that order: in this
+    process, or in `processes` worker processes while this one goes on drafting and writing.
+
+    `make`'s result must depend on its arguments alone (and what it was set up with), so that
+    it is the same in any process. Workers are forked: they share what `make` was set up with
+    (read from the database before) and never use this process's connection. At most two
+    chunks per worker are in flight, so memory stays flat at any size. A worker that dies
+    (killed, or out of memory) raises BrokenProcessPool here, rather than leaving a chunk
+    unmade."""
+    chunks = enumerate(_chunked(items, CHUNK))
+    if processes <= 1:
+        for number, chunk in chunks:
+            yield make(number, chunk)
+        return
+    workers = ProcessPoolExecutor(
+        processes,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_set_worker_make,
+        initargs=(make,),
+    )
+    try:
+        in_flight: deque[Future[R]] = deque()
+        for number, chunk in chunks:
+            in_flight.append(workers.submit(_worker_make, number, chunk))
+            if len(in_flight) >= 2 * processes:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
+    finally:
+        workers.shutdown(cancel_futures=True)
+
+
+def _chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+_make_of_worker: Callable | None = None
+
+
+def _set_worker_make(make: Callable) -> None:
+    """In a worker: the `make` of made_in_chunks (passed by fork, not pickled)."""
+    global _make_of_worker  # noqa: PLW0603
+    _make_of_worker = make
+
+
+def _worker_make(number: int, chunk: list):
+    assert _make_of_worker is not None, "set by the pool's initializer"
+    return _make_of_worker(number, chunk)
 
 
 def writers_for(*tables_and_columns: tuple[type, Sequence[str]]) -> list[TableWriter]:

@@ -17,7 +17,7 @@
   the last month (left "not recorded", so the figures show how many lack them).
 
 The referrals' statutory fields are drawn by `StatutoryDraws` while `referrals.demo` makes each
-row (so a million rows are written once, not written and then updated), from a random stream
+row (so a million rows are written once, not written and then updated), from random streams
 of their own: the referrals' other fields are the same as without them. `prepare` switches the
 lists on and reads what the draws need, before the first referral; `seed` adds the rest.
 """
@@ -212,8 +212,10 @@ def _own_stream(rng: random.Random) -> random.Random:
 
 
 class StatutoryDraws:
-    """The statutory fields of each demo referral, drawn as it is made (see the module
-    docstring). `described` and `dated` count the households described and Marac cases dated."""
+    """The statutory fields of the demo referrals (see the module docstring): whether a victim
+    heard at Marac before is heard again, drawn in order (`heard_again`); the rest drawn for
+    each referral from the random stream it is given (`draw`). `described` and `dated` count
+    the households described and Marac cases dated, as the demo adds them up."""
 
     def __init__(self, ctx):
         self.rng = _own_stream(ctx.rng)
@@ -233,42 +235,7 @@ class StatutoryDraws:
         self.heard_before = bytearray()  # by person number: 1 once heard at Marac as a victim
         self.described = self.dated = 0
 
-    def draw(
-        self,
-        referral: tuple,
-        person: int,
-        status: str,
-        started: datetime | None,
-        closed: datetime | None,
-    ) -> tuple[bool, str, tuple, list[int]]:
-        """(heard at Marac, decline reason, the COLUMNS' values, specialist characteristics'
-        ids) of one demo referral: `referral` is (service id, subject, received at, source,
-        gender, children in household, heard at Marac as drawn, decline reason as drawn)."""
-        service_id, subject, received_at, source, gender, children, heard, declined = referral
-        decline_reason, unable_reason = self._decline(service_id, declined)
-        marac = MARAC_NOT_RECORDED
-        if subject == Subject.VICTIM_SURVIVOR:
-            heard = self._heard_again(person, heard)
-            if heard:
-                marac = self._marac(received_at, source, status)
-        household, chosen = self._household(service_id, gender, children, started, closed)
-        return heard, decline_reason, (*marac, unable_reason, *household), chosen
-
-    def _decline(self, service_id: int, reason: str) -> tuple[str, int | None]:
-        """(decline reason, unable-to-support reason's id) of a referral declined for
-        `reason` (empty: not declined)."""
-        if not reason:
-            return reason, None
-        rng = self.rng
-        if service_id in self.accommodation and rng.random() < UNABLE_TO_SUPPORT_SHARE:
-            reason = DeclineReason.UNABLE_TO_SUPPORT
-        if reason != DeclineReason.UNABLE_TO_SUPPORT:
-            return reason, None
-        draw = rng.random()
-        code = "capacity" if draw < 0.6 else "needs_not_met" if draw < 0.9 else "other"
-        return reason, self.unable[code]
-
-    def _heard_again(self, person: int, heard: bool) -> bool:
+    def heard_again(self, person: int, heard: bool) -> bool:
         """A victim's referral is heard at Marac as drawn, or, if they were heard before,
         often again."""
         seen = self.heard_before
@@ -280,21 +247,53 @@ class StatutoryDraws:
             seen[person] = 1
         return heard
 
-    def _marac(self, received_at: datetime, source: str, status: str) -> tuple:
-        """The MARAC_COLUMNS of a victim's referral heard at Marac: dated if received over a
-        month ago and acted on."""
+    def draw(
+        self,
+        rng: random.Random,
+        referral: tuple,
+        status: str,
+        started: datetime | None,
+        closed: datetime | None,
+    ) -> tuple[str, tuple, list[int]]:
+        """(decline reason, the COLUMNS' values, specialist characteristics' ids) of one demo
+        referral: `referral` is (service id, subject, received at, source, gender, children
+        in household, heard at Marac, decline reason as drawn). Only victims' Marac cases are
+        dated."""
+        service_id, subject, received_at, source, gender, children, heard, declined = referral
+        decline_reason, unable_reason = self._decline(rng, service_id, declined)
+        marac = MARAC_NOT_RECORDED
+        if heard and subject == Subject.VICTIM_SURVIVOR:
+            marac = self._marac(rng, received_at, source, status)
+        household, chosen = self._household(rng, service_id, gender, children, started, closed)
+        return decline_reason, (*marac, unable_reason, *household), chosen
+
+    def _decline(self, rng: random.Random, service_id: int, reason: str) -> tuple[str, int | None]:
+        """(decline reason, unable-to-support reason's id) of a referral declined for
+        `reason` (empty: not declined)."""
+        if not reason:
+            return reason, None
+        if service_id in self.accommodation and rng.random() < UNABLE_TO_SUPPORT_SHARE:
+            reason = DeclineReason.UNABLE_TO_SUPPORT
+        if reason != DeclineReason.UNABLE_TO_SUPPORT:
+            return reason, None
+        draw = rng.random()
+        code = "capacity" if draw < 0.6 else "needs_not_met" if draw < 0.9 else "other"
+        return reason, self.unable[code]
+
+    def _marac(self, rng: random.Random, received_at: datetime, source: str, status: str) -> tuple:
+        """The MARAC_COLUMNS of a referral heard at Marac: dated if received over a month ago
+        and acted on."""
         if received_at >= self.marac_cutoff or status == Status.RECEIVED:
             return MARAC_NOT_RECORDED
-        rng = self.rng
         referred = timezone.localtime(received_at).date() + timedelta(days=rng.randrange(0, 8))
         marac_source = MARAC_SOURCE_OF.get(source)
         if marac_source is None or rng.random() < 0.15:
             marac_source = MaracReferralSource.IDVA
-        self.dated += 1
         return referred, marac_source, referred + timedelta(days=rng.randrange(7, 22))
 
     def _household(
         self,
+        rng: random.Random,
         service_id: int,
         gender: str,
         children: int,
@@ -304,10 +303,8 @@ class StatutoryDraws:
         """The HOUSEHOLD_COLUMNS and the specialist characteristics' ids of a referral to safe
         accommodation in support (not recorded for others, and a few of those)."""
         accommodation = self.accommodation.get(service_id)
-        rng = self.rng
         if accommodation is None or started is None or rng.random() < NOT_RECORDED_SHARE:
             return HOUSEHOLD_NOT_RECORDED, []
-        self.described += 1
         women, men, trans, supported = _household(rng, gender, children)
         chosen = [pk for pk in self.characteristics if rng.random() < 0.25]
         reason = destination = None

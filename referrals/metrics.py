@@ -1181,10 +1181,9 @@ def _stored_oversight(
     (as_of makes no difference then), kept (referrals.stored_figures) under the services'
     definitions of where oversight applies: a changed definition is another kind of figure."""
     applies = hashlib.sha256(repr(rules.oversight_applies()).encode()).hexdigest()[:16]
-    return stored_figures.stored(
+    return stored_figures.stored_for_quarter(
         f"oversight {applies}",
-        start=quarter.start,
-        end=quarter.end,
+        quarter,
         service_ids=service_ids,
         count=lambda: _oversight_by_service(received, as_of),
         encode=lambda found: [[pk, p.numerator, p.denominator] for pk, p in found.items()],
@@ -1198,10 +1197,9 @@ def _started_by_risk(
     """Referrals whose support started in the quarter, by service and risk level."""
     started: dict[int, dict[str, int]] = defaultdict(dict)
     wanted = set(service_ids)
-    rows = stored_figures.stored(
+    rows = stored_figures.stored_for_quarter(
         "started by risk",
-        start=quarter.start,
-        end=quarter.end,
+        quarter,
         service_ids=None,
         count=lambda: _count_started_by_risk(quarter),
         encode=lambda found: [list(row) for row in found],
@@ -1246,10 +1244,9 @@ def stored_group_figures(
     """`group_figures`, kept between changes to the quarter's referrals
     (referrals.stored_figures)."""
     service_ids = None if service_ids is None else list(service_ids)
-    return stored_figures.stored(
+    return stored_figures.stored_for_quarter(
         "groups",
-        start=quarter.start,
-        end=quarter.end,
+        quarter,
         service_ids=service_ids,
         count=lambda: group_figures(quarter, service_ids=service_ids),
         encode=_group_figures_json,

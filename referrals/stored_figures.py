@@ -212,3 +212,24 @@ def stored(
         update_fields=["counted_at", "figures"],
     )
     return figures
+
+
+def stored_for_quarter(
+    kind: str,
+    quarter: FinancialQuarter,
+    *,
+    service_ids: list[int] | None,
+    count: Callable[[], T],
+    encode: Callable[[T], Any],
+    decode: Callable[[Any], T],
+) -> T:
+    """`stored` for one financial quarter."""
+    return stored(
+        kind,
+        start=quarter.start,
+        end=quarter.end,
+        service_ids=service_ids,
+        count=count,
+        encode=encode,
+        decode=decode,
+    )

@@ -1,13 +1,15 @@
 """The demo referrals: consistent with the rules and the transition table, and realistic."""
 
+import random
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from partnership.calendar import FinancialQuarter
 from partnership.demo import seed_demo
-from referrals import metrics, rules
+from referrals import demo as demo_referrals
+from referrals import demo_load, metrics, rules
 from referrals.constants import TRANSITIONS, Status
 from referrals.models import ReferenceCounter, Referral, ReferralStatusChange
 
@@ -118,7 +120,8 @@ def test_service_levels_are_mostly_met_and_there_are_waiting_lists(demo):
     ]:
         result = metrics.referral_metrics(quarter)
         assert 83 <= result.first_contact.percent <= 97, quarter
-        assert 85 <= result.oversight.percent <= 98, quarter
+        # About 97% are drawn in time; a quarter's 240 referrals leave two points of chance.
+        assert 85 <= result.oversight.percent <= 99.5, quarter
         assert result.waiting_list_at_end > 0
         assert result.closed > 0 and sum(result.outcomes.values()) > 0
     high = Referral.objects.filter(risk_level="high").count() / N
@@ -190,9 +193,42 @@ def demo_digest() -> str:
 
 # The demo rows for seed 11 on TODAY. The same on SQLite (executemany) and PostgreSQL (COPY,
 # with the summary counted in SQL): a change here means the demo data changed.
-DEMO_DIGEST = "c03735df3f2f910314371bd7bb2d6ea644b8b694b9baa7d5e55a9e88fa9e5c0c"
+DEMO_DIGEST = "4f4fa872d404706c77aeae2a30904e731be6a708b35b824ddffec15189fe7dee"
 
 
 def test_the_demo_rows_are_the_same_whichever_way_they_are_written(db):
     seed_demo(referrals=2000, seed=11, today=TODAY)
     assert demo_digest() == DEMO_DIGEST
+
+
+# The same demo made in chunks of 500, so that its 2,000 referrals are four chunks.
+CHUNKED_DIGEST = "5bb348a0cf90b46a4ca64689fe667b8d727292b2b644d94aa140f946d9ea7248"
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_the_demo_rows_are_the_same_whichever_process_made_them(db, monkeypatch, processes):
+    """Chunks made in forked workers, as from 100,000 referrals, give the rows made here."""
+    monkeypatch.setattr(demo_load, "CHUNK", 500)
+    monkeypatch.setattr(demo_load, "processes_for", lambda count: processes)
+    seed_demo(referrals=2000, seed=11, today=TODAY)
+    assert demo_digest() == CHUNKED_DIGEST
+
+
+@pytest.mark.parametrize(
+    "day",
+    [date(2024, 3, 31), date(2024, 10, 27), date(2024, 6, 12), date(2024, 6, 15)],
+    ids=["clocks go forward", "clocks go back", "a Wednesday", "a Saturday"],
+)
+def test_receipt_times_are_the_local_times_drawn_whatever_the_clocks_do(day):
+    """The quick way (seconds after midnight's instant) gives the local times drawn."""
+    count, now = 300, datetime(2030, 1, 1, tzinfo=UTC)
+    made = demo_referrals._times_on(random.Random(5), day, count, now)
+    rng, expected = random.Random(5), []
+    for _ in range(count):
+        if day.weekday() < 5 and rng.random() < 0.85:
+            seconds = rng.randrange(8 * 3600, 19 * 3600)
+        else:
+            seconds = rng.randrange(0, 24 * 3600)
+        local = datetime.combine(day, time()) + timedelta(seconds=seconds)
+        expected.append(local.replace(tzinfo=demo_referrals.LOCAL).astimezone(UTC))
+    assert [demo_referrals._moment(moment) for moment in made] == expected
