@@ -31,7 +31,7 @@ check every row against the rules).
 
 Nothing grows with the data but a few arrays of integers (the receipt times, and who was
 referred when), so `seed_demo --referrals 10000000` fits in well under 2 GB. On PostgreSQL a
-million referrals take about a minute and a half.
+million referrals take about a minute.
 """
 
 from __future__ import annotations
